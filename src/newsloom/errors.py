@@ -1,0 +1,26 @@
+"""One exception root with a few subclasses. Messages say what failed, on which input, what to do."""
+
+
+class NewsloomError(Exception):
+    """Root of every error newsloom raises on purpose."""
+
+
+class InputError(NewsloomError):
+    """An input (file, line, URL, text) cannot be read or turned into an article."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class StoreError(NewsloomError):
+    """The database cannot be opened, migrated or written."""
+
+
+class PipelineError(NewsloomError):
+    """The pipeline is misconfigured (a stage needs what no earlier stage adds)."""
+
+
+class NotFoundError(NewsloomError):
+    """A requested storyline, event, entity or article does not exist."""

@@ -1,0 +1,281 @@
+"""Extract: one Document (raw bytes) -> one Article (title, outlet, authors, date, clean body, captions).
+
+A pure function of the document: no store, no globals. Corpus statistics (lines repeated across
+articles) come in as an argument.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from datetime import date
+from urllib.parse import urlparse
+
+from charset_normalizer import from_bytes
+
+from . import textclean
+from .errors import InputError
+from .model import DAY, UNKNOWN, WEEK, Article, Document, PublishedDate
+from .temporal import tag, weekday_anchored_years
+
+log = logging.getLogger(__name__)
+
+_STOPWORDS = {
+    "en": "the of and to in a is that for on was with as by at from it he said his has have be are were an this which".split(),
+    "fr": "le la les de des du et est en un une que qui pour dans sur au par pas ce il elle".split(),
+    "de": "der die das und ist nicht den dem des ein eine zu mit von auf für sich im auch wird".split(),
+    "es": "el la los las de del y en que un una por con para es se al su lo como más".split(),
+    "it": "il la di che e un una per con non sono della del nel alla gli le si è".split(),
+    "pt": "o a os as de do da e em um uma que para com não por se no na dos".split(),
+    "nl": "de het een en van in is op te dat die niet met zijn voor er aan ook".split(),
+}
+
+
+def decode(raw: bytes, source: str) -> str:
+    """Bytes to text: UTF-8 (with BOM) first, else the detected encoding. Binary input is an error."""
+    if not raw.strip():
+        raise InputError(source, "empty input: nothing to read")
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(source, "binary content (NUL bytes), not text, HTML or JSON")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(raw).best()
+        if best is None:
+            raise InputError(source, "cannot detect the text encoding (not UTF-8, no other encoding fits)") from None
+        log.info("%s: not UTF-8, decoded as %s", source, best.encoding)
+        return str(best)
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code by function-word frequency; 'und' when no language fits (too short, other script)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())[:3000]
+    if len(words) < 5:
+        return "und"
+    counts = Counter(words)
+    scores = {lang: sum(counts[w] for w in sw) / len(words) for lang, sw in _STOPWORDS.items()}
+    lang, score = max(scores.items(), key=lambda kv: kv[1])
+    return lang if score >= 0.08 else "und"
+
+
+def _clean_outlet(name: str) -> str:
+    name = re.sub(r"^(?:the\s+)?(?=.)", lambda m: m.group(0), name.strip(" .,-|"))
+    # "CPC - Caspian Policy Center" -> the long form; "The Paper, Some Agency" -> the first part
+    parts = [p.strip() for p in re.split(r"\s+[-|–]\s+", name) if p.strip()]
+    if len(parts) > 1:
+        name = max(parts, key=len)
+    elif "," in name:
+        name = name.split(",")[0].strip()
+    return name
+
+
+def _outlet_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlparse(url).hostname or ""
+    host = re.sub(r"^(?:www|m|amp|news)\.", "", host)
+    return host or None
+
+
+def published_from(lines: list[str], body: str, fetched: date | None, hint: str | None) -> PublishedDate:
+    """The publication date: given (hint), stated in a header line, or inferred from the text."""
+    if hint:
+        for t in tag(hint):
+            if t.range_start and t.value[:4].isdigit():
+                return PublishedDate(t.range_start, DAY if t.granularity == DAY else t.granularity, f"given: {hint}")
+        raise InputError("published", f"cannot read the date {hint!r} (use YYYY-MM-DD)")
+    for line in lines:
+        for t in tag(line):
+            if t.granularity == DAY and t.range_start and t.value[:4].isdigit():
+                return PublishedDate(t.range_start, DAY, line)
+    return infer_published(body, fetched or date.today())
+
+
+def infer_published(body: str, before: date) -> PublishedDate:
+    """Infer when an undated article was written from its own dated references.
+
+    A weekday written beside a month and day ("Monday-Wednesday (May 3-5)") fixes the year; the
+    article was then written on or after the latest day it names, within that week if it says "this
+    week". Otherwise the latest fully stated date is a lower bound. A bare year proves nothing.
+    """
+    anchored = weekday_anchored_years(body, before)
+    if anchored:
+        years = Counter(y for y, _ in anchored)
+        year = years.most_common(1)[0][0]
+        phrases = [p for y, p in anchored if y == year]
+        ref = date(year, 12, 31) if year < before.year else before
+        # resolve against a reference inside the anchored year so partial dates take that year
+        mid = date(year, 7, 1)
+        stated = [t for t in tag(body, mid) if t.range_end and t.granularity == DAY and t.anchor in ("dct", "none") and t.type == "DATE" and t.range_end.year == year]
+        anchor_ends = [t.range_end for t in stated if any(t.text in p or p in t.text for p in phrases)]
+        latest = max(anchor_ends) if anchor_ends else max((t.range_end for t in stated), default=None)
+        if latest is None or latest > ref:
+            return PublishedDate(None, UNKNOWN, "no date stated; weekday-anchored dates out of range", True)
+        evidence = f"weekday and date agree in {year}: " + "; ".join(repr(p) for p in phrases)
+        gran = DAY
+        end = None
+        if re.search(r"\bthis week\b", body, re.I):
+            from datetime import timedelta
+
+            start = latest - timedelta(days=latest.weekday())
+            gran, end = WEEK, start + timedelta(days=6)
+            evidence += "; 'this week'"
+        return PublishedDate(latest, gran, evidence, True, end)
+    full = [t for t in tag(body) if t.anchor == "none" and t.granularity == DAY and t.range_end and t.value[:4].isdigit() and t.range_end <= before]
+    if full:
+        latest = max(full, key=lambda t: t.range_end or date.min)
+        return PublishedDate(latest.range_end, DAY, f"on or after the latest date the text states: {latest.text!r}", True)
+    return PublishedDate(None, UNKNOWN, "no publication date stated, and none can be inferred from the text", False)
+
+
+def _html_to_article(doc: Document, html: str) -> Article:
+    import lxml.html
+    import trafilatura
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except Exception as exc:  # lxml raises several types on garbage
+        raise InputError(doc.origin, f"HTML cannot be parsed: {exc}") from None
+    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    captions = [textclean.norm_line(c.text_content()) for c in tree.xpath("//figcaption|//*[contains(@class,'caption')]")]
+    captions = [c for c in captions if c]
+    for el in tree.xpath("//figure|//figcaption|//*[contains(@class,'caption')]"):
+        el.drop_tree()
+    cleaned = lxml.html.tostring(tree, encoding="unicode")
+    meta = trafilatura.bare_extraction(cleaned, url=doc.hints.get("url"), with_metadata=True, include_comments=False, include_tables=False)
+    xml = trafilatura.extract(cleaned, output_format="xml", include_comments=False, include_tables=False)
+    paragraphs: list[str] = []
+    if xml:
+        from lxml import etree
+
+        root = etree.fromstring(xml.encode())
+        for el in root.iter("p", "head", "item", "quote"):
+            t = textclean.norm_line("".join(el.itertext()))
+            if t:
+                paragraphs.append(t)
+    page_ps = [textclean.norm_line(p.text_content()) for p in tree.xpath("//article//p|//main//p")] or [
+        textclean.norm_line(p.text_content()) for p in tree.xpath("//body//p")
+    ]
+    page_ps = [p for p in page_ps if p and not textclean.is_furniture(p)]
+    if len(paragraphs) <= 1 and len(page_ps) > 1:
+        paragraphs = page_ps  # trafilatura flattened a small page; the page's own paragraphs are better
+    if not paragraphs:
+        raise InputError(doc.origin, "HTML page has no article text (no paragraphs found)")
+    md = meta.as_dict() if meta is not None and hasattr(meta, "as_dict") else (meta or {})
+    title = (md.get("title") or "").strip()
+    if paragraphs and title and textclean.norm_line(paragraphs[0]).lower() == title.lower():
+        paragraphs = paragraphs[1:]
+    removed = [p for p in paragraphs if textclean.is_furniture(p) and not textclean.looks_like_sentence(p)]
+    paragraphs = [p for p in paragraphs if p not in removed]
+    body_captions = [p for p in paragraphs if textclean.is_caption(p)]
+    paragraphs = [p for p in paragraphs if p not in body_captions]
+    url = (canonical[0] if canonical else None) or md.get("url") or doc.hints.get("url")
+    authors = [a.strip() for a in re.split(r";|,\s*|\s+and\s+", md.get("author") or "") if a.strip()]
+    art = Article(
+        document_id=doc.id,
+        source=doc.origin,
+        title=title,
+        url=url,
+        outlet=md.get("sitename") or None,
+        authors=[a for a in authors if textclean.is_person_name(a)],
+        paragraphs=paragraphs,
+        captions=captions + body_captions,
+        boilerplate_removed=removed,
+    )
+    if art.authors != authors:
+        art.outlet = art.outlet or next((a for a in authors if not textclean.is_person_name(a)), None)
+    date_hint = md.get("date")
+    if not date_hint:
+        try:
+            from htmldate import find_date
+
+            date_hint = find_date(html, extensive_search=False, original_date=True)
+        except Exception:  # htmldate fails on odd markup; the text may still date the article
+            date_hint = None
+    art.published = published_from([], art.text, _fetched_date(doc), None)
+    if date_hint:
+        try:
+            art.published = PublishedDate(date.fromisoformat(date_hint[:10]), DAY, f"HTML metadata: {date_hint}")
+        except ValueError:
+            pass
+    if art.paragraphs:
+        place, _ = textclean.dateline_of(art.paragraphs[0])
+        art.dateline = place
+    return art
+
+
+def _fetched_date(doc: Document) -> date | None:
+    try:
+        return date.fromisoformat(doc.fetched[:10]) if doc.fetched else None
+    except ValueError:
+        return None
+
+
+def _text_to_article(doc: Document, text: str, repeated: set[str] | None, given_title: str | None) -> Article:
+    if given_title:
+        # JSONL text often starts with the headline again
+        first = text.lstrip().split("\n", 1)
+        if first and textclean.norm_line(first[0]).lower() == textclean.norm_line(given_title).lower():
+            text = first[1] if len(first) > 1 else ""
+        text = given_title + "\n\n" + text
+    info = textclean.clean_lines(text, repeated)
+    if not info.paragraphs:
+        raise InputError(doc.origin, "no article text left after removing page furniture")
+    art = Article(
+        document_id=doc.id,
+        source=doc.origin,
+        title=info.title,
+        authors=info.authors,
+        paragraphs=info.paragraphs,
+        captions=info.captions,
+        boilerplate_removed=info.removed,
+        dateline=info.dateline,
+    )
+    if info.outlet_candidates:
+        art.outlet = _clean_outlet(info.outlet_candidates[0])
+    art.published = published_from(info.date_lines, art.text, _fetched_date(doc), None)
+    return art
+
+
+def extract(doc: Document, repeated: set[str] | None = None) -> Article:
+    """Turn one document into an article, or raise InputError saying why it cannot be one."""
+    hints = dict(doc.hints)
+    if doc.media_type == "application/x-jsonl-record":
+        try:
+            rec = json.loads(doc.content)
+        except ValueError as exc:
+            raise InputError(doc.origin, f"invalid JSON: {exc}") from None
+        if not isinstance(rec, dict):
+            raise InputError(doc.origin, "a JSONL line must be an object with 'text' or 'html'")
+        for k in ("url", "outlet", "title", "published"):
+            if rec.get(k) and not hints.get(k):
+                hints[k] = str(rec[k])
+        if rec.get("html"):
+            art = _html_to_article(Document(doc.id, doc.origin, "text/html", b"", doc.fetched, hints), str(rec["html"]))
+        elif rec.get("text"):
+            art = _text_to_article(doc, str(rec["text"]), repeated, hints.get("title"))
+        else:
+            raise InputError(doc.origin, "JSONL record has neither 'text' nor 'html'")
+        if rec.get("id") is not None:
+            art.external_id = str(rec["id"])
+    elif doc.media_type == "text/html":
+        art = _html_to_article(doc, decode(doc.content, doc.origin))
+    else:
+        art = _text_to_article(doc, decode(doc.content, doc.origin), repeated, None)
+    art.document_id = doc.id
+    art.source = doc.origin
+    if hints.get("title"):
+        art.title = hints["title"]
+    if hints.get("url"):
+        art.url = art.url or hints["url"]
+    if hints.get("outlet"):
+        art.outlet = hints["outlet"]
+    art.outlet = art.outlet or _outlet_from_url(art.url)
+    if hints.get("published"):
+        art.published = published_from([], "", None, hints["published"])
+    if not art.title:
+        art.title = art.paragraphs[0][:120]
+    art.language = detect_language(art.title + "\n" + art.text)
+    return art

@@ -1,0 +1,192 @@
+"""The nouns of newsloom: plain dataclasses, no logic.
+
+Character offsets (`start`, `end`) always index the article's stored `text` (body paragraphs joined by
+blank lines), so that every derived fact can be cited verbatim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# Granularities, from finest to coarsest.
+DAY, WEEK, MONTH, SEASON, QUARTER, YEAR, DECADE, CENTURY, UNKNOWN = (
+    "day",
+    "week",
+    "month",
+    "season",
+    "quarter",
+    "year",
+    "decade",
+    "century",
+    "unknown",
+)
+
+# PLOVER event categories plus STATEMENT (DESIGN.md).
+EVENT_TYPES = (
+    "CONSULT",
+    "AGREE",
+    "SUPPORT",
+    "AID",
+    "DEMAND",
+    "DISAPPROVE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+    "FIGHT",
+    "ACCIDENT",
+    "DISASTER",
+    "STATEMENT",
+    "OTHER",
+)
+
+
+@dataclass
+class Document:
+    """Raw bytes as they came in, with where they came from."""
+
+    id: str  # hash of the content
+    origin: str  # path, path:line, or URL
+    media_type: str  # text/plain, text/html, application/x-jsonl-record
+    content: bytes
+    fetched: str = ""  # ISO time the bytes were read
+    # Metadata given alongside the content (JSONL fields, --outlet, --published).
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PublishedDate:
+    date: date | None = None
+    granularity: str = UNKNOWN
+    evidence: str = ""  # the line or phrase it comes from, or how it was inferred
+    inferred: bool = False
+    end: date | None = None  # for an inferred window (start = date)
+
+
+@dataclass
+class Article:
+    document_id: str
+    source: str
+    title: str = ""
+    external_id: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: PublishedDate = field(default_factory=PublishedDate)
+    dateline: str | None = None
+    language: str = "en"
+    paragraphs: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    boilerplate_removed: list[str] = field(default_factory=list)
+    duplicate_of: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int = 0
+
+
+@dataclass
+class EntityMention:
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT
+    sentence: int = 0
+    role: str | None = None  # "President", "special envoy" ... from an apposed title
+    affiliation: str | None = None  # "Tajikistan" from "Tajik President"
+    entity_id: str | None = None
+
+
+@dataclass
+class TimeMention:
+    start: int
+    end: int
+    text: str
+    value: str  # TIMEX3 value: 2021-05-04, 2021-05, 2021-W18, 2021, P3D, PRESENT_REF, XXXX-05-04
+    type: str  # DATE, TIME, DURATION, SET
+    granularity: str = UNKNOWN
+    range_start: date | None = None
+    range_end: date | None = None
+    anchor: str = "none"  # "dct", "previous:<offset>", "none" (absolute)
+    sentence: int = 0
+
+
+@dataclass
+class EventMention:
+    trigger: str
+    type: str
+    sentence: int
+    evidence_start: int  # the sentence's offsets in the article text
+    evidence_end: int
+    trigger_start: int = 0
+    actors: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    place: str | None = None
+    date_start: date | None = None
+    date_end: date | None = None
+    granularity: str = UNKNOWN
+    date_source: str = "none"  # "sentence", "paragraph", "caption", "published", "none"
+    negated: bool = False
+    hedged: bool = False
+    quote: str | None = None
+
+
+@dataclass
+class AnnotatedArticle:
+    """The central carrier the per-document stages fill in, stage after stage."""
+
+    document: Document
+    article: Article | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[EntityMention] = field(default_factory=list)
+    times: list[TimeMention] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
+    # Content terms for text similarity (lower-cased, stop words removed) with their counts.
+    terms: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Event:
+    id: str
+    type: str
+    title: str
+    date_start: date | None
+    date_end: date | None
+    granularity: str
+    place: str | None
+    participants: list[str]
+    article_ids: list[str]
+    storyline_id: str | None = None
+
+
+@dataclass
+class Storyline:
+    id: str
+    title: str
+    event_ids: list[str]
+    article_ids: list[str]
+    first_date: date | None = None
+    last_date: date | None = None

@@ -1,0 +1,285 @@
+"""Line rules for text that some scraper already extracted: page furniture, bylines, captions, datelines.
+
+General rules about what page furniture looks like (short lines, widget vocabulary, lists of headlines
+after a "Related" header, credits in brackets), never lists of particular outlets or sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Vocabulary of widgets, share bars, comment boxes, cookie and newsletter prompts. A line is furniture
+# when it is short and mostly made of these, or matches one of the sentence-shaped notices below.
+_WIDGET_WORDS = set(
+    """share shares shared on via print email e-mail facebook twitter x linkedin whatsapp telegram
+    reddit pinterest comment comments comment(s) reply replies policy denotes required field fields
+    subscribe newsletter sign up log in login register follow us like this article tweet tags tag
+    related posts post articles article stories story latest news more read also recommended popular
+    most viewed trending advertisement advertising sponsored content your you may also next previous
+    prev home menu search top back to leave a the of do did for in and or with our us code sections
+    section categories category copyright all rights reserved accept cookies cookie settings privacy
+    terms use contact about page loading click here view gallery photos video watch listen audio
+    print-friendly version font size"""
+    .split()
+)
+_NOTICE_PATTERNS = [
+    r"\buses? cookies\b",
+    r"\bcookie (?:policy|settings|notice)\b",
+    r"\bsubscribe (?:to|for)\b.*\bnewsletter\b",
+    r"\bsign up for\b",
+    r"\ball rights reserved\b",
+    r"^©|\bcopyright\b",
+    r"^\d+\s*comment\(?s?\)?$",
+    r"\bcomment policy\b",
+    r"\brequired field\b",
+    r"^\d+\s*/\s*\d+$",
+    r"^(?:do you like|did you like|did you enjoy) this (?:article|story)\??$",
+    r"^(?:your|leave a|post a|add a|write a) (?:comment|reply)\b",
+    r"^share (?:this|on)\b",
+    r"^(?:related|latest|recommended|popular|more|trending|top) (?:posts?|articles?|stories|news|reads?|from)\b",
+    r"^(?:read|see) (?:also|more)\b",
+    r"^(?:advertisement|sponsored|adv?)$",
+    r"^(?:tags?|categories|filed under)\s*:",
+    r"^(?:code|id|news id|story id)\s*[:#]?\s*\d+$",
+    r"^(?:click|tap) here\b",
+    r"^(?:follow|like) us\b",
+]
+_NOTICE_RX = [re.compile(p, re.IGNORECASE) for p in _NOTICE_PATTERNS]
+# Headers after which the rest of a page is a list of other headlines.
+_LIST_HEADER_RX = re.compile(
+    r"^(?:related|latest|recommended|popular|more|trending|top|other|recent)\s+(?:posts?|articles?|stories|news|reads?|headlines)\s*:?$"
+    r"|^(?:you may also like|read more|see also|more from|also read|most read|most viewed)\b.*$",
+    re.IGNORECASE,
+)
+_BYLINE_RX = re.compile(r"^(?:by|written by|author|authors|reporter|reported by|posted by)\s*[:\-–]?\s*(?P<names>.+)$", re.IGNORECASE)
+_ORG_WORDS = re.compile(
+    r"\b(?:news|agency|times|press|post|media|staff|desk|reporters?|correspondents?|network|journal|daily|"
+    r"herald|tribune|gazette|telegraph|wire|service|online|radio|tv|television|magazine|center|centre|"
+    r"institute|editorial|team|bureau)\b",
+    re.IGNORECASE,
+)
+_CREDIT_RX = re.compile(
+    r"[\[(](?P<credit>[^\[\]()]{2,80})[\])]\s*\.?\s*$",
+)
+_CREDIT_WORDS = re.compile(
+    r"\b(?:photo|photos|image|picture|credit|file|getty|afp|ap|reuters|epa|press office|press service|"
+    r"handout|courtesy|twitter|x\.com|instagram|facebook|via)\b|/",
+    re.IGNORECASE,
+)
+_CAPTION_PREFIX_RX = re.compile(r"^(?:photo|image|picture|file photo|caption)\s*[:\-–]", re.IGNORECASE)
+_FILENAME_RX = re.compile(r"^[a-z0-9]+(?:[ _\-.][a-z0-9]+){2,}(?:\.(?:jpe?g|png|gif|webp))?$")
+_DATELINE_RX = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][A-Za-z.'\- ]{2,30})?)\s*(?:\((?P<agency>[^)]{2,40})\))?\s*(?:--|—|–|-|_)\s*(?=\S)"
+)
+_AGENCY_LEAD_RX = re.compile(
+    r"^(?P<agency>(?:[A-Z][\w'&.-]*\s+){1,5}\((?P<abbr>[A-Z]{2,8})\))\s*(?:--|—|–|-|_|:)\s*(?=\S)"
+)
+_DATE_LABEL_RX = re.compile(r"^(?:publish(?:ed)?\s*date|published(?:\s+on)?|posted(?:\s+on)?|date|updated(?:\s+on)?|last updated)\s*[:\-]?\s*", re.IGNORECASE)
+
+
+@dataclass
+class LineInfo:
+    """What the line rules found in a text: the body, and what was set apart."""
+
+    title: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    outlet_candidates: list[str] = field(default_factory=list)
+    date_lines: list[str] = field(default_factory=list)
+    dateline: str | None = None
+
+
+def norm_line(line: str) -> str:
+    return " ".join(line.split()).strip()
+
+
+def _words(line: str) -> list[str]:
+    return re.findall(r"[\w'()+-]+", line.lower())
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a single line is page furniture by its own shape (not by its position)."""
+    s = norm_line(line)
+    if not s:
+        return True
+    if any(rx.search(s) for rx in _NOTICE_RX):
+        return True
+    words = _words(s)
+    if not words:
+        return True  # punctuation, bullets, separators
+    if len(words) <= 8 and sum(w.strip("()") in _WIDGET_WORDS for w in words) >= max(1, len(words) - 1) and not s.endswith((".", "!", "?", '"', "”")):
+        return True
+    return False
+
+
+def looks_like_sentence(line: str) -> bool:
+    s = norm_line(line)
+    return len(s.split()) >= 8 and bool(re.search(r"[.!?\"”’)]$", s))
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption: ends with a bracketed credit, or starts with "Photo:"."""
+    s = norm_line(line)
+    if _CAPTION_PREFIX_RX.match(s):
+        return True
+    m = _CREDIT_RX.search(s)
+    if m and _CREDIT_WORDS.search(m.group("credit")):
+        return True
+    return False
+
+
+def split_byline(line: str) -> list[str] | None:
+    """Names in a byline ("By: Jane Roe and John Doe"), or None if the line is not a byline."""
+    m = _BYLINE_RX.match(norm_line(line))
+    if not m:
+        return None
+    names = m.group("names").strip().strip(".")
+    if len(names.split()) > 12 or names.endswith(("?", "!")):
+        return None
+    parts = [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*", names) if p.strip()]
+    return parts or None
+
+
+def is_person_name(name: str) -> bool:
+    """Whether a byline name looks like a person rather than an outlet or desk."""
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 5:
+        return False
+    if _ORG_WORDS.search(name):
+        return False
+    return all(t[:1].isupper() or t.lower() in ("de", "van", "von", "al", "bin", "da", "la", "le") for t in tokens)
+
+
+def is_date_line(line: str, has_full_date: bool) -> bool:
+    """A header line that only gives a date ("Oct 30, 2020", "PublishDate: Wednesday, May 5, 2021 14:55")."""
+    s = norm_line(line)
+    if not has_full_date or len(s) > 80:
+        return False
+    rest = _DATE_LABEL_RX.sub("", s)
+    # what is left besides date words, digits and punctuation must be short
+    leftover = re.sub(
+        r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|\d+|[:,./\- ]|\b(?:am|pm|a\.m\.|p\.m\.|gmt|utc|est|edt|cet|at|updated|published)\b",
+        "",
+        rest,
+        flags=re.IGNORECASE,
+    )
+    return len(leftover) <= 4
+
+
+def dateline_of(paragraph: str) -> tuple[str | None, str | None]:
+    """(place, agency) of a paragraph opening with a dateline ("DUSHANBE --", "Voice Agency (VA)_")."""
+    m = _DATELINE_RX.match(paragraph)
+    if m:
+        place = m.group("place").strip()
+        place = place.rstrip(" -'.")
+        if len(place) >= 3 and place.upper() == place:
+            return place.title() if len(place) > 3 else place, m.group("agency")
+    m = _AGENCY_LEAD_RX.match(paragraph)
+    if m and _ORG_WORDS.search(m.group("agency")):
+        return None, m.group("agency").strip()
+    return None, None
+
+
+def _similar(a: str, b: str) -> bool:
+    return re.sub(r"\W+", "", a.lower()) == re.sub(r"\W+", "", b.lower())
+
+
+def clean_lines(text: str, repeated: set[str] | None = None) -> LineInfo:  # noqa: C901
+    """Split scraped text into title, body paragraphs, captions and removed furniture.
+
+    `repeated` holds normalised lines seen in many other articles of the corpus (site names, widget
+    text); they are furniture wherever they occur.
+    """
+    from .temporal import tag  # local import: temporal is a leaf module, this keeps import order simple
+
+    info = LineInfo()
+    lines = [norm_line(x) for x in text.splitlines()]
+    lines = [x for x in lines if x]
+    repeated = repeated or set()
+
+    # Tail: drop furniture from the end, and everything after a "Related posts" style header when
+    # what follows it is furniture or short headline-like lines.
+    end = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        if _LIST_HEADER_RX.match(lines[i]) and all(not looks_like_sentence(x) or is_furniture(x) for x in lines[i + 1 :]):
+            end = i
+    while end > 0 and (is_furniture(lines[end - 1]) or lines[end - 1].lower() in repeated):
+        end -= 1
+    tail = lines[end:]
+    body_lines = lines[:end]
+    # A site name repeated at head and tail is the outlet.
+    for t in tail:
+        if any(_similar(t, h) for h in body_lines[:4]):
+            info.outlet_candidates.append(t.rstrip("."))
+
+    # Head: metadata lines and furniture before the first body paragraph.
+    head_done = False
+    for i, line in enumerate(body_lines):
+        low = line.lower()
+        if not head_done:
+            if low in repeated or is_furniture(line):
+                info.removed.append(line)
+                continue
+            names = split_byline(line)
+            if names is not None:
+                info.removed.append(line)
+                for n in names:
+                    (info.authors if is_person_name(n) else info.outlet_candidates).append(n)
+                continue
+            times = tag(line)
+            if is_date_line(line, any(t.granularity == "day" and t.value[:4].isdigit() for t in times)):
+                info.date_lines.append(line)
+                info.removed.append(line)
+                continue
+            if any(_similar(line, x) for x in tail) or any(_similar(line, o) for o in info.outlet_candidates):
+                info.removed.append(line)
+                continue
+            if _FILENAME_RX.match(line) and not looks_like_sentence(line):
+                info.removed.append(line)
+                continue
+            if i + 1 < len(body_lines) and _similar(line, body_lines[i + 1]):
+                info.removed.append(line)  # a slug or lower-cased copy of the headline that follows
+                continue
+            if not info.title and not looks_like_sentence(line) and len(_words(line)) <= 6 and (" - " in line or " | " in line or "," in line) and i + 1 < len(body_lines) and not looks_like_sentence(body_lines[i + 1]):
+                # "CPC - Caspian Policy Center", "The Paper, News Agency." before the headline
+                info.outlet_candidates.append(line.rstrip("."))
+                info.removed.append(line)
+                continue
+            if not info.title and not is_caption(line):
+                info.title = line.rstrip()
+                continue
+            if info.title and _similar(line, info.title):
+                info.removed.append(line)  # the headline printed twice (slug, lower-cased copy)
+                continue
+            if is_caption(line):
+                info.captions.append(line)
+                continue
+            if not looks_like_sentence(line) and len(line.split()) <= 3 and i + 1 < len(body_lines) and line.endswith(":"):
+                info.removed.append(line)  # a stray label between headline and story ("share on:")
+                continue
+            head_done = True
+        if low in repeated:
+            info.removed.append(line)
+            continue
+        if is_caption(line):
+            info.captions.append(line)
+            continue
+        if is_furniture(line) and not looks_like_sentence(line):
+            info.removed.append(line)
+            continue
+        info.paragraphs.append(line)
+    info.removed.extend(tail)
+
+    if info.paragraphs:
+        place, agency = dateline_of(info.paragraphs[0])
+        info.dateline = place
+        if agency and not place:
+            info.outlet_candidates.append(agency)
+        for p in info.paragraphs[1:3]:
+            place2, agency2 = dateline_of(p)
+            if agency2 and not place2:
+                info.outlet_candidates.append(agency2)
+    return info
