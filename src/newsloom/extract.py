@@ -44,7 +44,9 @@ def decode(raw: bytes, source: str) -> str:
     except UnicodeDecodeError:
         best = from_bytes(raw).best()
         if best is None:
-            raise InputError(source, "cannot detect the text encoding (not UTF-8, no other encoding fits)") from None
+            raise InputError(
+                source, "cannot detect the text encoding (not UTF-8, no other encoding fits)"
+            ) from None
         log.info("%s: not UTF-8, decoded as %s", source, best.encoding)
         return str(best)
 
@@ -84,7 +86,9 @@ def published_from(lines: list[str], body: str, fetched: date | None, hint: str 
     if hint:
         for t in tag(hint):
             if t.range_start and t.value[:4].isdigit():
-                return PublishedDate(t.range_start, DAY if t.granularity == DAY else t.granularity, f"given: {hint}")
+                return PublishedDate(
+                    t.range_start, DAY if t.granularity == DAY else t.granularity, f"given: {hint}"
+                )
         raise InputError("published", f"cannot read the date {hint!r} (use YYYY-MM-DD)")
     for line in lines:
         for t in tag(line):
@@ -108,7 +112,15 @@ def infer_published(body: str, before: date) -> PublishedDate:
         ref = date(year, 12, 31) if year < before.year else before
         # resolve against a reference inside the anchored year so partial dates take that year
         mid = date(year, 7, 1)
-        stated = [t for t in tag(body, mid) if t.range_end and t.granularity == DAY and t.anchor in ("dct", "none") and t.type == "DATE" and t.range_end.year == year]
+        stated = [
+            t
+            for t in tag(body, mid)
+            if t.range_end
+            and t.granularity == DAY
+            and t.anchor in ("dct", "none")
+            and t.type == "DATE"
+            and t.range_end.year == year
+        ]
         anchor_ends = [t.range_end for t in stated if any(t.text in p or p in t.text for p in phrases)]
         latest = max(anchor_ends) if anchor_ends else max((t.range_end for t in stated), default=None)
         if latest is None or latest > ref:
@@ -123,11 +135,23 @@ def infer_published(body: str, before: date) -> PublishedDate:
             gran, end = WEEK, start + timedelta(days=6)
             evidence += "; 'this week'"
         return PublishedDate(latest, gran, evidence, True, end)
-    full = [t for t in tag(body) if t.anchor == "none" and t.granularity == DAY and t.range_end and t.value[:4].isdigit() and t.range_end <= before]
+    full = [
+        t
+        for t in tag(body)
+        if t.anchor == "none"
+        and t.granularity == DAY
+        and t.range_end
+        and t.value[:4].isdigit()
+        and t.range_end <= before
+    ]
     if full:
         latest = max(full, key=lambda t: t.range_end or date.min)
-        return PublishedDate(latest.range_end, DAY, f"on or after the latest date the text states: {latest.text!r}", True)
-    return PublishedDate(None, UNKNOWN, "no publication date stated, and none can be inferred from the text", False)
+        return PublishedDate(
+            latest.range_end, DAY, f"on or after the latest date the text states: {latest.text!r}", True
+        )
+    return PublishedDate(
+        None, UNKNOWN, "no publication date stated, and none can be inferred from the text", False
+    )
 
 
 def _html_to_article(doc: Document, html: str) -> Article:
@@ -139,12 +163,17 @@ def _html_to_article(doc: Document, html: str) -> Article:
     except Exception as exc:  # lxml raises several types on garbage
         raise InputError(doc.origin, f"HTML cannot be parsed: {exc}") from None
     canonical = tree.xpath("//link[@rel='canonical']/@href")
-    captions = [textclean.norm_line(c.text_content()) for c in tree.xpath("//figcaption|//*[contains(@class,'caption')]")]
+    captions = [
+        textclean.norm_line(c.text_content())
+        for c in tree.xpath("//figcaption|//*[contains(@class,'caption')]")
+    ]
     captions = [c for c in captions if c]
     for el in tree.xpath("//figure|//figcaption|//*[contains(@class,'caption')]"):
         el.drop_tree()
     cleaned = lxml.html.tostring(tree, encoding="unicode")
-    meta = trafilatura.bare_extraction(cleaned, url=doc.hints.get("url"), with_metadata=True, include_comments=False, include_tables=False)
+    meta = trafilatura.bare_extraction(
+        cleaned, url=doc.hints.get("url"), with_metadata=True, include_comments=False, include_tables=False
+    )
     xml = trafilatura.extract(cleaned, output_format="xml", include_comments=False, include_tables=False)
     paragraphs: list[str] = []
     if xml:
@@ -197,7 +226,9 @@ def _html_to_article(doc: Document, html: str) -> Article:
     art.published = published_from([], art.text, _fetched_date(doc), None)
     if date_hint:
         try:
-            art.published = PublishedDate(date.fromisoformat(date_hint[:10]), DAY, f"HTML metadata: {date_hint}")
+            art.published = PublishedDate(
+                date.fromisoformat(date_hint[:10]), DAY, f"HTML metadata: {date_hint}"
+            )
         except ValueError:
             pass
     if art.paragraphs:
@@ -253,7 +284,9 @@ def extract(doc: Document, repeated: set[str] | None = None) -> Article:
             if rec.get(k) and not hints.get(k):
                 hints[k] = str(rec[k])
         if rec.get("html"):
-            art = _html_to_article(Document(doc.id, doc.origin, "text/html", b"", doc.fetched, hints), str(rec["html"]))
+            art = _html_to_article(
+                Document(doc.id, doc.origin, "text/html", b"", doc.fetched, hints), str(rec["html"])
+            )
         elif rec.get("text"):
             art = _text_to_article(doc, str(rec["text"]), repeated, hints.get("title"))
         else:

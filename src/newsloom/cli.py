@@ -1,0 +1,327 @@
+"""The newsloom command line: a thin layer over the library (DESIGN.md "Command line")."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import textwrap
+from datetime import date
+from typing import Any
+
+from . import __version__
+from .errors import NewsloomError
+
+log = logging.getLogger(__name__)
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _wrap(text: str, indent: str = "    ", width: int = 100) -> str:
+    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
+
+
+def _date_str(start: str | None, end: str | None, gran: str) -> str:
+    if not start:
+        return "date unknown"
+    if end and end != start:
+        return f"{start}..{end}"
+    return start if gran in ("day", "unknown") else f"{start} ({gran})"
+
+
+def _open(args: argparse.Namespace, readonly: bool = True) -> Any:
+    from .store import Store
+
+    return Store(args.db, readonly=readonly)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .annotate import load_resources
+    from .pipeline import ingest
+
+    hints = {"outlet": args.outlet or "", "published": args.published or ""}
+    if args.published:
+        from .extract import published_from
+
+        published_from([], "", None, args.published)  # fail early on an unreadable date
+    store = _open(args, readonly=False)
+    res = load_resources()
+    bar = tqdm(
+        desc="ingest",
+        unit="doc",
+        disable=args.quiet or not sys.stderr.isatty() and not args.progress,
+        file=sys.stderr,
+    )
+    try:
+        report = ingest(store, args.paths, fmt=args.format, hints=hints, res=res, progress=bar.update)
+    finally:
+        bar.close()
+        store.close()
+    if args.json:
+        _print_json(
+            {
+                "added": report.added,
+                "duplicates": report.duplicates,
+                "already_stored": report.already_stored,
+                "failed": [{"source": o, "reason": r} for o, r in report.failed],
+            }
+        )
+    else:
+        print(report.summary())
+    # Exit non-zero only when nothing could be done at all.
+    nothing = report.added == 0 and report.duplicates == 0 and report.already_stored == 0
+    return 1 if report.failed and nothing else 0
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    from . import views
+
+    with _open(args) as store:
+        arts = views.articles(store, args.ids or None)
+    if args.json:
+        _print_json(arts)
+        return 0
+    for a in arts:
+        p = a["published"]
+        when = p["date"] or "date unknown"
+        if p["inferred"] and p["date"]:
+            when += f" (inferred, {p['granularity']})"
+        dup = f"  duplicate of {a['duplicate_of']}" if a["duplicate_of"] else ""
+        print(f"{a['id']}  {when}  {a['outlet'] or '-'}  [{a['language']}]{dup}")
+        print(f"    {a['title']}")
+        if a["authors"]:
+            print(f"    by {', '.join(a['authors'])}")
+    print(f"{len(arts)} articles")
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    from . import views
+
+    with _open(args) as store:
+        ents = views.entities(store, tuple(args.type) if args.type else None)
+    if args.json:
+        _print_json(ents)
+        return 0
+    for e in ents[: args.limit]:
+        aliases = f"  aka {', '.join(e['aliases'][:6])}" if e["aliases"] else ""
+        roles = f"  [{'; '.join(e['roles'][:3])}]" if e["roles"] else ""
+        print(f"{e['mention_count']:5d}  {e['type']:<7} {e['name']}{aliases}{roles}")
+    print(f"{len(ents)} entities")
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from . import views
+
+    with _open(args) as store:
+        evs = views.events(store, args.storyline)
+    if args.json:
+        _print_json(evs)
+        return 0
+    for e in evs:
+        d = e["date"]
+        print(
+            f"{e['id']}  {_date_str(d['start'], d['end'], d['granularity'])}  {e['type']}  {e['place'] or '-'}  ({len(e['article_ids'])} articles)"
+        )
+        print(f"    {e['title']}")
+        if e["participants"]:
+            print(f"    participants: {', '.join(e['participants'][:8])}")
+    print(f"{len(evs)} events")
+    return 0
+
+
+def cmd_storylines(args: argparse.Namespace) -> int:
+    from . import views
+
+    with _open(args) as store:
+        sls = views.storylines(store)
+    if args.json:
+        _print_json(sls)
+        return 0
+    for s in sls:
+        span = f"{s['first_date'] or '?'} .. {s['last_date'] or '?'}"
+        print(f"{s['id']}  {span}  {len(s['event_ids'])} events, {len(s['article_ids'])} articles")
+        print(f"    {s['title']}")
+    print(f"{len(sls)} storylines")
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from .timeline import timeline
+
+    with _open(args) as store:
+        entries = timeline(
+            store,
+            storyline=args.storyline,
+            entity=args.entity,
+            query=args.query,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            max_dates=args.max_dates,
+            per_date=args.per_date,
+        )
+    if args.json:
+        _print_json(entries)
+        return 0
+    if not entries:
+        print("no dated events match")
+    for e in entries:
+        print(f"{_date_str(e['date'], e['end_date'], e['granularity'])}  {e['type']}  {e['place'] or ''}")
+        print(_wrap(e["text"]))
+        for s in e["sources"]:
+            print(f"      - {s['outlet'] or 'unknown outlet'} [{s['article_id']}]")
+    return 0
+
+
+def cmd_dates(args: argparse.Namespace) -> int:
+    from .temporal import tag
+
+    try:
+        dct = date.fromisoformat(args.dct) if args.dct else None
+    except ValueError:
+        raise NewsloomError(f"--dct {args.dct!r}: not a date; use YYYY-MM-DD") from None
+    text = sys.stdin.read()
+    out = []
+    for t in tag(text, dct):
+        item: dict[str, Any] = {
+            "text": t.text,
+            "start": t.start,
+            "end": t.end,
+            "value": t.value,
+            "type": t.type,
+            "granularity": t.granularity,
+            "anchor": t.anchor,
+        }
+        if t.range_start:
+            item["range"] = {
+                "start": t.range_start.isoformat(),
+                "end": (t.range_end or t.range_start).isoformat(),
+            }
+        out.append(item)
+    if args.json:
+        _print_json(out)
+    else:
+        for o in out:
+            rng = f"  {o['range']['start']}..{o['range']['end']}" if "range" in o else ""
+            print(f"{o['start']:6d}-{o['end']:<6d} {o['type']:<8} {o['value']:<14} {o['text']!r}{rng}")
+    return 0
+
+
+def cmd_recluster(args: argparse.Namespace) -> int:
+    from .pipeline import recluster
+
+    with _open(args, readonly=False) as store:
+        n = recluster(store)
+    print(f"re-clustered {n} articles")
+    return 0
+
+
+def cmd_failures(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        rows = store.query("SELECT origin, reason, at FROM failures ORDER BY id")
+    if args.json:
+        _print_json([{"source": r[0], "reason": r[1], "at": r[2]} for r in rows])
+    else:
+        for r in rows:
+            print(f"{r[2]}  {r[0]}: {r[1]}")
+        print(f"{len(rows)} failures")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="newsloom", description="Who did what, where and when, from many outlets' news."
+    )
+    p.add_argument(
+        "--db",
+        default=os.environ.get("NEWSLOOM_DB", "newsloom.db"),
+        help="database path (default ./newsloom.db)",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    p.add_argument("--version", action="version", version=f"newsloom {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="add articles from files and directories")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--format", default="auto", choices=["auto", "text", "html", "jsonl"])
+    s.add_argument("--outlet", help="outlet of every article in these files")
+    s.add_argument("--published", help="publication date (YYYY-MM-DD) of every article in these files")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("articles", help="list stored articles")
+    s.add_argument("ids", nargs="*", help="article ids or external ids (default: all)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_articles)
+
+    s = sub.add_parser("entities", help="list canonical entities")
+    s.add_argument("--type", action="append", choices=["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"])
+    s.add_argument("--limit", type=int, default=100, help="rows in the table view")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_entities)
+
+    s = sub.add_parser("events", help="list real-world events")
+    s.add_argument("--storyline")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_events)
+
+    s = sub.add_parser("storylines", help="list storylines")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_storylines)
+
+    s = sub.add_parser("timeline", help="dated, cited timeline of events")
+    s.add_argument("--storyline")
+    s.add_argument("--entity")
+    s.add_argument("--query")
+    s.add_argument("--from", dest="date_from")
+    s.add_argument("--to", dest="date_to")
+    s.add_argument("--max-dates", type=int)
+    s.add_argument("--per-date", type=int)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_timeline)
+
+    s = sub.add_parser("dates", help="temporal expressions of a text (stdin), normalised")
+    s.add_argument("--dct", help="reference (publication) date, YYYY-MM-DD")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_dates)
+
+    s = sub.add_parser("recluster", help="rebuild entities, events and storylines from stored articles")
+    s.set_defaults(func=cmd_recluster)
+
+    s = sub.add_parser("failures", help="inputs that could not be ingested, with the reason")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_failures)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return int(args.func(args) or 0)
+    except NewsloomError as exc:
+        print(f"newsloom: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print(
+            "newsloom: interrupted; what was committed is kept, run the command again to finish",
+            file=sys.stderr,
+        )
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

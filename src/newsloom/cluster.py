@@ -1,0 +1,399 @@
+"""Cluster: each article's main event -> a real-world event; events -> storylines. Incremental.
+
+Same event is decided as an editor would: compatible dates (incompatible dates veto), same place,
+overlapping participants, same kind of happening, similar content. Candidates come from an index of
+events by participant and by date, never from a scan of the whole store, so adding an article costs
+about the same in a large store as in a small one. Processing articles in insertion order makes a full
+rebuild give the same result as the increments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .model import DAY, UNKNOWN, WEEK
+
+# Ranking of where a date came from: stated next to the event beats inferred from the article.
+_SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
+_GRAN_RANK = {DAY: 3, WEEK: 2, "month": 1}
+MAX_TERMS = 300
+
+# Weights of the same-event score and its threshold (first version; see benchmarks/clustering.py).
+W_TEXT, W_PART, W_PLACE, W_TYPE, W_DATE = 0.45, 0.25, 0.1, 0.1, 0.1
+EVENT_THRESHOLD = 0.33
+STORY_THRESHOLD = 0.22
+
+
+@dataclass
+class Profile:
+    """What one article says about its main event, or what an event's members say together."""
+
+    type: str = "OTHER"
+    dates: list[tuple[str, str, str, int]] = field(default_factory=list)  # (start, end, granularity, rank)
+    participants: dict[str, float] = field(default_factory=dict)  # entity id -> weight (PERSON/ORG)
+    places: dict[str, float] = field(default_factory=dict)  # entity id -> weight (GPE/LOC)
+    types: dict[str, int] = field(default_factory=dict)
+    terms: dict[str, float] = field(default_factory=dict)
+    articles: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, s: str) -> Profile:
+        d = json.loads(s)
+        d["dates"] = [tuple(x) for x in d.get("dates", [])]
+        return cls(**d)
+
+
+def _d(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def best_date(dates: list[tuple[str, str, str, int]]) -> tuple[date | None, date | None, str]:
+    """The event's date: the best-attested date, widened by the other attestations that overlap it."""
+    if not dates:
+        return None, None, UNKNOWN
+    # best source, then finest granularity, then order of attestation (an article's main mention first)
+    ranked = sorted(dates, key=lambda d: (-d[3], -_GRAN_RANK.get(d[2], 0)))
+    top = ranked[0]
+    start, end = _d(top[0]), _d(top[1])
+    assert start is not None and end is not None
+    for s, e, g, r in ranked[1:]:
+        if r < top[3] or g != top[2]:
+            continue
+        ds, de = _d(s), _d(e)
+        if ds and de and ds <= end + timedelta(days=1) and de >= start - timedelta(days=1):
+            start, end = min(start, ds), max(end, de)
+    return start, end, top[2]
+
+
+def _dates_compatible(a: Profile, b: Profile) -> tuple[bool, float]:
+    """(compatible, bonus). Precise dates that are far apart veto a match; agreeing dates add to it."""
+    sa, ea, ga = best_date(a.dates)
+    sb, eb, gb = best_date(b.dates)
+    if not (sa and ea and sb and eb):
+        return True, 0.0
+    ra = max((d[3] for d in a.dates), default=0)
+    rb = max((d[3] for d in b.dates), default=0)
+    gap = max((sa - eb).days, (sb - ea).days, 0)
+    if ra >= 2 and rb >= 2:
+        tol = (
+            2
+            if DAY in (ga, gb) and WEEK not in (ga, gb)
+            else 7
+            if ga in (DAY, WEEK) and gb in (DAY, WEEK)
+            else 31
+        )
+        return gap <= tol, (1.0 if gap == 0 else 0.5)
+    # A publication date only bounds the event from above: reports follow events by days or weeks.
+    if gap > 45:
+        return False, 0.0
+    return True, 0.3 if gap <= 7 else 0.0
+
+
+def _cosine(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    wa = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in a.items() if c > 0}
+    wb = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in b.items() if c > 0}
+    dot = sum(w * wb[t] for t, w in wa.items() if t in wb)
+    na = math.sqrt(sum(w * w for w in wa.values()))
+    nb = math.sqrt(sum(w * w for w in wb.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    inter = sum(min(w, b[k]) for k, w in a.items() if k in b)
+    return inter / min(sum(a.values()), sum(b.values()))
+
+
+def score(art: Profile, ev: Profile, idf: dict[str, float]) -> float:
+    ok, date_bonus = _dates_compatible(art, ev)
+    if not ok:
+        return -1.0
+    text = _cosine(art.terms, ev.terms, idf)
+    part = _overlap(art.participants, ev.participants)
+    place = _overlap(art.places, ev.places)
+    same_type = 1.0 if art.type == max(ev.types, key=lambda t: ev.types[t], default="") else 0.0
+    return W_TEXT * text + W_PART * part + W_PLACE * place + W_TYPE * same_type + W_DATE * date_bonus
+
+
+# --- article profiles -------------------------------------------------------------------------------
+
+
+def main_mention(rows: list[sqlite3.Row], sentence_para: dict[int, int]) -> sqlite3.Row | None:
+    """The event mention that states what the article mainly reports: early, not a statement,
+    asserted (not hedged or negated), with participants and a precise date."""
+
+    def merit(r: sqlite3.Row) -> float:
+        para = sentence_para.get(r["sentence"], 99)
+        m = 0.0
+        m += 4 if r["type"] != "STATEMENT" else 0
+        m += 1 if r["type"] not in ("STATEMENT", "OTHER") else 0
+        dated = _SOURCE_RANK.get(r["date_source"], 0) >= 2
+        m += 2 if dated else 0
+        m += {DAY: 3.0, WEEK: 1.0, "month": 0.5}.get(r["granularity"], 0) if dated else 0
+        m += 1 if (json.loads(r["actors"]) or json.loads(r["targets"])) else 0
+        m -= 3 * (r["hedged"] + r["negated"])
+        m -= 1.0 * para + 0.05 * r["sentence"]
+        return m
+
+    lead = [r for r in rows if sentence_para.get(r["sentence"], 99) <= 2]
+    pool = lead or rows
+    return max(pool, key=merit) if pool else None
+
+
+def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profile, int | None]:
+    aid = article["id"]
+    rows = db.execute(
+        "SELECT * FROM event_mentions WHERE article_id = ? ORDER BY sentence, trigger_start", (aid,)
+    ).fetchall()
+    sentence_para = {
+        r[0]: r[1] for r in db.execute("SELECT idx, paragraph FROM sentences WHERE article_id = ?", (aid,))
+    }
+    main = main_mention(rows, sentence_para)
+    p = Profile(articles=[aid], outlets=[article["outlet"] or ""])
+    if main is not None:
+        p.type = main["type"]
+
+        # The main mention's date first; lead mentions of the same kind add their dates only when they
+        # restate it (overlapping), so a background event in the lead cannot date the main one.
+        def entry(r: sqlite3.Row) -> tuple[str, str, str, int]:
+            return (
+                r["date_start"],
+                r["date_end"] or r["date_start"],
+                r["granularity"],
+                _SOURCE_RANK.get(r["date_source"], 0),
+            )
+
+        if main["date_start"]:
+            p.dates.append(entry(main))
+        for r in rows:
+            if r["id"] == main["id"] or r["type"] != main["type"] or not r["date_start"]:
+                continue
+            if sentence_para.get(r["sentence"], 99) > 2 or r["hedged"] or r["negated"]:
+                continue
+            e = entry(r)
+            if not p.dates or (e[0] <= p.dates[0][1] and e[1] >= p.dates[0][0]):
+                p.dates.append(e)
+    if not p.dates and article["published_date"]:
+        p.dates.append(
+            (article["published_date"], article["published_date"], article["published_granularity"], 1)
+        )
+    p.types = {p.type: 1}
+    ents = db.execute(
+        """SELECT m.entity_id, e.type, m.sentence FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
+           WHERE m.article_id = ?""",
+        (aid,),
+    ).fetchall()
+    for eid, etype, sent in ents:
+        w = 2.0 if sentence_para.get(sent, 99) <= 1 else 1.0  # the lead names who and where
+        if etype in ("PERSON", "ORG"):
+            p.participants[eid] = p.participants.get(eid, 0) + w
+        elif etype in ("GPE", "LOC", "FAC"):
+            p.places[eid] = p.places.get(eid, 0) + w
+    p.terms = {k: float(v) for k, v in json.loads(article["terms"]).items()}
+    return p, (main["id"] if main is not None else None)
+
+
+# --- store updates ----------------------------------------------------------------------------------
+
+
+def _idf(db: sqlite3.Connection, terms: list[str]) -> dict[str, float]:
+    row = db.execute("SELECT value FROM meta WHERE key = 'df_articles'").fetchone()
+    n = int(row[0]) if row else 1
+    out: dict[str, float] = {}
+    for i in range(0, len(terms), 500):
+        chunk = terms[i : i + 500]
+        for t, df in db.execute(
+            f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(chunk))})", chunk
+        ):
+            out[t] = math.log((n + 1) / (df + 0.5))
+    default = math.log(n + 1)
+    return {t: out.get(t, default) for t in terms}
+
+
+def _top(d: dict[str, float], k: int) -> dict[str, float]:
+    if len(d) <= k:
+        return d
+    return dict(sorted(d.items(), key=lambda kv: -kv[1])[:k])
+
+
+def _merge(ev: Profile, art: Profile) -> Profile:
+    for attr in ("participants", "places", "terms"):
+        tgt: dict[str, float] = getattr(ev, attr)
+        for k, v in getattr(art, attr).items():
+            tgt[k] = tgt.get(k, 0) + v
+    ev.terms = _top(ev.terms, MAX_TERMS)
+    ev.participants = _top(ev.participants, 60)
+    ev.places = _top(ev.places, 30)
+    for t, c in art.types.items():
+        ev.types[t] = ev.types.get(t, 0) + c
+    ev.dates.extend(art.dates)
+    ev.articles.extend(art.articles)
+    ev.outlets.extend(art.outlets)
+    return ev
+
+
+def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str]:
+    keys = [k for k, _ in sorted({**p.participants, **p.places}.items(), key=lambda kv: -kv[1])[:12]]
+    found: Counter[str] = Counter()
+    if keys:
+        q = f"SELECT event_id, COUNT(*) FROM event_entities WHERE entity_id IN ({','.join('?' * len(keys))}) GROUP BY event_id"
+        for eid, c in db.execute(q, keys):
+            found[eid] += c
+    s, e, _ = best_date(p.dates)
+    if s and e:
+        lo, hi = (s - timedelta(days=3)).isoformat(), (e + timedelta(days=3)).isoformat()
+        for (eid,) in db.execute(
+            "SELECT id FROM events WHERE date_start <= ? AND date_end >= ? LIMIT 200", (hi, lo)
+        ):
+            found[eid] += 1
+    return [eid for eid, _ in found.most_common(limit)]
+
+
+def _event_fields(db: sqlite3.Connection, ev: Profile) -> dict[str, Any]:
+    s, e, g = best_date(ev.dates)
+    place = None
+    if ev.places:
+        pid = max(ev.places, key=lambda k: ev.places[k])
+        row = db.execute("SELECT name FROM entities WHERE id = ?", (pid,)).fetchone()
+        place = row[0] if row else None
+    etype = max(ev.types, key=lambda t: (ev.types[t], t != "STATEMENT")) if ev.types else "OTHER"
+    return {
+        "type": etype,
+        "date_start": s.isoformat() if s else None,
+        "date_end": e.isoformat() if e else None,
+        "granularity": g,
+        "place": place,
+        "article_count": len(ev.articles),
+    }
+
+
+def _title(db: sqlite3.Connection, article_ids: list[str]) -> str:
+    row = db.execute("SELECT title FROM articles WHERE id = ?", (article_ids[0],)).fetchone()
+    return row[0] if row else ""
+
+
+def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
+    """Attach one stored, resolved article to the best-matching event (or a new one). Returns the event id."""
+    aid = article["id"]
+    if article["duplicate_of"]:
+        orig = db.execute(
+            "SELECT event_id, storyline_id FROM articles WHERE id = ?", (article["duplicate_of"],)
+        ).fetchone()
+        if orig and orig[0]:
+            db.execute(
+                "UPDATE articles SET event_id = ?, storyline_id = ?, clustered = 1 WHERE id = ?",
+                (orig[0], orig[1], aid),
+            )
+            return str(orig[0])
+    prof, main_id = article_profile(db, article)
+    terms = json.loads(article["terms"])
+    db.executemany(
+        "INSERT INTO term_df(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+        [(t,) for t in terms],
+    )
+    db.execute(
+        "INSERT INTO meta(key, value) VALUES ('df_articles', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+    idf = _idf(db, list(prof.terms))
+    best, best_s = None, EVENT_THRESHOLD
+    for eid in _candidates(db, prof):
+        row = db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
+        if row is None:
+            continue
+        s = score(prof, Profile.from_json(row[0]), idf)
+        if s > best_s:
+            best, best_s = eid, s
+    if best is None:
+        seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").fetchone()[0])
+        best = "ev_" + hashlib.sha1(aid.encode()).hexdigest()[:12]
+        ev = prof
+        fields = _event_fields(db, ev)
+        db.execute(
+            """INSERT INTO events(id, seq, type, title, date_start, date_end, granularity, place, profile, article_count)
+               VALUES (?,?,?,?,?,?,?,?,?,?)""",
+            (best, seq, fields["type"], article["title"], fields["date_start"], fields["date_end"], fields["granularity"],
+             fields["place"], ev.to_json(), fields["article_count"]),
+        )  # fmt: skip
+    else:
+        ev = _merge(
+            Profile.from_json(db.execute("SELECT profile FROM events WHERE id = ?", (best,)).fetchone()[0]),
+            prof,
+        )
+        fields = _event_fields(db, ev)
+        db.execute(
+            """UPDATE events SET type=?, date_start=?, date_end=?, granularity=?, place=?, profile=?, article_count=?
+               WHERE id=?""",
+            (fields["type"], fields["date_start"], fields["date_end"], fields["granularity"], fields["place"], ev.to_json(),
+             fields["article_count"], best),
+        )  # fmt: skip
+    db.executemany(
+        "INSERT OR IGNORE INTO event_entities(entity_id, event_id) VALUES (?, ?)",
+        [(k, best) for k in list(prof.participants) + list(prof.places)],
+    )
+    if main_id is not None:
+        db.execute("UPDATE event_mentions SET is_main = 1, event_id = ? WHERE id = ?", (best, main_id))
+    db.execute("UPDATE articles SET event_id = ?, clustered = 1 WHERE id = ?", (best, aid))
+    _assign_storyline(db, best, ev, idf)
+    return best
+
+
+# --- storylines -------------------------------------------------------------------------------------
+
+
+def _story_score(a: Profile, b: Profile, idf: dict[str, float]) -> float:
+    text = _cosine(a.terms, b.terms, idf)
+    people = _overlap(a.participants, b.participants)
+    places = _overlap(a.places, b.places)
+    return 0.5 * text + 0.3 * people + 0.2 * places
+
+
+def _assign_storyline(db: sqlite3.Connection, event_id: str, ev: Profile, idf: dict[str, float]) -> None:
+    row = db.execute("SELECT storyline_id FROM events WHERE id = ?", (event_id,)).fetchone()
+    story = row[0] if row else None
+    if story is None:
+        best, best_s = None, STORY_THRESHOLD
+        for cand in _candidates(db, ev, limit=40):
+            if cand == event_id:
+                continue
+            r = db.execute("SELECT profile, storyline_id FROM events WHERE id = ?", (cand,)).fetchone()
+            if r is None or r[1] is None:
+                continue
+            s = _story_score(ev, Profile.from_json(r[0]), idf)
+            if s > best_s:
+                best, best_s = r[1], s
+        if best is None:
+            best = "st_" + event_id[3:]
+            db.execute("INSERT INTO storylines(id, title) VALUES (?, ?)", (best, _title(db, ev.articles)))
+        story = best
+        db.execute("UPDATE events SET storyline_id = ? WHERE id = ?", (story, event_id))
+    db.execute("UPDATE articles SET storyline_id = ? WHERE event_id = ?", (story, event_id))
+    span = db.execute(
+        "SELECT MIN(date_start), MAX(date_end) FROM events WHERE storyline_id = ? AND date_start IS NOT NULL",
+        (story,),
+    ).fetchone()
+    db.execute("UPDATE storylines SET first_date = ?, last_date = ? WHERE id = ?", (span[0], span[1], story))
+
+
+def reset(db: sqlite3.Connection) -> None:
+    """Forget all events and storylines (inside the caller's transaction); articles stay."""
+    db.execute("DELETE FROM events")
+    db.execute("DELETE FROM event_entities")
+    db.execute("DELETE FROM storylines")
+    db.execute("DELETE FROM term_df")
+    db.execute("DELETE FROM meta WHERE key = 'df_articles'")
+    db.execute("UPDATE event_mentions SET event_id = NULL, is_main = 0")
+    db.execute("UPDATE articles SET event_id = NULL, storyline_id = NULL, clustered = 0")

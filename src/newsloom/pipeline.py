@@ -1,0 +1,198 @@
+"""The pipeline: per-document stages over one carrier, then corpus stages in the store.
+
+Registration is one explicit list (`STAGES`). Each stage says what it needs from the carrier and what
+it adds; `check()` verifies the order before a single document runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import cluster, resolve
+from .annotate import Resources, annotate_docs, load_resources
+from .errors import InputError, NewsloomError, PipelineError
+from .extract import extract
+from .ingest import read_sources
+from .model import AnnotatedArticle, Document
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    needs: frozenset[str]
+    adds: frozenset[str]
+    run: Callable[[Iterable[AnnotatedArticle], Resources], Iterator[AnnotatedArticle]]
+
+
+def _extract_stage(items: Iterable[AnnotatedArticle], res: Resources) -> Iterator[AnnotatedArticle]:
+    for it in items:
+        if it.error is None:
+            try:
+                it.article = extract(it.document)
+            except InputError as exc:
+                it.error = exc.reason
+            except Exception as exc:  # a bad document is recorded and skipped, never fatal
+                log.exception("extract failed on %s", it.document.origin)
+                it.error = f"extraction failed: {type(exc).__name__}: {exc}"
+        yield it
+
+
+def _annotate_stage(items: Iterable[AnnotatedArticle], res: Resources) -> Iterator[AnnotatedArticle]:
+    yield from annotate_docs(items, res)
+
+
+STAGES: list[Stage] = [
+    Stage("extract", frozenset({"document"}), frozenset({"article"}), _extract_stage),
+    Stage(
+        "annotate",
+        frozenset({"article"}),
+        frozenset({"sentences", "entities", "times", "events", "terms"}),
+        _annotate_stage,
+    ),
+]
+
+
+def check(stages: list[Stage]) -> None:
+    """Raise PipelineError if a stage needs something no earlier stage adds."""
+    have = {"document"}
+    for st in stages:
+        missing = st.needs - have
+        if missing:
+            raise PipelineError(f"stage {st.name!r} needs {sorted(missing)}, which no earlier stage adds")
+        have |= st.adds
+
+
+def process(
+    docs: Iterable[Document], res: Resources, stages: list[Stage] | None = None
+) -> Iterator[AnnotatedArticle]:
+    """Run the per-document stages over documents; pure: touches no store."""
+    stages = STAGES if stages is None else stages
+    check(stages)
+    items: Iterable[AnnotatedArticle] = (AnnotatedArticle(d) for d in docs)
+    for st in stages:
+        items = st.run(items, res)
+    yield from items
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    duplicates: int = 0  # copies of articles already stored (same content or same body)
+    already_stored: int = 0  # documents ingested before (idempotent re-ingest)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    non_english: int = 0
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.added} articles added, {self.duplicates} duplicates linked to an earlier copy, "
+            f"{self.already_stored} already stored, {len(self.failed)} failed"
+        ]
+        if self.non_english:
+            lines.append(f"{self.non_english} articles are not in English: stored and flagged, not annotated")
+        for origin, reason in self.failed[:50]:
+            lines.append(f"  failed: {origin}: {reason}")
+        if len(self.failed) > 50:
+            lines.append(f"  ... and {len(self.failed) - 50} more failures (see 'newsloom failures')")
+        return "\n".join(lines)
+
+
+def corpus_update(store: Store, article_ids: list[str], res: Resources) -> None:
+    """Resolve entities and cluster events for stored articles (inside the caller's transaction)."""
+    db = store.db
+    for aid in article_ids:
+        row = db.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
+        if row is None or row["clustered"]:
+            continue
+        resolve.resolve_article(db, aid, row["text"], res.gazetteer)
+        cluster.assign_article(db, row)
+
+
+def finish_pending(store: Store, res: Resources) -> int:
+    """Complete the corpus stages for articles stored but not yet clustered (after a crash)."""
+    pending = [r[0] for r in store.query("SELECT id FROM articles WHERE clustered = 0 ORDER BY seq")]
+    for i in range(0, len(pending), 200):
+        with store.transaction():
+            corpus_update(store, pending[i : i + 200], res)
+    return len(pending)
+
+
+def ingest(
+    store: Store,
+    paths: list[str],
+    fmt: str = "auto",
+    hints: dict[str, str] | None = None,
+    res: Resources | None = None,
+    batch_size: int = 64,
+    progress: Callable[[int], Any] | None = None,
+) -> IngestReport:
+    """Ingest files and directories into the store: extract, annotate, resolve, cluster.
+
+    Idempotent (documents already stored are skipped) and transactional per batch.
+    """
+    res = res or load_resources()
+    report = IngestReport()
+    finish_pending(store, res)
+    batch: list[Document] = []
+    seen: set[str] = set()
+
+    def flush() -> None:
+        known = store.known_documents(d.id for d in batch)
+        todo = [d for d in batch if d.id not in known]
+        report.already_stored += len(batch) - len(todo)
+        done = list(process(todo, res))
+        with store.transaction():
+            added_ids = []
+            for it in done:
+                if it.error is not None or it.article is None:
+                    report.failed.append((it.document.origin, it.error or "no article"))
+                    store.add_failure(it.document.origin, it.error or "no article")
+                    continue
+                if it.article.language not in ("en", "und"):
+                    report.non_english += 1
+                if store.add_article(it):
+                    report.duplicates += 1
+                else:
+                    report.added += 1
+                added_ids.append(it.article.document_id)
+            corpus_update(store, added_ids, res)
+        if progress:
+            progress(len(batch))
+        batch.clear()
+
+    for item in read_sources(paths, fmt, hints):
+        if isinstance(item, NewsloomError):
+            origin = getattr(item, "source", "input")
+            reason = getattr(item, "reason", str(item))
+            report.failed.append((origin, reason))
+            with store.transaction():
+                store.add_failure(origin, reason)
+            if progress:
+                progress(1)
+            continue
+        if item.id in seen:
+            report.already_stored += 1
+            continue
+        seen.add(item.id)
+        batch.append(item)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return report
+
+
+def recluster(store: Store, res: Resources | None = None) -> int:
+    """Rebuild entities' event links, events and storylines from the stored articles, in insertion order."""
+    res = res or load_resources()
+    with store.transaction() as db:
+        cluster.reset(db)
+        db.execute("DELETE FROM entity_keys")
+        db.execute("DELETE FROM entities")
+        db.execute("UPDATE entity_mentions SET entity_id = NULL")
+    return finish_pending(store, res)

@@ -1,0 +1,212 @@
+"""Resolve: entity mentions -> canonical entities across the corpus, incrementally.
+
+Within an article, a bare surname takes the full name written earlier ("Khalilzad" -> "Zalmay
+Khalilzad"), an acronym takes its long form ("State Committee for National Security (GKNB)"), a
+demonym names its country. Across articles, people are blocked by surname and matched fuzzily
+(transliteration variants such as Saimumin / Saymumin) unless their first names conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .gazetteer import Gazetteer
+
+PARTICIPANT_TYPES = ("PERSON", "ORG", "GPE")
+
+
+def norm_name(name: str) -> str:
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"['’]s\b", "", s)
+    return " ".join(re.findall(r"[a-z0-9]+", s))
+
+
+def entity_id(etype: str, name: str) -> str:
+    return "ent_" + hashlib.sha1(f"{etype}|{norm_name(name)}".encode()).hexdigest()[:12]
+
+
+@dataclass
+class Canon:
+    name: str
+    type: str
+
+
+def _acronyms(text: str) -> dict[str, str]:
+    """'State Committee for National Security (GKNB)' -> {'GKNB': 'State Committee for National Security'}."""
+    out = {}
+    for m in re.finditer(
+        r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|on)\s+)*){1,8})\(([A-Z][A-Z0-9&.]{1,9})\)", text
+    ):
+        long = m.group(1).strip()
+        acr = m.group(2).replace(".", "")
+        words = [w for w in long.split() if w[0].isupper()]
+        # the long form's initials must support the acronym (loosely: transliterations differ)
+        # A parenthesised acronym right after a capitalised name is its short form, even when the initials
+        # differ (transliterated acronyms: "State Committee for National Security (GKNB)").
+        if len(words) >= 2:
+            out[acr] = long
+    return out
+
+
+def canonical(
+    surface: str, label: str, gaz: Gazetteer, full_people: list[str], acronyms: dict[str, str]
+) -> Canon:
+    """The canonical name and type a mention stands for, using only its own article."""
+    if label == "NORP" and surface in gaz.demonyms:
+        return Canon(gaz.demonyms[surface], "GPE")
+    if label == "GPE":
+        m = re.match(
+            r"(?:the\s+)?(?:Republic|Kingdom|State|Federation|Emirate)\s+of\s+(?:the\s+)?(.+)$", surface
+        )
+        inner = m.group(1) if m else surface
+        if inner in gaz.places:
+            return Canon(gaz.places[inner], "GPE")
+        return Canon(surface, "GPE")
+    if label in ("ORG", "PERSON") and len(surface.split()) == 1:
+        matches = {p for p in full_people if norm_name(p.split()[-1]) == norm_name(surface)}
+        if len(matches) == 1:
+            return Canon(matches.pop(), "PERSON")
+    if surface.isupper() and len(surface) > 4 and surface.title() in gaz.places:
+        return Canon(gaz.places[surface.title()], "GPE")
+    if label == "ORG":
+        if surface in acronyms:
+            return Canon(acronyms[surface], "ORG")
+        if surface in gaz.orgs:
+            return Canon(gaz.orgs[surface], "ORG")
+        first, _, rest = surface.partition(" ")
+        if rest in gaz.orgs and (first in gaz.places or first in gaz.demonyms):
+            return Canon(gaz.orgs[rest], "ORG")  # "US State Department" -> "State Department"
+        if surface in gaz.places:
+            return Canon(gaz.places[surface], "GPE")
+        return Canon(surface, "ORG")
+    if label == "PERSON":
+        toks = surface.split()
+        if len(toks) == 1:
+            # the full name in the same article whose last (or first) part this is
+            matches = [p for p in full_people if norm_name(p.split()[-1]) == norm_name(surface)]
+            if len(set(matches)) == 1:
+                return Canon(matches[0], "PERSON")
+        return Canon(surface, "PERSON")
+    return Canon(surface, label)
+
+
+def _first_names_compatible(a: str, b: str) -> bool:
+    ta, tb = norm_name(a).split(), norm_name(b).split()
+    if len(ta) < 2 or len(tb) < 2:
+        return True
+    fa, fb = ta[0], tb[0]
+    if len(fa) == 1 or len(fb) == 1:
+        return fa[0] == fb[0]
+    return fuzz.ratio(fa, fb) >= 75
+
+
+def _find_person(db: sqlite3.Connection, name: str) -> str | None:
+    toks = norm_name(name).split()
+    if not toks:
+        return None
+    surname = toks[-1]
+    rows = db.execute(
+        "SELECT DISTINCT e.id, e.name FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key = ? AND e.type = 'PERSON'",
+        ("p4:" + surname[:4],),
+    ).fetchall()
+    best, best_score = None, 0.0
+    for eid, ename in rows:
+        etoks = norm_name(ename).split()
+        if not etoks:
+            continue
+        s_score = fuzz.ratio(surname, etoks[-1])
+        if s_score < 85:
+            continue
+        if len(toks) == 1 or len(etoks) == 1:
+            # a bare surname joins a full name only when exactly one person carries that surname
+            same = [r for r in rows if fuzz.ratio(surname, norm_name(r[1]).split()[-1]) >= 85]
+            if len({r[0] for r in same}) != 1:
+                return None
+            score = s_score
+        else:
+            if not _first_names_compatible(name, ename):
+                continue
+            score = fuzz.ratio(norm_name(name), norm_name(ename))
+        if score > best_score:
+            best, best_score = eid, score
+    return best
+
+
+def _lookup(db: sqlite3.Connection, canon: Canon) -> str | None:
+    row = db.execute(
+        "SELECT k.entity_id FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key = ? AND e.type = ? LIMIT 1",
+        ("n:" + norm_name(canon.name), canon.type),
+    ).fetchone()
+    if row:
+        return str(row[0])
+    if canon.type == "PERSON":
+        return _find_person(db, canon.name)
+    return None
+
+
+def _keys(name: str, etype: str) -> list[str]:
+    keys = ["n:" + norm_name(name)]
+    if etype == "PERSON":
+        toks = norm_name(name).split()
+        if toks:
+            keys.append("p4:" + toks[-1][:4])
+    return keys
+
+
+def _add_alias(db: sqlite3.Connection, eid: str, name: str, etype: str, alias: str, role: str | None) -> None:
+    row = db.execute("SELECT name, aliases, roles FROM entities WHERE id = ?", (eid,)).fetchone()
+    aliases = json.loads(row[1])
+    roles = json.loads(row[2])
+    changed = False
+    if alias != row[0] and alias not in aliases:
+        aliases.append(alias)
+        changed = True
+    if role and role not in roles:
+        roles.append(role)
+        changed = True
+    # A fuller name becomes the canonical name ("Khalilzad" seen first, "Zalmay Khalilzad" later).
+    new_name = row[0]
+    if etype == "PERSON" and len(name.split()) > len(row[0].split()):
+        if row[0] not in aliases:
+            aliases.append(row[0])
+        new_name = name
+        aliases = [a for a in aliases if a != new_name]
+        changed = True
+    if changed:
+        db.execute(
+            "UPDATE entities SET name = ?, aliases = ?, roles = ? WHERE id = ?",
+            (new_name, json.dumps(aliases), json.dumps(roles), eid),
+        )
+    for k in _keys(alias, etype) + _keys(new_name, etype):
+        db.execute("INSERT OR IGNORE INTO entity_keys(key, entity_id) VALUES (?, ?)", (k, eid))
+
+
+def resolve_article(db: sqlite3.Connection, article_id: str, text: str, gaz: Gazetteer) -> None:
+    """Link every entity mention of one stored article to a canonical entity, creating entities as needed."""
+    rows = db.execute(
+        "SELECT id, text, label, role, affiliation FROM entity_mentions WHERE article_id = ? ORDER BY start",
+        (article_id,),
+    ).fetchall()
+    full_people = [r[1] for r in rows if r[2] == "PERSON" and len(r[1].split()) >= 2]
+    acronyms = _acronyms(text)
+    for mid, surface, label, role, affiliation in rows:
+        canon = canonical(surface, label, gaz, full_people, acronyms)
+        eid = _lookup(db, canon)
+        if eid is None:
+            eid = entity_id(canon.type, canon.name)
+            db.execute(
+                "INSERT OR IGNORE INTO entities(id, name, type, aliases, roles, mention_count) VALUES (?,?,?,?,?,0)",
+                (eid, canon.name, canon.type, "[]", "[]"),
+            )
+        full_role = f"{role} ({affiliation})" if role and affiliation else role
+        _add_alias(db, eid, canon.name, canon.type, surface, full_role)
+        db.execute("UPDATE entities SET mention_count = mention_count + 1 WHERE id = ?", (eid,))
+        db.execute("UPDATE entity_mentions SET entity_id = ? WHERE id = ?", (eid, mid))

@@ -1,0 +1,227 @@
+"""The embedded store: SQLite in WAL mode, numbered migrations, FTS5 over article text.
+
+One writer, many readers. Writes happen in explicit transactions (`with store.transaction():`), one per
+batch, so a crash or a kill leaves either the whole batch or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+from .model import AnnotatedArticle
+
+log = logging.getLogger(__name__)
+
+
+def _migrations() -> list[tuple[int, str]]:
+    out = []
+    for f in resources.files("newsloom.migrations").iterdir():
+        m = re.match(r"(\d+)_.*\.sql$", f.name)
+        if m:
+            out.append((int(m.group(1)), f.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+def content_hash(text: str) -> str:
+    """Hash of a body with case, spacing and punctuation normalised (exact-duplicate detection)."""
+    norm = " ".join(re.findall(r"\w+", text.lower()))
+    return hashlib.sha256(norm.encode()).hexdigest()[:32]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A newsloom database. Open with `Store(path)`; close with `close()` or use as a context manager."""
+
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+        self.path = str(path)
+        try:
+            if readonly:
+                if not Path(self.path).exists():
+                    raise StoreError(f"{self.path}: no such database; run 'newsloom ingest' first")
+                self.db = sqlite3.connect(
+                    f"file:{self.path}?mode=ro", uri=True, timeout=30, check_same_thread=False
+                )
+            else:
+                self.db = sqlite3.connect(
+                    self.path, timeout=30, isolation_level=None, check_same_thread=False
+                )
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path}: cannot open the database ({exc}); is it a newsloom database?"
+            ) from None
+        if not readonly:
+            self.migrate()
+        elif self.version() == 0:
+            raise StoreError(f"{self.path}: not a newsloom database (no schema)")
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- schema -----------------------------------------------------------------------------------
+    def version(self) -> int:
+        try:
+            return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a SQLite database ({exc})") from None
+
+    def migrate(self) -> None:
+        """Apply the package's numbered migrations that this database has not seen yet."""
+        current = self.version()
+        for number, sql in _migrations():
+            if number <= current:
+                continue
+            log.info("migrating %s to schema %d", self.path, number)
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                for stmt in _split_sql(sql):
+                    self.db.execute(stmt)
+                self.db.execute(f"PRAGMA user_version={number}")
+                self.db.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                self.db.execute("ROLLBACK")
+                raise StoreError(f"{self.path}: migration {number} failed: {exc}") from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: everything inside lands, or nothing does."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # --- writes -----------------------------------------------------------------------------------
+    def known_documents(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            q = f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
+            found.update(r[0] for r in self.db.execute(q, chunk))
+        return found
+
+    def add_failure(self, origin: str, reason: str) -> None:
+        self.db.execute("INSERT INTO failures(origin, reason, at) VALUES (?,?,?)", (origin, reason, now()))
+
+    def add_article(self, it: AnnotatedArticle) -> str | None:
+        """Insert a document and its annotated article (inside the caller's transaction).
+
+        Returns the id of an earlier article this one exactly duplicates, if any.
+        """
+        doc, art = it.document, it.article
+        assert art is not None
+        self.db.execute(
+            "INSERT INTO documents(id, origin, media_type, fetched, size, content) VALUES (?,?,?,?,?,?)",
+            (
+                doc.id,
+                doc.origin,
+                doc.media_type,
+                doc.fetched or now(),
+                len(doc.content),
+                zlib.compress(doc.content),
+            ),
+        )
+        chash = content_hash(art.text)
+        dup = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash=? AND duplicate_of IS NULL LIMIT 1", (chash,)
+        ).fetchone()
+        art.duplicate_of = dup[0] if dup else art.duplicate_of
+        p = art.published
+        self.db.execute(
+            """INSERT INTO articles(id, external_id, source, url, outlet, title, authors, published_date,
+               published_end, published_granularity, published_evidence, published_inferred, dateline, language,
+               text, captions, boilerplate, content_hash, duplicate_of, terms, added)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (
+                art.document_id, art.external_id, art.source, art.url, art.outlet, art.title, json.dumps(art.authors),
+                p.date.isoformat() if p.date else None, p.end.isoformat() if p.end else None, p.granularity,
+                p.evidence, int(p.inferred), art.dateline, art.language, art.text, json.dumps(art.captions),
+                json.dumps(art.boilerplate_removed), chash, art.duplicate_of, json.dumps(it.terms), now(),
+            ),
+        )  # fmt: skip
+        aid = art.document_id
+        self.db.executemany(
+            "INSERT INTO sentences(article_id, idx, start, end, paragraph) VALUES (?,?,?,?,?)",
+            [(aid, s.index, s.start, s.end, s.paragraph) for s in it.sentences],
+        )
+        self.db.executemany(
+            "INSERT INTO entity_mentions(article_id, sentence, start, end, text, label, role, affiliation) VALUES (?,?,?,?,?,?,?,?)",
+            [(aid, e.sentence, e.start, e.end, e.text, e.label, e.role, e.affiliation) for e in it.entities],
+        )
+        self.db.executemany(
+            """INSERT INTO time_mentions(article_id, sentence, start, end, text, value, type, granularity, range_start,
+               range_end, anchor) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+            [
+                (aid, t.sentence, t.start, t.end, t.text, t.value, t.type, t.granularity,
+                 t.range_start.isoformat() if t.range_start else None, t.range_end.isoformat() if t.range_end else None, t.anchor)
+                for t in it.times
+            ],
+        )  # fmt: skip
+        self.db.executemany(
+            """INSERT INTO event_mentions(article_id, sentence, trigger, trigger_start, type, actors, targets, place,
+               date_start, date_end, granularity, date_source, negated, hedged, quote, evidence_start, evidence_end)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            [
+                (aid, e.sentence, e.trigger, e.trigger_start, e.type, json.dumps(e.actors), json.dumps(e.targets), e.place,
+                 e.date_start.isoformat() if e.date_start else None, e.date_end.isoformat() if e.date_end else None,
+                 e.granularity, e.date_source, int(e.negated), int(e.hedged), e.quote, e.evidence_start, e.evidence_end)
+                for e in it.events
+            ],
+        )  # fmt: skip
+        return art.duplicate_of
+
+    # --- reads ------------------------------------------------------------------------------------
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return self.db.execute(sql, tuple(params)).fetchall()
+
+    def count(self, table: str) -> int:
+        if not re.fullmatch(r"\w+", table):
+            raise StoreError(f"bad table name {table!r}")
+        return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies (BEGIN ... END;) whole."""
+    out, buf, in_trigger = [], [], False
+    for line in sql.splitlines():
+        if line.strip().startswith("--") or not line.strip():
+            continue
+        buf.append(line)
+        up = line.strip().upper()
+        if up.startswith("CREATE TRIGGER"):
+            in_trigger = True
+        if (in_trigger and up == "END;") or (not in_trigger and up.endswith(";")):
+            out.append("\n".join(buf))
+            buf, in_trigger = [], False
+    if buf:
+        out.append("\n".join(buf))
+    return out

@@ -1,0 +1,175 @@
+"""Read models: the JSON objects of DESIGN.md, built from the store. CLI and web both call these."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from .errors import NotFoundError
+from .resolve import norm_name
+from .store import Store
+
+
+def _sentence_at(text: str, start: int, end: int) -> str:
+    return text[start:end]
+
+
+def article_json(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "external_id": row["external_id"],
+        "source": row["source"],
+        "url": row["url"],
+        "outlet": row["outlet"],
+        "title": row["title"],
+        "authors": json.loads(row["authors"]),
+        "published": {
+            "date": row["published_date"],
+            "end": row["published_end"],
+            "granularity": row["published_granularity"],
+            "evidence": row["published_evidence"],
+            "inferred": bool(row["published_inferred"]),
+        },
+        "dateline": row["dateline"],
+        "language": row["language"],
+        "text": row["text"],
+        "captions": json.loads(row["captions"]),
+        "boilerplate_removed": json.loads(row["boilerplate"]),
+        "duplicate_of": row["duplicate_of"],
+        "event_id": row["event_id"],
+        "storyline_id": row["storyline_id"],
+    }
+
+
+def articles(store: Store, ids: list[str] | None = None) -> list[dict[str, Any]]:
+    if ids is not None:
+        out = []
+        for aid in ids:
+            r = store.query("SELECT * FROM articles WHERE id = ? OR external_id = ?", (aid, aid))
+            if not r:
+                raise NotFoundError(f"no article {aid!r}")
+            out.append(article_json(r[0]))
+        return out
+    return [article_json(r) for r in store.query("SELECT * FROM articles ORDER BY seq")]
+
+
+def entity_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
+    arts = [
+        r[0]
+        for r in store.query(
+            "SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id = ? ORDER BY article_id",
+            (row["id"],),
+        )
+    ]
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "type": row["type"],
+        "aliases": json.loads(row["aliases"]),
+        "roles": json.loads(row["roles"]),
+        "mention_count": row["mention_count"],
+        "article_ids": arts,
+    }
+
+
+def entities(store: Store, types: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    rows = store.query("SELECT * FROM entities ORDER BY mention_count DESC, name")
+    return [entity_json(store, r) for r in rows if types is None or r["type"] in types]
+
+
+def find_entities(store: Store, name: str) -> list[str]:
+    """Ids of entities whose name or alias is `name` (normalised), else whose name contains it."""
+    key = norm_name(name)
+    ids = [
+        r[0] for r in store.query("SELECT DISTINCT entity_id FROM entity_keys WHERE key = ?", ("n:" + key,))
+    ]
+    if not ids:
+        ids = [
+            r[0]
+            for r in store.query(
+                "SELECT id FROM entities WHERE name LIKE ? OR aliases LIKE ?", (f"%{name}%", f"%{name}%")
+            )
+        ]
+    return ids
+
+
+def _evidence(store: Store, event_id: str) -> list[dict[str, Any]]:
+    rows = store.query(
+        """SELECT m.article_id, m.evidence_start, m.evidence_end, a.text, a.outlet FROM event_mentions m
+           JOIN articles a ON a.id = m.article_id WHERE m.event_id = ? AND m.is_main = 1 ORDER BY a.seq""",
+        (event_id,),
+    )
+    return [
+        {
+            "article_id": r[0],
+            "sentence": _sentence_at(r[3], r[1], r[2]),
+            "start": r[1],
+            "end": r[2],
+            "outlet": r[4],
+        }
+        for r in rows
+    ]
+
+
+def event_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
+    prof = json.loads(row["profile"])
+    parts = sorted(prof.get("participants", {}).items(), key=lambda kv: -kv[1])
+    names = []
+    for eid, _ in parts[:12]:
+        r = store.query("SELECT name FROM entities WHERE id = ?", (eid,))
+        if r and r[0][0] not in names:
+            names.append(r[0][0])
+    arts = [
+        r[0] for r in store.query("SELECT id FROM articles WHERE event_id = ? ORDER BY seq", (row["id"],))
+    ]
+    return {
+        "id": row["id"],
+        "type": row["type"],
+        "title": row["title"],
+        "date": {"start": row["date_start"], "end": row["date_end"], "granularity": row["granularity"]},
+        "place": row["place"],
+        "participants": names,
+        "article_ids": arts,
+        "storyline_id": row["storyline_id"],
+        "evidence": [{k: v for k, v in e.items() if k != "outlet"} for e in _evidence(store, row["id"])],
+    }
+
+
+def events(store: Store, storyline: str | None = None) -> list[dict[str, Any]]:
+    if storyline:
+        rows = store.query(
+            "SELECT * FROM events WHERE storyline_id = ? ORDER BY date_start, seq", (storyline,)
+        )
+    else:
+        rows = store.query("SELECT * FROM events ORDER BY date_start IS NULL, date_start, seq")
+    return [event_json(store, r) for r in rows]
+
+
+def storyline_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
+    evs = [
+        r[0]
+        for r in store.query(
+            "SELECT id FROM events WHERE storyline_id = ? ORDER BY date_start IS NULL, date_start, seq",
+            (row["id"],),
+        )
+    ]
+    arts = [
+        r[0] for r in store.query("SELECT id FROM articles WHERE storyline_id = ? ORDER BY seq", (row["id"],))
+    ]
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "event_ids": evs,
+        "article_ids": arts,
+        "first_date": row["first_date"],
+        "last_date": row["last_date"],
+    }
+
+
+def storylines(store: Store) -> list[dict[str, Any]]:
+    rows = store.query(
+        """SELECT s.*, (SELECT COUNT(*) FROM articles a WHERE a.storyline_id = s.id) AS n FROM storylines s
+           ORDER BY n DESC, first_date"""
+    )
+    return [storyline_json(store, r) for r in rows]
