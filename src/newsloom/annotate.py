@@ -65,7 +65,7 @@ _add(
 _add("ASSAULT", "N", "attack attacks bombing shooting murder killing assault")
 _add("FIGHT", "V", "fought clashed shelled invaded")
 _add("FIGHT", "N", "clashes fighting battle offensive airstrike airstrikes war invasion")
-_add("DISASTER", "V", "struck hit flooded erupted")
+_add("DISASTER", "V", "struck hit flooded floods flooding swamped swamps inundated erupted burst")
 _add("DISASTER", "N", "earthquake quake tsunami hurricane typhoon cyclone flood floods wildfire eruption "
      "outbreak epidemic pandemic storm tornado landslide drought spill")  # fmt: skip
 _add("ACCIDENT", "N", "crash collision derailment explosion blast fire")
@@ -378,7 +378,9 @@ def _events(
         )
         _date_event(ev, s, sents, dated, art, ref)
         out.append(ev)
-    return out
+    # Deaths in a sentence about a flood or a crash are its toll, not a separate assault.
+    natural = {e.sentence for e in out if e.type in ("DISASTER", "ACCIDENT")}
+    return [e for e in out if not (e.type == "ASSAULT" and e.sentence in natural)]
 
 
 def _date_event(
@@ -451,6 +453,15 @@ def _open_ranges(times: list[TimeMention], text: str) -> None:
                 break
 
 
+def title_event_type(title: str) -> str | None:
+    """The kind of happening a headline names: its first trigger word that is not a statement verb."""
+    for w in re.findall(r"[A-Za-z]+", title.lower()):
+        trig = _TRIGGERS.get(w)
+        if trig and trig[0] not in ("STATEMENT", "OTHER"):
+            return trig[0]
+    return None
+
+
 def content_terms(doc: Any) -> dict[str, int]:
     terms: dict[str, int] = {}
     for tok in doc:
@@ -494,6 +505,11 @@ def annotate_one(it: AnnotatedArticle, doc: Any, res: Resources) -> AnnotatedArt
     ref = art.published.date
     it.sentences = _sentences(doc, text)
     it.entities = _entities(doc, text, res.gazetteer)
+    if art.dateline:
+        for e in it.entities:
+            if e.text.upper() == art.dateline.upper() and e.start < 40:
+                e.label = "GPE"  # "CALAFAT --": a dateline names a place
+    it.title_event_type = title_event_type(art.title)
     for e in it.entities:
         e.sentence = _sentence_of(it.sentences, e.start)
     it.times = tag(text, ref)

@@ -71,7 +71,7 @@ def best_date(dates: list[tuple[str, str, str, int]]) -> tuple[date | None, date
         if r < top[3] or g != top[2]:
             continue
         ds, de = _d(s), _d(e)
-        if ds and de and ds <= end + timedelta(days=1) and de >= start - timedelta(days=1):
+        if ds and de and ds <= end and de >= start:
             start, end = min(start, ds), max(end, de)
     return start, end, top[2]
 
@@ -132,7 +132,12 @@ def score(art: Profile, ev: Profile, idf: dict[str, float]) -> float:
 # --- article profiles -------------------------------------------------------------------------------
 
 
-def main_mention(rows: list[sqlite3.Row], sentence_para: dict[int, int]) -> sqlite3.Row | None:
+def main_mention(
+    rows: list[sqlite3.Row],
+    sentence_para: dict[int, int],
+    title_type: str | None = None,
+    published: str | None = None,
+) -> sqlite3.Row | None:
     """The event mention that states what the article mainly reports: early, not a statement,
     asserted (not hedged or negated), with participants and a precise date."""
 
@@ -141,17 +146,34 @@ def main_mention(rows: list[sqlite3.Row], sentence_para: dict[int, int]) -> sqli
         m = 0.0
         m += 4 if r["type"] != "STATEMENT" else 0
         m += 1 if r["type"] not in ("STATEMENT", "OTHER") else 0
+        m += 2.5 if title_type and r["type"] == title_type else 0
         dated = _SOURCE_RANK.get(r["date_source"], 0) >= 2
         m += 2 if dated else 0
         m += {DAY: 3.0, WEEK: 1.0, "month": 0.5}.get(r["granularity"], 0) if dated else 0
         m += 1 if (json.loads(r["actors"]) or json.loads(r["targets"])) else 0
         m -= 3 * (r["hedged"] + r["negated"])
+        if (
+            published
+            and dated
+            and r["date_end"]
+            and (date.fromisoformat(published) - date.fromisoformat(r["date_end"])).days > 10
+        ):
+            m -= 4  # news leads with what is new: a mention dated weeks before publication is background
         m -= 1.0 * para + 0.05 * r["sentence"]
         return m
 
     lead = [r for r in rows if sentence_para.get(r["sentence"], 99) <= 2]
     pool = lead or rows
     return max(pool, key=merit) if pool else None
+
+
+def _date_entry(r: sqlite3.Row) -> tuple[str, str, str, int]:
+    return (
+        r["date_start"],
+        r["date_end"] or r["date_start"],
+        r["granularity"],
+        _SOURCE_RANK.get(r["date_source"], 0),
+    )
 
 
 def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profile, int | None]:
@@ -162,31 +184,25 @@ def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profi
     sentence_para = {
         r[0]: r[1] for r in db.execute("SELECT idx, paragraph FROM sentences WHERE article_id = ?", (aid,))
     }
-    main = main_mention(rows, sentence_para)
+    title_type = article["title_event_type"]
+    main = main_mention(rows, sentence_para, title_type, article["published_date"])
     p = Profile(articles=[aid], outlets=[article["outlet"] or ""])
     if main is not None:
         p.type = main["type"]
-
         # The main mention's date first; lead mentions of the same kind add their dates only when they
         # restate it (overlapping), so a background event in the lead cannot date the main one.
-        def entry(r: sqlite3.Row) -> tuple[str, str, str, int]:
-            return (
-                r["date_start"],
-                r["date_end"] or r["date_start"],
-                r["granularity"],
-                _SOURCE_RANK.get(r["date_source"], 0),
-            )
-
         if main["date_start"]:
-            p.dates.append(entry(main))
+            p.dates.append(_date_entry(main))
         for r in rows:
             if r["id"] == main["id"] or r["type"] != main["type"] or not r["date_start"]:
                 continue
             if sentence_para.get(r["sentence"], 99) > 2 or r["hedged"] or r["negated"]:
                 continue
-            e = entry(r)
+            e = _date_entry(r)
             if not p.dates or (e[0] <= p.dates[0][1] and e[1] >= p.dates[0][0]):
                 p.dates.append(e)
+    if title_type and p.type in ("STATEMENT", "OTHER"):
+        p.type = title_type  # the headline names the happening the lead only reports speech about
     if not p.dates and article["published_date"]:
         p.dates.append(
             (article["published_date"], article["published_date"], article["published_granularity"], 1)
@@ -362,30 +378,52 @@ def _story_score(a: Profile, b: Profile, idf: dict[str, float]) -> float:
 
 
 def _assign_storyline(db: sqlite3.Connection, event_id: str, ev: Profile, idf: dict[str, float]) -> None:
+    """Put an event in the storyline of the most similar related event, or a new one. When an event
+    that grew now links two storylines, they merge into the older one (deterministic)."""
     row = db.execute("SELECT storyline_id FROM events WHERE id = ?", (event_id,)).fetchone()
     story = row[0] if row else None
+    linked: dict[str, float] = {}
+    for cand in _candidates(db, ev, limit=40):
+        if cand == event_id:
+            continue
+        r = db.execute("SELECT profile, storyline_id FROM events WHERE id = ?", (cand,)).fetchone()
+        if r is None or r[1] is None or r[1] == story:
+            continue
+        s = _story_score(ev, Profile.from_json(r[0]), idf)
+        if s > STORY_THRESHOLD:
+            linked[r[1]] = max(linked.get(r[1], 0.0), s)
     if story is None:
-        best, best_s = None, STORY_THRESHOLD
-        for cand in _candidates(db, ev, limit=40):
-            if cand == event_id:
-                continue
-            r = db.execute("SELECT profile, storyline_id FROM events WHERE id = ?", (cand,)).fetchone()
-            if r is None or r[1] is None:
-                continue
-            s = _story_score(ev, Profile.from_json(r[0]), idf)
-            if s > best_s:
-                best, best_s = r[1], s
-        if best is None:
-            best = "st_" + event_id[3:]
-            db.execute("INSERT INTO storylines(id, title) VALUES (?, ?)", (best, _title(db, ev.articles)))
-        story = best
+        if linked:
+            story = max(linked, key=lambda k: (linked[k], k))
+            del linked[story]
+        else:
+            story = "st_" + event_id[3:]
+            db.execute("INSERT INTO storylines(id, title) VALUES (?, ?)", (story, _title(db, ev.articles)))
         db.execute("UPDATE events SET storyline_id = ? WHERE id = ?", (story, event_id))
+    touched = {story}
+    if linked:
+        group = [story, *linked]
+        order = {
+            sid: db.execute("SELECT MIN(seq) FROM events WHERE storyline_id = ?", (sid,)).fetchone()[0] or 0
+            for sid in group
+        }
+        keep = min(group, key=lambda sid: (order[sid], sid))
+        for sid in group:
+            if sid != keep:
+                db.execute("UPDATE events SET storyline_id = ? WHERE storyline_id = ?", (keep, sid))
+                db.execute("UPDATE articles SET storyline_id = ? WHERE storyline_id = ?", (keep, sid))
+                db.execute("DELETE FROM storylines WHERE id = ?", (sid,))
+        story = keep
+        touched = {keep}
     db.execute("UPDATE articles SET storyline_id = ? WHERE event_id = ?", (story, event_id))
-    span = db.execute(
-        "SELECT MIN(date_start), MAX(date_end) FROM events WHERE storyline_id = ? AND date_start IS NOT NULL",
-        (story,),
-    ).fetchone()
-    db.execute("UPDATE storylines SET first_date = ?, last_date = ? WHERE id = ?", (span[0], span[1], story))
+    for sid in touched:
+        span = db.execute(
+            "SELECT MIN(date_start), MAX(date_end) FROM events WHERE storyline_id = ? AND date_start IS NOT NULL",
+            (sid,),
+        ).fetchone()
+        db.execute(
+            "UPDATE storylines SET first_date = ?, last_date = ? WHERE id = ?", (span[0], span[1], sid)
+        )
 
 
 def reset(db: sqlite3.Connection) -> None:

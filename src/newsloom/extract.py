@@ -10,7 +10,7 @@ import json
 import logging
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlparse
 
 from charset_normalizer import from_bytes
@@ -106,35 +106,15 @@ def infer_published(body: str, before: date) -> PublishedDate:
     """
     anchored = weekday_anchored_years(body, before)
     if anchored:
-        years = Counter(y for y, _ in anchored)
+        years = Counter(y for y, _, _ in anchored)
         year = years.most_common(1)[0][0]
-        phrases = [p for y, p in anchored if y == year]
-        ref = date(year, 12, 31) if year < before.year else before
-        # resolve against a reference inside the anchored year so partial dates take that year
-        mid = date(year, 7, 1)
-        stated = [
-            t
-            for t in tag(body, mid)
-            if t.range_end
-            and t.granularity == DAY
-            and t.anchor in ("dct", "none")
-            and t.type == "DATE"
-            and t.range_end.year == year
-        ]
-        anchor_ends = [t.range_end for t in stated if any(t.text in p or p in t.text for p in phrases)]
-        latest = max(anchor_ends) if anchor_ends else max((t.range_end for t in stated), default=None)
-        if latest is None or latest > ref:
-            return PublishedDate(None, UNKNOWN, "no date stated; weekday-anchored dates out of range", True)
+        phrases = [p for y, p, _ in anchored if y == year]
+        latest = max(last for y, _, last in anchored if y == year)
         evidence = f"weekday and date agree in {year}: " + "; ".join(repr(p) for p in phrases)
-        gran = DAY
-        end = None
         if re.search(r"\bthis week\b", body, re.I):
-            from datetime import timedelta
-
             start = latest - timedelta(days=latest.weekday())
-            gran, end = WEEK, start + timedelta(days=6)
-            evidence += "; 'this week'"
-        return PublishedDate(latest, gran, evidence, True, end)
+            return PublishedDate(latest, WEEK, evidence + "; 'this week'", True, start + timedelta(days=6))
+        return PublishedDate(latest, DAY, evidence + "; written on or after that day", True)
     full = [
         t
         for t in tag(body)

@@ -156,6 +156,7 @@ class AnnotatedArticle:
     events: list[EventMention] = field(default_factory=list)
     # Content terms for text similarity (lower-cased, stop words removed) with their counts.
     terms: dict[str, int] = field(default_factory=dict)
+    title_event_type: str | None = None  # the kind of happening the headline names ("flood" -> DISASTER)
     error: str | None = None
 
 

@@ -159,13 +159,13 @@ class Store:
         self.db.execute(
             """INSERT INTO articles(id, external_id, source, url, outlet, title, authors, published_date,
                published_end, published_granularity, published_evidence, published_inferred, dateline, language,
-               text, captions, boilerplate, content_hash, duplicate_of, terms, added)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+               text, captions, boilerplate, content_hash, duplicate_of, terms, title_event_type, added)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 art.document_id, art.external_id, art.source, art.url, art.outlet, art.title, json.dumps(art.authors),
                 p.date.isoformat() if p.date else None, p.end.isoformat() if p.end else None, p.granularity,
                 p.evidence, int(p.inferred), art.dateline, art.language, art.text, json.dumps(art.captions),
-                json.dumps(art.boilerplate_removed), chash, art.duplicate_of, json.dumps(it.terms), now(),
+                json.dumps(art.boilerplate_removed), chash, art.duplicate_of, json.dumps(it.terms), it.title_event_type, now(),
             ),
         )  # fmt: skip
         aid = art.document_id

@@ -89,7 +89,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # (Wednesday,) May 5(,) 2021 ; May 5 ; Wednesday May 5
     (
         "md",
-        rf"(?:\b(?P<wd>{_WD}),?\s+(?:the\s+)?)?\b(?P<mon>{_MON})\s+(?P<d>{_D})\b(?!\s*(?:-|–|—|and|&|to|through)\s*\d)(?!:)(?:,?\s+(?P<y>{_Y})\b)?",
+        rf"(?:\b(?P<wd>{_WD}),?\s+(?:\(\s*)?(?:the\s+)?)?\b(?P<mon>{_MON})\s+(?P<d>{_D})\b(?!\s*(?:-|–|—|and|&|to|through)\s*\d)(?!:)(?:,?\s+(?P<y>{_Y})\b)?(?(wd)(?:\s*\))?)",
     ),
     # (Wednesday,) 5 May(,) 2021 ; the 5th of May
     (
@@ -254,7 +254,7 @@ def _future_context(text: str, start: int) -> bool:
     return bool(
         re.search(
             r"\b(will|shall|'ll|is to|are to|is due|are due|scheduled|expected to|plans? to|planning to|"
-            r"going to|set to|would|upcoming)\b",
+            r"going to|set to|would|could|can|may|might|upcoming|until)\b",
             clause,
         )
     )
@@ -787,10 +787,10 @@ def tag(text: str, reference: date | None = None) -> list[TimeMention]:
     return out
 
 
-def weekday_anchored_years(text: str, before: date) -> list[tuple[int, str]]:
+def weekday_anchored_years(text: str, before: date) -> list[tuple[int, str, date]]:
     """Years fixed by a weekday written next to a month and day ("Monday-Wednesday (May 3-5)",
     "Wednesday, May 5"): for each such phrase, the most recent year not after `before` in which that
-    weekday and date agree, with the phrase as evidence."""
+    weekday and date agree, with the phrase as evidence and the last day it names."""
     out = []
     for c in _select(_find_candidates(text)):
         g = c.m.groupdict()
@@ -800,5 +800,7 @@ def weekday_anchored_years(text: str, before: date) -> list[tuple[int, str]]:
             d = _day(g.get("d1") or g["d"])
             years = years_matching_weekday(mo, d, wd, before)
             if years:
-                out.append((years[0], text[c.start : c.end]))
+                last = _safe_date(years[0], mo, _day(g.get("d2") or g.get("d1") or g["d"]))
+                if last is not None:
+                    out.append((years[0], text[c.start : c.end], last))
     return out

@@ -172,7 +172,7 @@ def is_date_line(line: str, has_full_date: bool) -> bool:
     rest = _DATE_LABEL_RX.sub("", s)
     # what is left besides date words, digits and punctuation must be short
     leftover = re.sub(
-        r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|\d+|[:,./\- ]|\b(?:am|pm|a\.m\.|p\.m\.|gmt|utc|est|edt|cet|at|updated|published)\b",
+        r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|\d+|[:,./\-| ]|\b(?:am|pm|a\.m\.|p\.m\.|gmt|utc|est|edt|cet|at|updated|published)\b",
         "",
         rest,
         flags=re.IGNORECASE,
@@ -228,74 +228,99 @@ def clean_lines(text: str, repeated: set[str] | None = None) -> LineInfo:  # noq
         if any(_similar(t, h) for h in body_lines[:4]):
             info.outlet_candidates.append(t.rstrip("."))
 
-    # Head: metadata lines and furniture before the first body paragraph.
-    head_done = False
-    for i, line in enumerate(body_lines):
+    # Head: everything before the first real sentence of the story (site names, navigation, headline,
+    # bylines, date lines, captions, labels). Each head line is classified; what is left are headline
+    # candidates.
+    start = 0
+    while start < len(body_lines):
+        line = body_lines[start]
+        if (
+            looks_like_sentence(line)
+            and not is_caption(line)
+            and split_byline(line) is None
+            and not is_furniture(line)
+        ):
+            break
+        start += 1
+    candidates: list[str] = []
+    for line in body_lines[:start]:
         low = line.lower()
-        if not head_done:
-            if low in repeated or is_furniture(line):
-                info.removed.append(line)
-                continue
-            names = split_byline(line)
-            if names is not None:
-                info.removed.append(line)
-                for n in names:
-                    (info.authors if is_person_name(n) else info.outlet_candidates).append(n)
-                continue
-            times = tag(line)
-            if is_date_line(line, any(t.granularity == "day" and t.value[:4].isdigit() for t in times)):
-                info.date_lines.append(line)
-                info.removed.append(line)
-                continue
-            if any(_similar(line, x) for x in tail) or any(_similar(line, o) for o in info.outlet_candidates):
-                info.removed.append(line)
-                continue
-            if _FILENAME_RX.match(line) and not looks_like_sentence(line):
-                info.removed.append(line)
-                continue
-            if i + 1 < len(body_lines) and _similar(line, body_lines[i + 1]):
-                info.removed.append(line)  # a slug or lower-cased copy of the headline that follows
-                continue
-            if (
-                not info.title
-                and not looks_like_sentence(line)
-                and len(_words(line)) <= 6
-                and (" - " in line or " | " in line or "," in line)
-                and i + 1 < len(body_lines)
-                and not looks_like_sentence(body_lines[i + 1])
-            ):
-                # "CPC - Caspian Policy Center", "The Paper, News Agency." before the headline
-                info.outlet_candidates.append(line.rstrip("."))
-                info.removed.append(line)
-                continue
-            if not info.title and not is_caption(line):
-                info.title = line.rstrip()
-                continue
-            if info.title and _similar(line, info.title):
-                info.removed.append(line)  # the headline printed twice (slug, lower-cased copy)
-                continue
-            if is_caption(line):
-                info.captions.append(line)
-                continue
-            if (
-                not looks_like_sentence(line)
-                and len(line.split()) <= 3
-                and i + 1 < len(body_lines)
-                and line.endswith(":")
-            ):
-                info.removed.append(line)  # a stray label between headline and story ("share on:")
-                continue
-            head_done = True
-        if low in repeated:
+        names = split_byline(line)
+        if names is not None:
+            info.removed.append(line)
+            for n in names:
+                (info.authors if is_person_name(n) else info.outlet_candidates).append(n)
+            continue
+        times = tag(line)
+        if is_date_line(line, any(t.granularity == "day" and t.value[:4].isdigit() for t in times)):
+            info.date_lines.append(line)
+            info.removed.append(line)
+            continue
+        if (
+            low in repeated
+            or is_furniture(line)
+            or (_FILENAME_RX.match(line) and not looks_like_sentence(line))
+        ):
             info.removed.append(line)
             continue
         if is_caption(line):
             info.captions.append(line)
             continue
-        if is_furniture(line) and not looks_like_sentence(line):
+        if any(_similar(line, x) for x in tail):
+            info.outlet_candidates.append(line.rstrip("."))
             info.removed.append(line)
             continue
-        info.paragraphs.append(line)
+        if " | " in line:
+            # "Site | tagline" or a navigation bar: never a headline
+            first = line.split(" | ")[0].strip()
+            if (
+                not candidates
+                and not info.outlet_candidates
+                and len(first.split()) <= 5
+                and not is_furniture(first)
+            ):
+                info.outlet_candidates.append(first)
+            info.removed.append(line)
+            continue
+        if line.endswith(":") and len(line.split()) <= 4:
+            info.removed.append(line)  # a stray label ("share on:")
+            continue
+        candidates.append(line)
+    # Drop slugs and lower-cased copies of a headline; keep the better-cased one.
+    deduped: list[str] = []
+    for c in candidates:
+        same = next((d for d in deduped if _similar(c, d)), None)
+        if same is None:
+            deduped.append(c)
+            continue
+        keep = c if sum(ch.isupper() for ch in c) > sum(ch.isupper() for ch in same) else same
+        info.removed.append(same if keep is c else c)
+        deduped[deduped.index(same)] = keep
+    # A site name stands before the headline: short, with a separator, all capitals or an outlet word.
+    while len(deduped) >= 2:
+        first = deduped[0]
+        if len(_words(first)) <= 6 and (
+            " - " in first or "," in first or first.isupper() or _ORG_WORDS.search(first)
+        ):
+            info.outlet_candidates.append(first.title() if first.isupper() else first.rstrip("."))
+            info.removed.append(first)
+            deduped.pop(0)
+        else:
+            break
+    if deduped:
+        info.title = deduped[0]
+        for extra in deduped[1:]:
+            # a standfirst is part of the story; short labels are not
+            (info.paragraphs if len(extra.split()) >= 8 else info.removed).append(extra)
+    for line in body_lines[start:]:
+        if line.lower() in repeated:
+            info.removed.append(line)
+        elif is_caption(line):
+            info.captions.append(line)
+        elif is_furniture(line) and not looks_like_sentence(line):
+            info.removed.append(line)
+        else:
+            info.paragraphs.append(line)
     info.removed.extend(tail)
 
     if info.paragraphs:

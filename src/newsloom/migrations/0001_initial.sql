@@ -30,6 +30,7 @@ CREATE TABLE articles (
     content_hash TEXT NOT NULL,       -- hash of the normalised body, for exact duplicates
     duplicate_of TEXT,
     terms TEXT NOT NULL DEFAULT '{}', -- content-word counts, for similarity
+    title_event_type TEXT,            -- the kind of happening the headline names, if any
     event_id TEXT,
     storyline_id TEXT,
     clustered INTEGER NOT NULL DEFAULT 0,
