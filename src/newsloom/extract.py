@@ -203,7 +203,8 @@ def _html_to_article(doc: Document, html: str) -> Article:
             date_hint = find_date(html, extensive_search=False, original_date=True)
         except Exception:  # htmldate fails on odd markup; the text may still date the article
             date_hint = None
-    art.published = published_from([], art.text, _fetched_date(doc), None)
+    if not date_hint and not doc.hints.get("published"):
+        art.published = published_from([], art.text, _fetched_date(doc), None)
     if date_hint:
         try:
             art.published = PublishedDate(
@@ -224,7 +225,13 @@ def _fetched_date(doc: Document) -> date | None:
         return None
 
 
-def _text_to_article(doc: Document, text: str, repeated: set[str] | None, given_title: str | None) -> Article:
+def _text_to_article(
+    doc: Document,
+    text: str,
+    repeated: set[str] | None,
+    given_title: str | None,
+    given_published: str | None = None,
+) -> Article:
     if given_title:
         # JSONL text often starts with the headline again
         first = text.lstrip().split("\n", 1)
@@ -246,7 +253,8 @@ def _text_to_article(doc: Document, text: str, repeated: set[str] | None, given_
     )
     if info.outlet_candidates:
         art.outlet = _clean_outlet(info.outlet_candidates[0])
-    art.published = published_from(info.date_lines, art.text, _fetched_date(doc), None)
+    if given_published is None:  # a given date makes reading or inferring one from the text moot
+        art.published = published_from(info.date_lines, art.text, _fetched_date(doc), None)
     return art
 
 
@@ -268,7 +276,9 @@ def extract(doc: Document, repeated: set[str] | None = None) -> Article:
                 Document(doc.id, doc.origin, "text/html", b"", doc.fetched, hints), str(rec["html"])
             )
         elif rec.get("text"):
-            art = _text_to_article(doc, str(rec["text"]), repeated, hints.get("title"))
+            art = _text_to_article(
+                doc, str(rec["text"]), repeated, hints.get("title"), hints.get("published")
+            )
         else:
             raise InputError(doc.origin, "JSONL record has neither 'text' nor 'html'")
         if rec.get("id") is not None:
@@ -276,7 +286,7 @@ def extract(doc: Document, repeated: set[str] | None = None) -> Article:
     elif doc.media_type == "text/html":
         art = _html_to_article(doc, decode(doc.content, doc.origin))
     else:
-        art = _text_to_article(doc, decode(doc.content, doc.origin), repeated, None)
+        art = _text_to_article(doc, decode(doc.content, doc.origin), repeated, None, hints.get("published"))
     art.document_id = doc.id
     art.source = doc.origin
     if hints.get("title"):

@@ -39,13 +39,19 @@ class Canon:
     type: str
 
 
-def _acronyms(text: str) -> dict[str, str]:
+def _acronyms(text: str, titles: frozenset[str] = frozenset()) -> dict[str, str]:
     """'State Committee for National Security (GKNB)' -> {'GKNB': 'State Committee for National Security'}."""
     out = {}
     for m in re.finditer(
         r"((?:[A-Z][\w'-]*\s+(?:(?:of|for|and|the|on)\s+)*){1,8})\(([A-Z][A-Z0-9&.]{1,9})\)", text
     ):
         long = m.group(1).strip()
+        # "Chairman of the State Committee ...": a title before the name is not part of it
+        long = re.sub(
+            r"^(?:[A-Z][\w-]*\s+)+?(?:of|for)\s+(?:the\s+)?(?=[A-Z])",
+            lambda t: "" if t.group(0).split()[0].lower() in titles else t.group(0),
+            long,
+        )
         acr = m.group(2).replace(".", "")
         words = [w for w in long.split() if w[0].isupper()]
         # the long form's initials must support the acronym (loosely: transliterations differ)
@@ -141,6 +147,8 @@ def _find_person(db: sqlite3.Connection, name: str) -> str | None:
 
 
 def _lookup(db: sqlite3.Connection, canon: Canon) -> str | None:
+    if canon.type == "PERSON" and len(canon.name.split()) == 1:
+        return _find_person(db, canon.name)  # a bare surname: only when one known person carries it
     row = db.execute(
         "SELECT k.entity_id FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key = ? AND e.type = ? LIMIT 1",
         ("n:" + norm_name(canon.name), canon.type),
@@ -196,7 +204,7 @@ def resolve_article(db: sqlite3.Connection, article_id: str, text: str, gaz: Gaz
         (article_id,),
     ).fetchall()
     full_people = [r[1] for r in rows if r[2] == "PERSON" and len(r[1].split()) >= 2]
-    acronyms = _acronyms(text)
+    acronyms = _acronyms(text, gaz.titles)
     for mid, surface, label, role, affiliation in rows:
         canon = canonical(surface, label, gaz, full_people, acronyms)
         eid = _lookup(db, canon)

@@ -130,7 +130,10 @@ class Store:
         return found
 
     def add_failure(self, origin: str, reason: str) -> None:
-        self.db.execute("INSERT INTO failures(origin, reason, at) VALUES (?,?,?)", (origin, reason, now()))
+        self.db.execute(
+            "INSERT INTO failures(origin, reason, at) VALUES (?,?,?) ON CONFLICT(origin, reason) DO UPDATE SET at = excluded.at",
+            (origin, reason, now()),
+        )
 
     def add_article(self, it: AnnotatedArticle) -> str | None:
         """Insert a document and its annotated article (inside the caller's transaction).

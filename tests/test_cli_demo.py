@@ -1,0 +1,114 @@
+"""Integration: the real command line on the demo corpus (examples/demo), checking its key facts."""
+
+import json
+
+import pytest
+
+from conftest import DEMO, run_cli
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    out = run_cli("ingest", str(DEMO), db=db).stdout
+    assert "11 articles added, 1 duplicates" in out
+    return db
+
+
+def get(db, *cmd):
+    return json.loads(run_cli(*cmd, "--json", db=db).stdout)
+
+
+def test_reingest_adds_nothing(demo_db):
+    out = run_cli("ingest", str(DEMO), db=demo_db).stdout
+    assert out.startswith("0 articles added, 0 duplicates") and "12 already stored" in out
+    assert len(get(demo_db, "articles")) == 12
+
+
+def test_articles_metadata(demo_db):
+    arts = {a["title"]: a for a in get(demo_db, "articles")}
+    herald = arts["Danube bursts its banks in Vidin, two dead and thousands evacuated"]
+    assert herald["outlet"] == "Danube Herald" and herald["authors"] == ["Petya Ilieva"]
+    assert herald["published"]["date"] == "2024-03-12" and not herald["published"]["inferred"]
+    assert any("Related posts" in b for b in herald["boilerplate_removed"]) and "Related posts" not in herald["text"]
+    # no date stated: inferred from "Monday-Tuesday (March 18-19)" and "this week"
+    visit = arts["EU crisis commissioner tours flooded Vidin, promises help"]
+    assert visit["published"]["inferred"] and visit["published"]["date"] == "2024-03-19"
+    assert visit["published"]["granularity"] == "week"
+    html = arts["Vidin counts the cost as Danube recedes"]
+    assert html["url"].startswith("https://riverside-post.example/") and html["outlet"] == "Riverside Post"
+    assert "2014" not in html["text"] and any("2014" in c for c in html["captions"])
+    copies = [a for a in arts.values() if a["title"] == "Two killed as Danube floods Bulgarian town of Vidin"]
+    assert len({a["id"] for a in get(demo_db, "articles") if a["duplicate_of"]}) == 1
+    assert len(copies) == 1 or any(a["duplicate_of"] for a in get(demo_db, "articles"))
+
+
+def test_events_and_storylines(demo_db):
+    events = get(demo_db, "events")
+    by_date = {e["date"]["start"]: e for e in events}
+    assert set(by_date) == {"2024-03-12", "2024-03-18", "2024-04-09", "2024-04-22", "2024-05-06"}
+    vidin, calafat = by_date["2024-03-12"], by_date["2024-04-22"]
+    assert vidin["type"] == calafat["type"] == "DISASTER"  # two events of the same kind stay apart
+    assert len(vidin["article_ids"]) == 4  # three outlets and a syndicated copy
+    assert by_date["2024-03-18"]["date"]["end"] == "2024-03-19"
+    stories = get(demo_db, "storylines")
+    main = max(stories, key=lambda s: len(s["event_ids"]))
+    assert len(main["event_ids"]) == 4 and len(stories) == 2
+    assert by_date["2024-05-06"]["storyline_id"] != main["id"]  # the chess story is unrelated
+
+
+def test_entities_merge_spelling_variants(demo_db):
+    ents = get(demo_db, "entities")
+    markovic = [e for e in ents if "Markovic" in e["name"] or "Marković" in e["name"]]
+    assert len(markovic) == 1
+    assert {"Elena Marković", "Elena Markovic", "Yelena Markovic"} <= {markovic[0]["name"], *markovic[0]["aliases"]}
+    pm = [e for e in ents if e["name"].startswith("Stefan Dragomir")]
+    assert len(pm) == 1 and "Stefan Dragomirow" in [pm[0]["name"], *pm[0]["aliases"]]
+
+
+def test_timeline_cites_verbatim_sentences(demo_db):
+    articles = {a["id"]: a for a in get(demo_db, "articles")}
+    entries = get(demo_db, "timeline")
+    assert len(entries) == 5
+    for e in entries:
+        assert e["date"] and e["sources"]
+        for s in e["sources"]:
+            assert s["sentence"] in articles[s["article_id"]]["text"]
+    first = run_cli("timeline", "--max-dates", "2", "--json", db=demo_db).stdout
+    assert len({e["date"] for e in json.loads(first)}) == 2
+    chess = json.loads(run_cli("timeline", "--query", "chess", "--json", db=demo_db).stdout)
+    assert [e["date"] for e in chess] == ["2024-05-06"]
+    marko = json.loads(run_cli("timeline", "--entity", "Yelena Markovic", "--json", db=demo_db).stdout)
+    assert {e["date"] for e in marko} >= {"2024-03-18", "2024-04-09"}
+
+
+def test_text_views_and_dates_command(demo_db):
+    out = run_cli("timeline", db=demo_db).stdout
+    assert "2024-03-12" in out and "Balkan Wire" in out
+    res = json.loads(run_cli("dates", "--dct", "2021-05-05", "--json", db=demo_db, input="They met on Tuesday.").stdout)
+    assert res == [
+        {"text": "Tuesday", "start": 12, "end": 19, "value": "2021-05-04", "type": "DATE", "granularity": "day", "anchor": "dct", "range": {"start": "2021-05-04", "end": "2021-05-04"}}
+    ]
+
+
+def test_bad_inputs_are_reported_and_others_go_on(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_text("")
+    (tmp_path / "in" / "bad.jsonl").write_text('{"text": "A fine first line about the mayor who opened a bridge on Monday."}\n{not json\n')
+    (tmp_path / "in" / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (tmp_path / "in" / "trunc.txt.gz").write_bytes(b"\x1f\x8b\x08\x00\x00\x00")
+    db = tmp_path / "b.db"
+    proc = run_cli("ingest", str(tmp_path / "in"), db=db)
+    out = proc.stdout
+    assert "1 articles added" in out and "4 failed" in out
+    assert "bad.jsonl:2" in out and "line 2" in out
+    assert "empty" in out and "binary" in out and "gzip" in out
+    fails = json.loads(run_cli("failures", "--json", db=db).stdout)
+    assert len(fails) == 4
+
+
+def test_missing_database_and_bad_date_fail_clearly(tmp_path):
+    proc = run_cli("events", db=tmp_path / "none.db", check=False)
+    assert proc.returncode == 2 and "no such database" in proc.stderr
+    proc = run_cli("dates", "--dct", "yesterday", db=tmp_path / "x.db", check=False, input="x")
+    assert proc.returncode == 2 and "--dct" in proc.stderr

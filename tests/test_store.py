@@ -1,0 +1,58 @@
+import sqlite3
+
+import pytest
+
+from newsloom.errors import StoreError
+from newsloom.model import AnnotatedArticle, Article, Document, Sentence
+from newsloom.store import Store, content_hash
+
+
+def carrier(i: int, text: str | None = None) -> AnnotatedArticle:
+    body = text or f"Article number {i} says something about the river."
+    d = Document(f"doc{i}", f"file{i}.txt", "text/plain", body.encode(), "2026-01-01", {})
+    a = Article(document_id=d.id, source=d.origin, title=f"Title {i}", paragraphs=[body])
+    return AnnotatedArticle(d, a, sentences=[Sentence(0, 0, len(body), body, 0)])
+
+
+def test_migrations_wal_and_fts(tmp_path):
+    s = Store(tmp_path / "a.db")
+    assert s.version() >= 1
+    assert s.query("PRAGMA journal_mode")[0][0] == "wal"
+    with s.transaction():
+        s.add_article(carrier(1, "The bridge over the Danube opened."))
+    assert (
+        s.query(
+            "SELECT a.id FROM articles_fts f JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH 'danube'"
+        )[0][0]
+        == "doc1"
+    )
+    s.close()
+    # reopening applies nothing twice
+    s2 = Store(tmp_path / "a.db")
+    assert s2.count("articles") == 1
+
+
+def test_transaction_rolls_back_whole_batch(tmp_path):
+    s = Store(tmp_path / "a.db")
+    with pytest.raises(sqlite3.IntegrityError):
+        with s.transaction():
+            s.add_article(carrier(1))
+            s.add_article(carrier(1))  # same document twice: the batch fails as a whole
+    assert s.count("articles") == 0 and s.count("documents") == 0
+
+
+def test_exact_duplicate_body_links_to_first_copy(tmp_path):
+    s = Store(tmp_path / "a.db")
+    with s.transaction():
+        assert s.add_article(carrier(1, "Same words, same story.")) is None
+        assert s.add_article(carrier(2, "Same   words, SAME story!")) == "doc1"
+    assert content_hash("a  B") == content_hash("A b")
+
+
+def test_not_a_database_is_a_clear_error(tmp_path):
+    bad = tmp_path / "x.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="x.db"):
+        Store(bad)
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "missing.db", readonly=True)

@@ -1,0 +1,117 @@
+from datetime import date
+
+import pytest
+
+from newsloom.temporal import tag, weekday_anchored_years
+
+
+def one(text: str, ref: date | None = None):
+    found = tag(text, ref)
+    assert len(found) == 1, [(t.text, t.value) for t in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("It happened on Oct 30, 2020.", "2020-10-30"),
+        ("It happened on 30 October 2020.", "2020-10-30"),
+        ("It happened on 2020-10-30.", "2020-10-30"),
+        ("It happened on 10/30/2020.", "2020-10-30"),
+        ("It happened on 30.10.2020.", "2020-10-30"),
+        ("PublishDate: Wednesday, May 5, 2021 14:55", "2021-05-05"),
+    ],
+)
+def test_explicit_dates(text, value):
+    found = [t for t in tag(text) if t.type == "DATE"]
+    assert found[0].value == value
+    assert found[0].range_start == date.fromisoformat(value)
+
+
+def test_partial_date_takes_year_closest_to_reference():
+    t = one("The meeting was on December 28.", date(2021, 1, 5))
+    assert t.value == "2020-12-28"
+    t = one("an April 23 virtual ministerial", date(2021, 5, 5))
+    assert t.value == "2021-04-23"
+
+
+def test_day_range_and_conjoined_days():
+    t = one("talks on May 3-5", date(2021, 5, 5))
+    assert (t.range_start, t.range_end) == (date(2021, 5, 3), date(2021, 5, 5))
+    # dateparser reads this as 2018; it is two days of the reference year
+    t = one("Meetings were held on September 17 and 18.", date(2020, 10, 30))
+    assert (t.range_start, t.range_end) == (date(2020, 9, 17), date(2020, 9, 18))
+
+
+def test_weekday_range_with_dates_fixes_the_year_without_reference():
+    t = one("a delegation to Dushanbe Monday-Wednesday (May 3-5) for talks")
+    assert (t.range_start, t.range_end) == (date(2021, 5, 3), date(2021, 5, 5))
+    years = weekday_anchored_years("on Monday (April 22)", date(2026, 1, 1))
+    assert years[0][0] == 2024
+
+
+@pytest.mark.parametrize(
+    "text,ref,expected",
+    [
+        ("They met on Tuesday.", date(2021, 5, 5), date(2021, 5, 4)),  # most recent Tuesday
+        ("They met on Wednesday.", date(2021, 5, 5), date(2021, 5, 5)),  # the same day
+        ("They will meet on Friday.", date(2021, 5, 5), date(2021, 5, 7)),  # future tense
+        ("They meet next Tuesday.", date(2021, 5, 5), date(2021, 5, 11)),
+        ("They met last Monday.", date(2021, 5, 5), date(2021, 5, 3)),
+    ],
+)
+def test_weekdays(text, ref, expected):
+    t = one(text, ref)
+    assert t.range_start == expected
+
+
+def test_we_is_not_wednesday_and_may_is_not_a_month():
+    assert tag("We continue our support and we may go.", date(2021, 5, 5)) == []
+
+
+@pytest.mark.parametrize(
+    "text,value,start,end",
+    [
+        ("yesterday", "2021-05-04", date(2021, 5, 4), date(2021, 5, 4)),
+        ("this week", "2021-W18", date(2021, 5, 3), date(2021, 5, 9)),
+        ("last month", "2021-04", date(2021, 4, 1), date(2021, 4, 30)),
+        ("last year", "2020", date(2020, 1, 1), date(2020, 12, 31)),
+        ("late March", "2021-03", date(2021, 3, 21), date(2021, 3, 31)),
+        ("in the spring", "2021-SP", date(2021, 3, 1), date(2021, 5, 31)),
+        ("in the 1990s", "199", date(1990, 1, 1), date(1999, 12, 31)),
+        ("three days ago", "2021-05-02", date(2021, 5, 2), date(2021, 5, 2)),
+    ],
+)
+def test_relative_and_vague(text, value, start, end):
+    t = one(text, date(2021, 5, 5))
+    assert (t.value, t.range_start, t.range_end) == (value, start, end)
+    assert t.anchor == ("none" if "1990s" in text else "dct")
+
+
+def test_vague_past_reference():
+    assert one("In recent years, it grew.", date(2021, 5, 5)).value == "PAST_REF"
+
+
+@pytest.mark.parametrize(
+    "text,value", [("over 40 years of war", "P40Y"), ("for three days", "P3D"), ("a five-year plan", "P5Y")]
+)
+def test_durations_are_not_dates(text, value):
+    t = one(text, date(2021, 5, 5))
+    assert t.type == "DURATION" and t.value == value and t.range_start is None
+
+
+def test_times_of_day():
+    t = one("The quake struck at 4 p.m.", date(2010, 1, 12))
+    assert t.type == "TIME" and t.value == "2010-01-12T16:00"
+
+
+def test_numbers_are_not_years():
+    assert [
+        t.text for t in tag("More than 10,000 fighters crossed 1,344 km; 2000 people fled.", date(2021, 5, 5))
+    ] == []
+    assert [t.value for t in tag("In 2013, the group grew.", None)] == ["2013"]
+
+
+def test_without_reference_relative_dates_stay_unresolved():
+    t = one("It happened on Tuesday.")
+    assert t.range_start is None and t.value.startswith("XXXX")
