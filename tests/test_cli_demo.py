@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from conftest import DEMO, run_cli
 
 
@@ -30,7 +29,10 @@ def test_articles_metadata(demo_db):
     herald = arts["Danube bursts its banks in Vidin, two dead and thousands evacuated"]
     assert herald["outlet"] == "Danube Herald" and herald["authors"] == ["Petya Ilieva"]
     assert herald["published"]["date"] == "2024-03-12" and not herald["published"]["inferred"]
-    assert any("Related posts" in b for b in herald["boilerplate_removed"]) and "Related posts" not in herald["text"]
+    assert (
+        any("Related posts" in b for b in herald["boilerplate_removed"])
+        and "Related posts" not in herald["text"]
+    )
     # no date stated: inferred from "Monday-Tuesday (March 18-19)" and "this week"
     visit = arts["EU crisis commissioner tours flooded Vidin, promises help"]
     assert visit["published"]["inferred"] and visit["published"]["date"] == "2024-03-19"
@@ -61,7 +63,10 @@ def test_entities_merge_spelling_variants(demo_db):
     ents = get(demo_db, "entities")
     markovic = [e for e in ents if "Markovic" in e["name"] or "Marković" in e["name"]]
     assert len(markovic) == 1
-    assert {"Elena Marković", "Elena Markovic", "Yelena Markovic"} <= {markovic[0]["name"], *markovic[0]["aliases"]}
+    assert {"Elena Marković", "Elena Markovic", "Yelena Markovic"} <= {
+        markovic[0]["name"],
+        *markovic[0]["aliases"],
+    }
     pm = [e for e in ents if e["name"].startswith("Stefan Dragomir")]
     assert len(pm) == 1 and "Stefan Dragomirow" in [pm[0]["name"], *pm[0]["aliases"]]
 
@@ -85,16 +90,29 @@ def test_timeline_cites_verbatim_sentences(demo_db):
 def test_text_views_and_dates_command(demo_db):
     out = run_cli("timeline", db=demo_db).stdout
     assert "2024-03-12" in out and "Balkan Wire" in out
-    res = json.loads(run_cli("dates", "--dct", "2021-05-05", "--json", db=demo_db, input="They met on Tuesday.").stdout)
+    res = json.loads(
+        run_cli("dates", "--dct", "2021-05-05", "--json", db=demo_db, input="They met on Tuesday.").stdout
+    )
     assert res == [
-        {"text": "Tuesday", "start": 12, "end": 19, "value": "2021-05-04", "type": "DATE", "granularity": "day", "anchor": "dct", "range": {"start": "2021-05-04", "end": "2021-05-04"}}
+        {
+            "text": "Tuesday",
+            "start": 12,
+            "end": 19,
+            "value": "2021-05-04",
+            "type": "DATE",
+            "granularity": "day",
+            "anchor": "dct",
+            "range": {"start": "2021-05-04", "end": "2021-05-04"},
+        }
     ]
 
 
 def test_bad_inputs_are_reported_and_others_go_on(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "empty.txt").write_text("")
-    (tmp_path / "in" / "bad.jsonl").write_text('{"text": "A fine first line about the mayor who opened a bridge on Monday."}\n{not json\n')
+    (tmp_path / "in" / "bad.jsonl").write_text(
+        '{"text": "A fine first line about the mayor who opened a bridge on Monday."}\n{not json\n'
+    )
     (tmp_path / "in" / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
     (tmp_path / "in" / "trunc.txt.gz").write_bytes(b"\x1f\x8b\x08\x00\x00\x00")
     db = tmp_path / "b.db"

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from conftest import needs_shared, run_cli
 
 
@@ -43,7 +42,11 @@ def test_articles_have_titles_and_dates_where_knowable(seeds_db):
 def test_three_events_one_storyline(seeds_db):
     events = get(seeds_db, "events")
     spans = sorted((e["date"]["start"], e["date"]["end"], len(e["article_ids"])) for e in events)
-    assert spans == [("2020-10-02", "2020-10-04", 2), ("2021-05-03", "2021-05-05", 2), ("2023-07-27", "2023-07-27", 1)]
+    assert spans == [
+        ("2020-10-02", "2020-10-04", 2),
+        ("2021-05-03", "2021-05-05", 2),
+        ("2023-07-27", "2023-07-27", 1),
+    ]
     stories = get(seeds_db, "storylines")
     assert len(stories) == 1 and len(stories[0]["event_ids"]) == 3
 

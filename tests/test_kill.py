@@ -24,14 +24,20 @@ def _corpus(tmp_path, n: int = 120):
         with open(out, "w") as g:
             for i in range(n):
                 text = f"The council of town number {i} met on Monday and approved a budget of {i} million euros for new schools."
-                g.write(json.dumps({"id": f"gen-{i}", "title": f"Town {i} approves budget", "text": text}) + "\n")
+                g.write(
+                    json.dumps({"id": f"gen-{i}", "title": f"Town {i} approves budget", "text": text}) + "\n"
+                )
     return out, n
 
 
 def test_kill_during_ingest_then_resume(tmp_path):
     corpus, n = _corpus(tmp_path)
     db = tmp_path / "k.db"
-    proc = subprocess.Popen([sys.executable, "-m", "newsloom", "--db", str(db), "ingest", str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsloom", "--db", str(db), "ingest", str(corpus)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     # wait until at least one batch is committed, then kill without warning
     deadline = time.time() + 300
     while time.time() < deadline:
