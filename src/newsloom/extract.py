@@ -125,9 +125,9 @@ def infer_published(body: str, before: date) -> PublishedDate:
         and t.range_end <= before
     ]
     if full:
-        latest = max(full, key=lambda t: t.range_end or date.min)
+        last = max(full, key=lambda t: t.range_end or date.min)
         return PublishedDate(
-            latest.range_end, DAY, f"on or after the latest date the text states: {latest.text!r}", True
+            last.range_end, DAY, f"on or after the latest date the text states: {last.text!r}", True
         )
     return PublishedDate(
         None, UNKNOWN, "no publication date stated, and none can be inferred from the text", False

@@ -58,13 +58,16 @@ class Document:
     hints: dict[str, str] = field(default_factory=dict)
 
 
+Day = date  # an alias: PublishedDate has a field named "date"
+
+
 @dataclass
 class PublishedDate:
-    date: date | None = None
+    date: Day | None = None
     granularity: str = UNKNOWN
     evidence: str = ""  # the line or phrase it comes from, or how it was inferred
     inferred: bool = False
-    end: date | None = None  # for an inferred window (start = date)
+    end: Day | None = None  # for an inferred window (start = date)
 
 
 @dataclass

@@ -77,9 +77,9 @@ def canonical(
             return Canon(gaz.places[inner], "GPE")
         return Canon(surface, "GPE")
     if label in ("ORG", "PERSON") and len(surface.split()) == 1:
-        matches = {p for p in full_people if norm_name(p.split()[-1]) == norm_name(surface)}
-        if len(matches) == 1:
-            return Canon(matches.pop(), "PERSON")
+        named = {p for p in full_people if norm_name(p.split()[-1]) == norm_name(surface)}
+        if len(named) == 1:
+            return Canon(named.pop(), "PERSON")
     if surface.isupper() and len(surface) > 4 and surface.title() in gaz.places:
         return Canon(gaz.places[surface.title()], "GPE")
     if label == "ORG":

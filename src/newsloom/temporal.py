@@ -467,10 +467,10 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
     if k == "wdrange_md":
         mo, d1, d2 = _month(g["mon"]), _day(g["d1"]), _day(g["d2"])
         wd1 = _weekday(g["wd1"])
-        y = _year_for(mo, d1, ref, weekday=wd1)
-        if y is None:
+        year = _year_for(mo, d1, ref, weekday=wd1)
+        if year is None:
             return _Norm(f"XXXX-{mo:02d}-{d1:02d}", granularity=DAY)
-        return _range_norm(_safe_date(y, mo, d1), _safe_date(y, mo, d2), dct_anchor)
+        return _range_norm(_safe_date(year, mo, d1), _safe_date(year, mo, d2), dct_anchor)
     if k in ("md_range", "dm_range"):
         mo = _month(g["mon"])
         mo2 = _month(g["mon2"]) if g.get("mon2") else mo
@@ -490,10 +490,10 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         wd = _weekday(g["wd"]) if g.get("wd") else None
         if g.get("y"):
             return _day_norm(_safe_date(int(g["y"]), mo, d), "none")
-        y = _year_for(mo, d, ref, weekday=wd)
-        if y is None:
+        year = _year_for(mo, d, ref, weekday=wd)
+        if year is None:
             return _day_norm(None, "none", partial=(mo, d))
-        return _day_norm(_safe_date(y, mo, d), dct_anchor)
+        return _day_norm(_safe_date(year, mo, d), dct_anchor)
     if k == "mod_month":
         mo = _month(g["mon"])
         if g.get("y"):
@@ -571,8 +571,8 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         if rel in ("following",):
             step = 1
         if u in ("week", "weekend"):
-            d = ref + timedelta(weeks=step)
-            n = _week_norm(d, dct_anchor)
+            when = ref + timedelta(weeks=step)
+            n = _week_norm(when, dct_anchor)
             if u == "weekend":
                 sat = n.start + timedelta(days=5) if n.start else None
                 n = _Norm(
@@ -584,8 +584,8 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
                 )
             return n
         if u == "month":
-            d = _shift_months(ref, step)
-            return _month_norm(d.year, d.month, dct_anchor, g.get("pre"))
+            when = _shift_months(ref, step)
+            return _month_norm(when.year, when.month, dct_anchor, g.get("pre"))
         if u == "year":
             return _year_norm(ref.year + step, dct_anchor, g.get("pre"))
         if u == "decade":
@@ -621,8 +621,8 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         if unit == "week":
             return _week_norm(base + timedelta(weeks=sign * n_), anchor)
         if unit == "month":
-            d = _shift_months(base, sign * n_)
-            return _month_norm(d.year, d.month, anchor)
+            when = _shift_months(base, sign * n_)
+            return _month_norm(when.year, when.month, anchor)
         if unit == "year":
             return _year_norm(base.year + sign * n_, anchor)
         if unit == "decade":
@@ -639,12 +639,12 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         future = rel in ("next", "coming") or (rel not in ("last", "past") and _future_context(text, c.start))
         if future:
             delta = (wd - ref.weekday()) % 7 or (7 if rel == "next" else 0)
-            d = ref + timedelta(days=delta)
+            when = ref + timedelta(days=delta)
         else:
-            d = ref - timedelta(days=(ref.weekday() - wd) % 7)
-            if rel == "last" and d == ref:
-                d -= timedelta(days=7)
-        n = _day_norm(d, dct_anchor)
+            when = ref - timedelta(days=(ref.weekday() - wd) % 7)
+            if rel == "last" and when == ref:
+                when -= timedelta(days=7)
+        n = _day_norm(when, dct_anchor)
         if g.get("part"):
             part = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}[
                 g["part"].strip().lower()
@@ -670,8 +670,8 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         if unit == "week":
             return _week_norm(base + timedelta(weeks=step), anchor)
         if unit == "month":
-            d = _shift_months(base, step)
-            return _month_norm(d.year, d.month, anchor)
+            when = _shift_months(base, step)
+            return _month_norm(when.year, when.month, anchor)
         return _year_norm(base.year + step, anchor)
     if k == "vague":
         w = " ".join(g["w"].lower().split())
@@ -690,7 +690,7 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         unit = _unit_of(g["w"].split()[-1])
         return _Norm(_duration_value(None, unit), type="DURATION")
     if k == "clock":
-        hh = g.get("hh") or g.get("hh2")
+        hh = g.get("hh") or g.get("hh2") or "0"
         mm = g.get("mm") or g.get("mm2") or "00"
         h = int(hh)
         ap = (g.get("ap") or "").lower().replace(".", "")
@@ -732,9 +732,9 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         )
     if k == "set":
         w = " ".join(g["w"].lower().split())
-        code = {"day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M", "monthly": "P1M",
+        codes = {"day": "P1D", "daily": "P1D", "week": "P1W", "weekly": "P1W", "month": "P1M", "monthly": "P1M",
                 "year": "P1Y", "annually": "P1Y", "yearly": "P1Y"}  # fmt: skip
-        for key, v in code.items():
+        for key, v in codes.items():
             if key in w:
                 return _Norm(v, type="SET")
         return _Norm("P2D", type="SET")
