@@ -59,7 +59,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     try:
-        report = ingest(store, args.paths, fmt=args.format, hints=hints, res=res, progress=bar.update)
+        report = ingest(
+            store,
+            args.paths,
+            fmt=args.format,
+            hints=hints,
+            res=res,
+            progress=bar.update,
+            allow_private=args.allow_private,
+        )
     finally:
         bar.close()
         store.close()
@@ -70,12 +78,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 "duplicates": report.duplicates,
                 "already_stored": report.already_stored,
                 "failed": [{"source": o, "reason": r} for o, r in report.failed],
+                "pending_urls": report.pending,
+                "non_english": report.non_english,
             }
         )
     else:
         print(report.summary())
     # Exit non-zero only when nothing could be done at all.
-    nothing = report.added == 0 and report.duplicates == 0 and report.already_stored == 0
+    nothing = (
+        report.added == 0 and report.duplicates == 0 and report.already_stored == 0 and not report.pending
+    )
     return 1 if report.failed and nothing else 0
 
 
@@ -235,6 +247,21 @@ def cmd_failures(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pending(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        rows = store.query(
+            "SELECT url, title, origin, published, added FROM pending_urls ORDER BY added, url"
+        )
+    items = [{"url": r[0], "title": r[1], "source": r[2], "published": r[3]} for r in rows]
+    if args.json:
+        _print_json(items)
+    else:
+        for i in items:
+            print(f"{i['published'] or '?':<10}  {i['url']}  {i['title']}")
+        print(f"{len(items)} pending URLs (ingest them with 'newsloom ingest URL...')")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="newsloom", description="Who did what, where and when, from many outlets' news."
@@ -250,7 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ingest", help="add articles from files and directories")
     s.add_argument("paths", nargs="+", metavar="PATH")
-    s.add_argument("--format", default="auto", choices=["auto", "text", "html", "jsonl"])
+    s.add_argument("--format", default="auto", choices=["auto", "text", "html", "jsonl", "rss", "warc"])
+    s.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow URLs on private, loopback and link-local addresses",
+    )
     s.add_argument("--outlet", help="outlet of every article in these files")
     s.add_argument("--published", help="publication date (YYYY-MM-DD) of every article in these files")
     s.add_argument("--json", action="store_true")
@@ -296,6 +328,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("recluster", help="rebuild entities, events and storylines from stored articles")
     s.set_defaults(func=cmd_recluster)
+
+    s = sub.add_parser("pending", help="feed entries that link to articles not yet fetched")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_pending)
 
     s = sub.add_parser("failures", help="inputs that could not be ingested, with the reason")
     s.add_argument("--json", action="store_true")

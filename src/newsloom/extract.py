@@ -22,16 +22,6 @@ from .temporal import tag, weekday_anchored_years
 
 log = logging.getLogger(__name__)
 
-_STOPWORDS = {
-    "en": "the of and to in a is that for on was with as by at from it he said his has have be are were an this which".split(),
-    "fr": "le la les de des du et est en un une que qui pour dans sur au par pas ce il elle".split(),
-    "de": "der die das und ist nicht den dem des ein eine zu mit von auf für sich im auch wird".split(),
-    "es": "el la los las de del y en que un una por con para es se al su lo como más".split(),
-    "it": "il la di che e un una per con non sono della del nel alla gli le si è".split(),
-    "pt": "o a os as de do da e em um uma que para com não por se no na dos".split(),
-    "nl": "de het een en van in is op te dat die niet met zijn voor er aan ook".split(),
-}
-
 
 def decode(raw: bytes, source: str) -> str:
     """Bytes to text: UTF-8 (with BOM) first, else the detected encoding. Binary input is an error."""
@@ -52,14 +42,14 @@ def decode(raw: bytes, source: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code by function-word frequency; 'und' when no language fits (too short, other script)."""
-    words = re.findall(r"[^\W\d_]+", text.lower())[:3000]
-    if len(words) < 5:
+    """ISO 639-1 code (py3langid, whose model ships inside the package); 'und' when too short to tell."""
+    import py3langid
+
+    sample = text[:5000]
+    if len(re.findall(r"[^\W\d_]+", sample)) < 5:
         return "und"
-    counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in sw) / len(words) for lang, sw in _STOPWORDS.items()}
-    lang, score = max(scores.items(), key=lambda kv: kv[1])
-    return lang if score >= 0.08 else "und"
+    lang, _ = py3langid.classify(sample)
+    return str(lang)
 
 
 def _clean_outlet(name: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 # Granularities, from finest to coarsest.
 DAY, WEEK, MONTH, SEASON, QUARTER, YEAR, DECADE, CENTURY, UNKNOWN = (
@@ -160,6 +161,8 @@ class AnnotatedArticle:
     # Content terms for text similarity (lower-cased, stop words removed) with their counts.
     terms: dict[str, int] = field(default_factory=dict)
     title_event_type: str | None = None  # the kind of happening the headline names ("flood" -> DISASTER)
+    minhash: Any = None  # MinHash signature of the body (numpy array), for near-duplicate detection
+    repeated: set[str] = field(default_factory=set)  # lines repeated across this document's site
     error: str | None = None
 
 

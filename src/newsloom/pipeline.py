@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import cluster, resolve
+from . import cluster, dedup, resolve
 from .annotate import Resources, annotate_docs, load_resources
 from .errors import InputError, NewsloomError, PipelineError
 from .extract import extract
-from .ingest import read_sources
+from .ingest import PendingURL, read_sources
+from .linestats import record_lines, repeated_lines
 from .model import AnnotatedArticle, Document
-from .store import Store
+from .store import Store, now
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +35,19 @@ def _extract_stage(items: Iterable[AnnotatedArticle], res: Resources) -> Iterato
     for it in items:
         if it.error is None:
             try:
-                it.article = extract(it.document)
+                it.article = extract(it.document, it.repeated)
             except InputError as exc:
                 it.error = exc.reason
             except Exception as exc:  # a bad document is recorded and skipped, never fatal
                 log.exception("extract failed on %s", it.document.origin)
                 it.error = f"extraction failed: {type(exc).__name__}: {exc}"
+        yield it
+
+
+def _fingerprint_stage(items: Iterable[AnnotatedArticle], res: Resources) -> Iterator[AnnotatedArticle]:
+    for it in items:
+        if it.article is not None and it.error is None:
+            it.minhash = dedup.signature(it.article.text)
         yield it
 
 
@@ -49,6 +57,7 @@ def _annotate_stage(items: Iterable[AnnotatedArticle], res: Resources) -> Iterat
 
 STAGES: list[Stage] = [
     Stage("extract", frozenset({"document"}), frozenset({"article"}), _extract_stage),
+    Stage("fingerprint", frozenset({"article"}), frozenset({"minhash"}), _fingerprint_stage),
     Stage(
         "annotate",
         frozenset({"article"}),
@@ -69,12 +78,18 @@ def check(stages: list[Stage]) -> None:
 
 
 def process(
-    docs: Iterable[Document], res: Resources, stages: list[Stage] | None = None
+    docs: Iterable[Document],
+    res: Resources,
+    stages: list[Stage] | None = None,
+    repeated: dict[str, set[str]] | None = None,
 ) -> Iterator[AnnotatedArticle]:
-    """Run the per-document stages over documents; pure: touches no store."""
+    """Run the per-document stages over documents; pure: touches no store.
+
+    `repeated` maps a document id to the lines repeated across its site (page furniture)."""
     stages = STAGES if stages is None else stages
     check(stages)
-    items: Iterable[AnnotatedArticle] = (AnnotatedArticle(d) for d in docs)
+    rep = repeated or {}
+    items: Iterable[AnnotatedArticle] = (AnnotatedArticle(d, repeated=rep.get(d.id, set())) for d in docs)
     for st in stages:
         items = st.run(items, res)
     yield from items
@@ -87,6 +102,7 @@ class IngestReport:
     already_stored: int = 0  # documents ingested before (idempotent re-ingest)
     failed: list[tuple[str, str]] = field(default_factory=list)
     non_english: int = 0
+    pending: list[str] = field(default_factory=list)  # feed entries that only link to their article
 
     def summary(self) -> str:
         lines = [
@@ -95,6 +111,10 @@ class IngestReport:
         ]
         if self.non_english:
             lines.append(f"{self.non_english} articles are not in English: stored and flagged, not annotated")
+        if self.pending:
+            lines.append(
+                f"{len(self.pending)} feed entries link to articles without their text: listed as pending URLs ('newsloom pending')"
+            )
         for origin, reason in self.failed[:50]:
             lines.append(f"  failed: {origin}: {reason}")
         if len(self.failed) > 50:
@@ -108,6 +128,9 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> None:
     for aid in article_ids:
         row = db.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
         if row is None or row["clustered"]:
+            continue
+        if row["language"] not in ("en", "und"):
+            db.execute("UPDATE articles SET clustered = 1 WHERE id = ?", (aid,))  # stored and flagged only
             continue
         resolve.resolve_article(db, aid, row["text"], res.gazetteer)
         cluster.assign_article(db, row)
@@ -130,6 +153,7 @@ def ingest(
     res: Resources | None = None,
     batch_size: int = 64,
     progress: Callable[[int], Any] | None = None,
+    allow_private: bool = False,
 ) -> IngestReport:
     """Ingest files and directories into the store: extract, annotate, resolve, cluster.
 
@@ -145,8 +169,10 @@ def ingest(
         known = store.known_documents(d.id for d in batch)
         todo = [d for d in batch if d.id not in known]
         report.already_stored += len(batch) - len(todo)
-        done = list(process(todo, res))
+        repeated, line_counts = repeated_lines(store.db, todo)
+        done = list(process(todo, res, repeated=repeated))
         with store.transaction():
+            record_lines(store.db, line_counts)
             added_ids = []
             for it in done:
                 if it.error is not None or it.article is None:
@@ -155,17 +181,29 @@ def ingest(
                     continue
                 if it.article.language not in ("en", "und"):
                     report.non_english += 1
+                it.article.duplicate_of = dedup.find_near_duplicate(store.db, it.minhash)
                 if store.add_article(it):
                     report.duplicates += 1
                 else:
                     report.added += 1
+                    dedup.index(store.db, it.article.document_id, it.minhash)
                 added_ids.append(it.article.document_id)
+                if it.article.url:
+                    store.db.execute("DELETE FROM pending_urls WHERE url = ?", (it.article.url,))
             corpus_update(store, added_ids, res)
         if progress:
             progress(len(batch))
         batch.clear()
 
-    for item in read_sources(paths, fmt, hints):
+    for item in read_sources(paths, fmt, hints, allow_private=allow_private):
+        if isinstance(item, PendingURL):
+            report.pending.append(item.url)
+            with store.transaction():
+                store.db.execute(
+                    "INSERT OR IGNORE INTO pending_urls(url, title, origin, published, added) VALUES (?,?,?,?,?)",
+                    (item.url, item.title, item.origin, item.published or None, now()),
+                )
+            continue
         if isinstance(item, NewsloomError):
             origin = getattr(item, "source", "input")
             reason = getattr(item, "reason", str(item))

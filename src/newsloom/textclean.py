@@ -256,6 +256,29 @@ def clean_lines(text: str, repeated: set[str] | None = None) -> LineInfo:  # noq
             info.date_lines.append(line)
             info.removed.append(line)
             continue
+        if " | " in line:
+            # "Site | tagline" or a navigation bar: never a headline
+            first = line.split(" | ")[0].strip()
+            if (
+                not candidates
+                and not info.outlet_candidates
+                and len(first.split()) <= 5
+                and not is_furniture(first)
+            ):
+                info.outlet_candidates.append(first)
+            info.removed.append(line)
+            continue
+        if (
+            low in repeated
+            and not candidates
+            and not info.outlet_candidates
+            and _ORG_WORDS.search(line)
+            and len(_words(line)) <= 6
+        ):
+            # the site's name, printed on every page above the headline
+            info.outlet_candidates.append(line.title() if line.isupper() else line.rstrip("."))
+            info.removed.append(line)
+            continue
         if (
             low in repeated
             or is_furniture(line)
@@ -268,18 +291,6 @@ def clean_lines(text: str, repeated: set[str] | None = None) -> LineInfo:  # noq
             continue
         if any(_similar(line, x) for x in tail):
             info.outlet_candidates.append(line.rstrip("."))
-            info.removed.append(line)
-            continue
-        if " | " in line:
-            # "Site | tagline" or a navigation bar: never a headline
-            first = line.split(" | ")[0].strip()
-            if (
-                not candidates
-                and not info.outlet_candidates
-                and len(first.split()) <= 5
-                and not is_furniture(first)
-            ):
-                info.outlet_candidates.append(first)
             info.removed.append(line)
             continue
         if line.endswith(":") and len(line.split()) <= 4:
@@ -313,9 +324,7 @@ def clean_lines(text: str, repeated: set[str] | None = None) -> LineInfo:  # noq
             # a standfirst is part of the story; short labels are not
             (info.paragraphs if len(extra.split()) >= 8 else info.removed).append(extra)
     for line in body_lines[start:]:
-        if line.lower() in repeated:
-            info.removed.append(line)
-        elif is_caption(line):
+        if is_caption(line):
             info.captions.append(line)
         elif is_furniture(line) and not looks_like_sentence(line):
             info.removed.append(line)

@@ -1,0 +1,83 @@
+"""Near-duplicate articles (syndicated wire copies, re-posts): MinHash over word shingles, LSH bands in the store.
+
+The signature is a pure function of the text (per-document stage); the band index lives in SQLite so
+that it persists, grows incrementally and costs one indexed lookup per band, whatever the store's size.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import numpy as np
+from datasketch import MinHash
+
+NUM_PERM = 128
+BANDS = 16  # 16 bands x 8 rows: pairs above ~0.7 estimated Jaccard become candidates
+ROWS = NUM_PERM // BANDS
+SHINGLE = 5
+THRESHOLD = 0.8  # estimated Jaccard of 5-word shingles at which two bodies are copies of one report
+SEED = 1
+
+
+def signature(text: str) -> np.ndarray | None:
+    """MinHash signature of a body's 5-word shingles; None for texts too short to compare."""
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < SHINGLE + 5:
+        return None
+    shingles = {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED)
+    mh.update_batch(list(shingles))
+    return np.asarray(mh.hashvalues, dtype=np.uint64)
+
+
+def _band_key(chunk: bytes) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little") & 0x7FFFFFFFFFFFFFFF
+
+
+def band_keys(sig: np.ndarray) -> list[tuple[int, int]]:
+    """Stable band keys (the same across processes and machines, unlike Python's hash())."""
+    return [(b, _band_key(sig[b * ROWS : (b + 1) * ROWS].tobytes())) for b in range(BANDS)]
+
+
+def find_near_duplicate(db: sqlite3.Connection, sig: np.ndarray | None) -> str | None:
+    """The earliest stored article whose body is a near-copy of this one, if any."""
+    if sig is None:
+        return None
+    cands: set[str] = set()
+    for band, key in band_keys(sig):
+        cands.update(
+            r[0]
+            for r in db.execute(
+                "SELECT article_id FROM minhash_bands WHERE band = ? AND hash = ?", (band, key)
+            )
+        )
+    best: tuple[int, str] | None = None
+    for aid in cands:
+        row = db.execute(
+            "SELECT m.signature, a.seq, a.duplicate_of FROM article_minhash m JOIN articles a ON a.id = m.article_id WHERE m.article_id = ?",
+            (aid,),
+        ).fetchone()
+        if row is None:
+            continue
+        other = np.frombuffer(row[0], dtype=np.uint64)
+        if float(np.mean(other == sig)) >= THRESHOLD:
+            target = row[2] or aid  # link to the first copy, not to a copy of it
+            if best is None or row[1] < best[0]:
+                best = (row[1], target)
+    return best[1] if best else None
+
+
+def index(db: sqlite3.Connection, article_id: str, sig: np.ndarray | None) -> None:
+    if sig is None:
+        return
+    db.execute(
+        "INSERT OR REPLACE INTO article_minhash(article_id, signature) VALUES (?, ?)",
+        (article_id, sig.tobytes()),
+    )
+    db.executemany(
+        "INSERT INTO minhash_bands(band, hash, article_id) VALUES (?, ?, ?)",
+        [(b, k, article_id) for b, k in band_keys(sig)],
+    )

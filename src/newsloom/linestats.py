@@ -1,0 +1,94 @@
+"""Lines repeated across many articles of one site: its furniture (site names, widgets, footers).
+
+Counted per scope (the outlet when known, else the folder a file came from) across everything ingested
+so far, in the store, so that the statistic improves as a site's articles accumulate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections import defaultdict
+
+from .model import Document
+from .textclean import looks_like_sentence, norm_line
+
+MIN_DOCS = 3  # a line in at least this many documents of a scope is furniture (at the head or tail)
+MAX_LINE = 200
+
+
+def scope_of(doc: Document) -> str:
+    if doc.hints.get("outlet"):
+        return "outlet:" + doc.hints["outlet"].lower()
+    if doc.media_type == "application/x-jsonl-record":
+        try:
+            rec = json.loads(doc.content)
+            if isinstance(rec, dict) and rec.get("outlet"):
+                return "outlet:" + str(rec["outlet"]).lower()
+        except ValueError:
+            pass
+    origin = doc.origin.split("#")[0]
+    origin = origin.rsplit(":", 1)[0] if origin.rsplit(":", 1)[-1].isdigit() else origin
+    return "dir:" + os.path.dirname(os.path.abspath(origin))
+
+
+def _lines(doc: Document) -> set[str]:
+    try:
+        if doc.media_type == "application/x-jsonl-record":
+            rec = json.loads(doc.content)
+            text = str(rec.get("text") or "") if isinstance(rec, dict) else ""
+        elif doc.media_type == "text/plain":
+            text = doc.content.decode("utf-8", errors="replace")
+        else:
+            return set()
+    except ValueError:
+        return set()
+    out = set()
+    for raw in text.splitlines():
+        line = norm_line(raw)
+        if line and len(line) <= MAX_LINE:
+            out.add(line.lower())
+    return out
+
+
+def _key(line: str) -> str:
+    return hashlib.blake2b(line.encode(), digest_size=12).hexdigest()
+
+
+def repeated_lines(
+    db: sqlite3.Connection, docs: list[Document]
+) -> tuple[dict[str, set[str]], dict[tuple[str, str], int]]:
+    """For each document id, its lines repeated across its scope (counting this batch and the store),
+    and the batch's own counts, to be recorded with `record_lines` in the batch's transaction."""
+    per_doc = {d.id: (scope_of(d), _lines(d)) for d in docs}
+    batch: dict[tuple[str, str], int] = defaultdict(int)
+    for scope, lines in per_doc.values():
+        for line in lines:
+            batch[(scope, _key(line))] += 1
+    total: dict[tuple[str, str], int] = {}
+    for (scope, key), n in batch.items():
+        row = db.execute(
+            "SELECT docs FROM line_stats WHERE scope = ? AND line_hash = ?", (scope, key)
+        ).fetchone()
+        total[(scope, key)] = (row[0] if row else 0) + n
+    out: dict[str, set[str]] = {}
+    for doc_id, (scope, lines) in per_doc.items():
+        rep = set()
+        for line in lines:
+            n = total[(scope, _key(line))]
+            # short non-sentences repeated a few times are furniture; sentences only when very common
+            if n >= 2 * MIN_DOCS or (n >= MIN_DOCS and not looks_like_sentence(line)):
+                rep.add(line)
+        out[doc_id] = rep
+    return out, dict(batch)
+
+
+def record_lines(db: sqlite3.Connection, counts: dict[tuple[str, str], int]) -> None:
+    """Add a batch's line counts to the store (inside the caller's transaction)."""
+    db.executemany(
+        "INSERT INTO line_stats(scope, line_hash, docs) VALUES (?, ?, ?) "
+        "ON CONFLICT(scope, line_hash) DO UPDATE SET docs = docs + excluded.docs",
+        [(scope, key, n) for (scope, key), n in counts.items()],
+    )
