@@ -13,9 +13,10 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from conftest import run_cli
 from newsloom.errors import InputError
 from newsloom.ingest import PendingURL, fetch, read_sources, sniff
+
+from conftest import run_cli
 
 STORY = (
     "The harbour authority of Port Alder reopened the northern quay on Monday after a storm surge in March damaged "
