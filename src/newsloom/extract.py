@@ -18,7 +18,7 @@ from charset_normalizer import from_bytes
 from . import textclean
 from .errors import InputError
 from .model import DAY, UNKNOWN, WEEK, Article, Document, PublishedDate
-from .temporal import tag, weekday_anchored_years
+from .temporal import scan, tag, weekday_anchored_years
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,8 @@ def infer_published(body: str, before: date) -> PublishedDate:
     article was then written on or after the latest day it names, within that week if it says "this
     week". Otherwise the latest fully stated date is a lower bound. A bare year proves nothing.
     """
-    anchored = weekday_anchored_years(body, before)
+    scanned = scan(body)
+    anchored = weekday_anchored_years(body, before, scanned)
     if anchored:
         years = Counter(y for y, _, _ in anchored)
         year = years.most_common(1)[0][0]
@@ -107,7 +108,7 @@ def infer_published(body: str, before: date) -> PublishedDate:
         return PublishedDate(latest, DAY, evidence + "; written on or after that day", True)
     full = [
         t
-        for t in tag(body)
+        for t in tag(body, None, scanned)
         if t.anchor == "none"
         and t.granularity == DAY
         and t.range_end

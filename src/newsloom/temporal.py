@@ -757,7 +757,15 @@ def _year_for(mo: int, d: int, ref: date | None, weekday: int | None) -> int | N
     return _closest_year(mo, d, ref)
 
 
-def tag(text: str, reference: date | None = None) -> list[TimeMention]:
+def scan(text: str) -> list[_Candidate]:
+    """The temporal expressions of a text before normalisation (the costly part): pass the result to
+    `tag` and `weekday_anchored_years` to avoid scanning the same text twice."""
+    return _select(_find_candidates(text))
+
+
+def tag(
+    text: str, reference: date | None = None, scanned: list[_Candidate] | None = None
+) -> list[TimeMention]:
     """Find and normalise the temporal expressions of `text` against `reference` (the publication date).
 
     Returns mentions in text order. Without a reference, relative expressions get TIMEX3 values with X
@@ -765,7 +773,7 @@ def tag(text: str, reference: date | None = None) -> list[TimeMention]:
     """
     out: list[TimeMention] = []
     prev: date | None = None
-    for c in _select(_find_candidates(text)):
+    for c in scanned if scanned is not None else scan(text):
         n = _normalise(c, text, reference, prev)
         if n is None:
             continue
@@ -787,12 +795,14 @@ def tag(text: str, reference: date | None = None) -> list[TimeMention]:
     return out
 
 
-def weekday_anchored_years(text: str, before: date) -> list[tuple[int, str, date]]:
+def weekday_anchored_years(
+    text: str, before: date, scanned: list[_Candidate] | None = None
+) -> list[tuple[int, str, date]]:
     """Years fixed by a weekday written next to a month and day ("Monday-Wednesday (May 3-5)",
     "Wednesday, May 5"): for each such phrase, the most recent year not after `before` in which that
     weekday and date agree, with the phrase as evidence and the last day it names."""
     out = []
-    for c in _select(_find_candidates(text)):
+    for c in scanned if scanned is not None else scan(text):
         g = c.m.groupdict()
         if c.kind == "wdrange_md" or (c.kind in ("md", "dm") and g.get("wd") and not g.get("y")):
             wd = _weekday(g.get("wd1") or g["wd"])
