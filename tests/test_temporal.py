@@ -115,3 +115,45 @@ def test_numbers_are_not_years():
 def test_without_reference_relative_dates_stay_unresolved():
     t = one("It happened on Tuesday.")
     assert t.range_start is None and t.value.startswith("XXXX")
+
+
+@pytest.mark.parametrize(
+    "text,ref,value",
+    [
+        ("in nineteen ninety-four", date(1998, 2, 23), "1994"),
+        ("since the year two thousand", date(2005, 1, 1), "2000"),
+        ("the winter of nineteen ninety-four", date(1998, 2, 23), "1994-WI"),
+        ("at 10 p.m. Wednesday", date(1998, 2, 13), "1998-02-11T22:00"),
+        ("until noon Thursday", date(1998, 2, 13), "1998-02-12T12:00"),
+        ("by 5 p.m. EST Nov. 9", date(1989, 11, 2), "1989-11-09T17:00"),
+        ("in June last year", date(1998, 2, 19), "1997-06"),
+        ("in the 20th century", date(1998, 2, 19), "19"),
+        ("in the nineties", date(1998, 2, 19), "199"),
+        ("over the weekend", date(1990, 8, 13), "1990-W32-WE"),
+        ("a few years ago", date(1998, 2, 12), "PAST_REF"),
+        ("this past spring", date(1989, 10, 30), "1989-SP"),
+    ],
+)
+def test_more_expression_families(text, ref, value):
+    assert [t.value for t in tag(text, ref)] == [value]
+
+
+def test_business_quarters_and_year_earlier():
+    found = tag("Profit in the third quarter rose 5%, compared with a year earlier.", date(1989, 11, 2))
+    assert [t.value for t in found] == ["1989-Q3", "1988-Q3"]
+    assert [t.value for t in tag("Profit for the quarter rose.", date(1989, 11, 2))] == ["1989-Q3"]
+
+
+def test_anaphoric_years_follow_the_previous_date():
+    found = tag("The plant opened in 1995. The following year it doubled its output.", date(1998, 4, 18))
+    assert [t.value for t in found] == ["1995", "1996"]
+
+
+def test_month_without_a_day_after_through_keeps_the_day():
+    found = tag("The offer runs through Sept. 29.", date(1989, 10, 30))
+    assert [(t.text, t.value) for t in found] == [("Sept. 29", "1989-09-29")]
+
+
+def test_unmarked_partial_dates_are_past_unless_near():
+    assert tag("The plan was approved in March.", date(1989, 10, 30))[0].value == "1989-03"
+    assert tag("Payment is due Nov. 21.", date(1989, 11, 2))[0].value == "1989-11-21"

@@ -51,7 +51,15 @@ _WD = (
     r"|Mon\.|Tue\.|Tues\.|Wed\.|Thu\.|Thur\.|Thurs\.|Fri\.|Sat\.|Sun\.)"
 )
 _D = r"(?:[012]?\d|3[01])(?:st|nd|rd|th)?"
-_Y = r"(?:1[6-9]\d\d|20\d\d)"
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEENS = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+# "nineteen ninety-four", "two thousand", "two thousand and one": years as transcribed speech writes them
+_SPELLED_Y = (
+    rf"(?:(?:sixteen|seventeen|eighteen|nineteen)[\s-](?:{_TENS}(?:[\s-]{_UNITS})?|{_TEENS}|hundred|oh[\s-]{_UNITS})"
+    rf"|two[\s-]thousand(?:(?:\s+and)?[\s-](?:{_TENS}(?:[\s-]{_UNITS})?|{_TEENS}|{_UNITS}))?)"
+)
+_Y = rf"(?:1[6-9]\d\d|20\d\d|{_SPELLED_Y})"
 _NUMW = (
     r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|hundred"
@@ -89,7 +97,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # (Wednesday,) May 5(,) 2021 ; May 5 ; Wednesday May 5
     (
         "md",
-        rf"(?:\b(?P<wd>{_WD}),?\s+(?:\(\s*)?(?:the\s+)?)?\b(?P<mon>{_MON})\s+(?P<d>{_D})\b(?!\s*(?:-|–|—|and|&|to|through)\s*\d)(?!:)(?:,?\s+(?P<y>{_Y})\b)?(?(wd)(?:\s*\))?)",
+        rf"(?:\b(?P<wd>{_WD}),?\s+(?:\(\s*)?(?:the\s+)?)?\b(?P<mon>{_MON})\s+(?P<d>{_D})\b(?!\s*(?:-|–|—|and|&|to|through)\s*\d)(?!:\d)(?:,?\s+(?P<y>{_Y})\b)?(?(wd)(?:\s*\))?)",
     ),
     # (Wednesday,) 5 May(,) 2021 ; the 5th of May
     (
@@ -103,20 +111,52 @@ _PATTERNS: list[tuple[str, str]] = [
     ("month_year", rf"\b(?P<mon>{_MON}),?\s+(?P<y>{_Y})\b"),
     (
         "month",
-        rf"\b(?P<pre>(?:in|since|until|by|of|during|from|last|next|this|before|after|through|early|late|mid)\s+)(?P<mon>{_MON})\b(?!\s+\d)",
+        rf"\b(?P<pre>(?:in|since|until|by|of|during|from|last|next|this|before|after|through|early|late|mid)\s+)(?P<mon>{_MON})(?![.\w]*\s+\d)",
+    ),
+    (
+        "month_bare",
+        r"\b(?P<mon>January|February|April|June|July|August|September|October|November|December)\b(?!\s+\d)",
     ),
     # spring 2020 ; the summer of 1998 ; last spring ; this winter
     (
         "season",
-        r"\b(?P<rel>last|this|next|past|coming|the)?\s*(?P<s>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?(?P<y>\d{4}))?",
+        rf"\b(?P<rel>last|this|next|past|coming|the)?\s*(?P<s>spring|summer|autumn|fall|winter)\b(?:\s+(?:of\s+)?(?P<y>{_Y}))?",
     ),
     # the first quarter (of 1998) ; fourth-quarter
     (
         "quarter",
         rf"\b(?:the\s+)?(?P<rel>last|this|next|past|previous)?\s*(?P<q>first|second|third|fourth|last)[\s-]quarter\b(?:\s+of\s+(?P<y>{_Y}))?",
     ),
+    # the quarter ; the latest quarter ; the year-earlier period ; year-ago (business news)
+    (
+        "report_quarter",
+        r"\b(?:(?:the|that)\s+(?:comparable\s+|corresponding\s+)?(?P<rel>latest\s+|most\s+recent\s+|recent\s+|just-ended\s+|year-earlier\s+|year-ago\s+)?(?:fiscal\s+)?(?:quarter|period)"
+        r"|(?P<ago>year-earlier|year-ago|year\s+earlier|year\s+ago)(?=\s+(?:quarter|period|level|figures?|results?|profits?|earnings|sales)))\b",
+    ),
     # the 1990s ; the '90s
     ("decade", r"\b(?:the\s+)?(?:(?P<y>1[6-9]\d0|20\d0)|'(?P<yy>\d0))s\b"),
+    # June last year ; May of next year
+    ("month_relyear", rf"\b(?P<mon>{_MON})\s+(?:of\s+)?(?P<rel>last|this|next)\s+year\b"),
+    # 10 p.m. Wednesday ; noon Thursday ; Wednesday at 10 p.m.
+    (
+        "clock_wd",
+        rf"\b(?:(?P<clock>(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|noon|midnight)\s+(?:on\s+)?(?P<wd>{_WD})"
+        rf"|(?P<wd2>{_WD})\s+(?:at\s+)?(?P<clock2>(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|noon|midnight))",
+    ),
+    # 5 p.m. EST Nov. 9 ; 10 a.m. on May 5
+    (
+        "clock_md",
+        rf"\b(?P<clock>(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|noon|midnight)(?:\s+(?:EST|EDT|CST|PST|GMT|UTC|local\s+time))?,?\s+(?:on\s+)?(?:{_WD},?\s+)?(?P<mon>{_MON})\s+(?P<d>{_D})\b(?:,?\s+(?P<y>{_Y})\b)?",
+    ),
+    # the 20th century ; the nineteenth century
+    ("century", r"\b(?:the\s+)?(?P<c>\d{1,2})(?:st|nd|rd|th)[\s-]century\b"),
+    # the nineties ; the nineteen-eighties
+    (
+        "decade_word",
+        r"\b(?:the\s+)(?:nineteen[\s-]|early\s+|late\s+|mid[\s-])?(?P<dw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b",
+    ),
+    # the weekend
+    ("weekend", r"\b(?:the|this|last|next)\s+weekend\b"),
     # yesterday ; today ; the day before yesterday ; tonight
     (
         "deictic",
@@ -125,12 +165,12 @@ _PATTERNS: list[tuple[str, str]] = [
     # this week ; last month ; next year ; earlier this year ; later this month ; the past week
     (
         "rel_unit",
-        r"\b(?P<pre>(?:earlier|later|late|early)\s+)?(?P<rel>this|last|next|past|previous|coming|current|the\s+past|the\s+previous|the\s+coming|the\s+following)\s+(?P<u>week|weekend|month|year|decade|century)\b(?!s)",
+        r"\b(?P<pre>(?:earlier|later|late|early)\s+)?(?P<rel>this|last|next|past|previous|coming|current|the\s+past|the\s+previous|the\s+coming)\s+(?P<u>week|weekend|month|year|decade|century)\b(?!s)",
     ),
     # three days ago ; a week earlier ; two years later ; a month after
     (
         "ago",
-        rf"\b(?P<n>{_NUMW})\s+(?P<u>{_UNIT})\s+(?P<dir>ago|earlier|before|later|after|from\s+now|previously|since)\b",
+        rf"\b(?:(?:nearly|about|almost|some|more\s+than|over|roughly|around|just|only)\s+)?(?P<n>{_NUMW})\s+(?P<u>{_UNIT})\s+(?P<dir>ago|earlier|before|later|after|from\s+now|previously|since)\b",
     ),
     # last Tuesday ; on Tuesday ; next Friday ; Tuesday morning
     (
@@ -145,7 +185,7 @@ _PATTERNS: list[tuple[str, str]] = [
     # now ; currently ; recently ; in recent years ; soon ; in the past ; the future
     (
         "vague",
-        r"\b(?P<w>now|currently|at\s+present|nowadays|recently|lately|in\s+recent\s+(?:years|months|weeks|days)|recent\s+(?:years|months|weeks|days)|in\s+the\s+past|in\s+the\s+future|the\s+future|soon|the\s+coming\s+(?:days|weeks|months|years)|once|formerly|previously)\b",
+        r"\b(?P<w>now|currently|at\s+present|nowadays|recently|lately|in\s+recent\s+(?:years|months|weeks|days)|recent\s+(?:years|months|weeks|days)|in\s+the\s+past|in\s+the\s+future|the\s+future|soon|the\s+coming\s+(?:days|weeks|months|years))\b",
     ),
     # over 40 years ; three days ; the past two decades ; a five-year plan ; 24 hours
     (
@@ -170,6 +210,10 @@ _PATTERNS: list[tuple[str, str]] = [
 _COMPILED = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in _PATTERNS]
 # Families whose capitalisation matters ("may", "march", "sun", "wed" are also ordinary words).
 _CASE_SENSITIVE = {
+    "clock_md",
+    "month_relyear",
+    "clock_wd",
+    "month_bare",
     "md",
     "dm",
     "md_range",
@@ -247,17 +291,82 @@ def years_matching_weekday(m: int, d: int, wd: int, before: date, span: int = 60
     return out
 
 
+_FUTURE_RX = re.compile(
+    r"\b(will|shall|'ll|is to|are to|is due|are due|scheduled to|expected to|plans? to|planning to|going to|"
+    r"set to|upcoming)\b"
+)
+_PAST_RX = re.compile(r"\b(was|were|had|did|ago|earlier|previously)\b")
+
+
+def _tense(text: str, start: int, end: int) -> str | None:
+    """'future', 'past' or None, from the words of the clause around an expression."""
+    left = re.split(r"[.;!?]", text[max(0, start - 60) : start].lower())[-1]
+    right = re.split(r"[.;!?]", text[end : end + 40].lower())[0]
+    if _FUTURE_RX.search(left) or re.match(r"^\s*,?\s*(?:will|shall)\b", right):
+        return "future"
+    if _PAST_RX.search(left) or _PAST_RX.search(right):
+        return "past"
+    return None
+
+
 def _future_context(text: str, start: int) -> bool:
-    """Whether the words just before `start` speak of the future ("will meet on Tuesday")."""
-    left = text[max(0, start - 60) : start].lower()
-    clause = re.split(r"[.;:!?]", left)[-1]
-    return bool(
-        re.search(
-            r"\b(will|shall|'ll|is to|are to|is due|are due|scheduled|expected to|plans? to|planning to|"
-            r"going to|set to|would|could|can|may|might|upcoming|until)\b",
-            clause,
-        )
-    )
+    """Whether the clause before `start` speaks of the future ("will meet on Tuesday")."""
+    return _tense(text, start, start) == "future"
+
+
+NEAR_FUTURE_DAYS = 60  # an unmarked partial date this close ahead of the article is taken as upcoming
+
+
+def _year_by_tense(mo: int, d: int, ref: date, tense: str | None, month_only: bool = False) -> int:
+    """The year of a partial date: the next occurrence for the future, the last one for the past; without
+    a tense marker the last occurrence (news reports what happened), unless the next one is near."""
+    if tense == "future":
+        first = _safe_date(ref.year, mo, d or 1)
+        if first is None or (first < ref and not (month_only and mo == ref.month)):
+            return ref.year + 1
+        return ref.year
+    if tense == "past":
+        first = _safe_date(ref.year, mo, d or 1)
+        if first is None or (first > ref and not (month_only and mo == ref.month)):
+            return ref.year - 1
+        return ref.year
+    past = _safe_date(ref.year, mo, d or 15)
+    if past is None or past > ref:
+        past = _safe_date(ref.year - 1, mo, d or 15)
+    future = _safe_date(ref.year + 1 if past and past.year == ref.year else ref.year, mo, d or 15)
+    if future is not None and future > ref and (future - ref).days <= NEAR_FUTURE_DAYS:
+        return future.year
+    return past.year if past else ref.year
+
+
+def _clock_value(clock: str) -> str:
+    """'10 p.m.' -> '22:00', 'noon' -> '12:00'."""
+    clock = clock.lower().strip()
+    if clock == "noon":
+        return "12:00"
+    if clock == "midnight":
+        return "24:00"
+    m = re.match(r"(\d{1,2})(?::(\d\d))?\s*([ap])", clock)
+    if not m:
+        return "XX:XX"
+    h = int(m.group(1)) % 12 + (12 if m.group(3) == "p" else 0)
+    return f"{h:02d}:{m.group(2) or '00'}"
+
+
+def _year_value(s: str) -> int:
+    """A year written in digits or in words ("nineteen ninety-four", "two thousand and one")."""
+    s = s.strip().lower()
+    if s.isdigit():
+        return int(s)
+    words = re.findall(r"[a-z]+", s)
+    small = {**{w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())},
+             "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "oh": 0}  # fmt: skip
+    if words[:2] == ["two", "thousand"]:
+        return 2000 + sum(small.get(w, 0) for w in words[2:] if w != "and")
+    century = small[words[0]]
+    if words[1:] == ["hundred"]:
+        return century * 100
+    return century * 100 + sum(small.get(w, 0) for w in words[1:])
 
 
 def _find_candidates(text: str) -> list[_Candidate]:
@@ -288,6 +397,12 @@ def _find_candidates(text: str) -> list[_Candidate]:
     return cands
 
 
+def _spelled_year_context(text: str, m: re.Match[str]) -> bool:
+    """A spelled-out year stands after "in", "since", "of", "the year" or a month, not as a count."""
+    left = text[max(0, m.start() - 20) : m.start()].lower()
+    return bool(re.search(r"\b(in|since|of|year|until|by|before|after|from|during)\s+$", left))
+
+
 def _capitalised_ok(name: str, m: re.Match[str]) -> bool:
     for g in ("mon", "mon2", "wd", "wd1", "wd2"):
         try:
@@ -299,7 +414,15 @@ def _capitalised_ok(name: str, m: re.Match[str]) -> bool:
     return True
 
 
+_MEASURES = set(
+    "people men women children police staff personnel cattle km kilometers kilometres miles meters metres feet ft kg "
+    "tons tonnes pounds dollars euros percent per acres hectares barrels".split()
+)
+
+
 def _plausible_year(text: str, m: re.Match[str]) -> bool:
+    if not m.group("y")[:1].isdigit():
+        return bool(re.match(r"(?i)(nineteen|two thousand)", m.group("y"))) and _spelled_year_context(text, m)
     before = text[max(0, m.start() - 2) : m.start()]
     after = text[m.end() : m.end() + 25]
     if re.match(r"^[,.]\d|^\d|^%|^\s*(?:-|–)\s*\d{2}\b(?!\d)", after) and not re.match(
@@ -314,7 +437,9 @@ def _plausible_year(text: str, m: re.Match[str]) -> bool:
         return False
     nxt = re.match(r"^\s+([a-z]+)", after)
     if nxt and nxt.group(1) not in _YEAR_FOLLOWERS:
-        return False
+        w = nxt.group(1)
+        if (w.endswith("s") and not w.endswith(("ss", "us", "is"))) or w in _MEASURES:
+            return False  # "2000 people", "1500 km": a count, not a year
     return True
 
 
@@ -442,7 +567,16 @@ def _duration_value(n: int | None, unit: str) -> str:
     return f"P{qty}{code}"
 
 
-def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) -> _Norm | None:  # noqa: C901
+def _normalise(  # noqa: C901
+    c: _Candidate,
+    text: str,
+    ref: date | None,
+    prev: date | None,
+    prev_any: date | None = None,
+    prev_quarter: tuple[int, int] | None = None,
+) -> _Norm | None:
+    """Normalise one expression. `prev` is the last day- or week-precise date before it in the text,
+    `prev_any` the last date of any precision (for "the following year", "two years later")."""
     m, k = c.m, c.kind
     g = m.groupdict()
     dct_anchor = "dct"
@@ -476,7 +610,7 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         mo2 = _month(g["mon2"]) if g.get("mon2") else mo
         d1, d2 = _day(g["d1"]), _day(g["d2"])
         if g.get("y"):
-            y, anchor = int(g["y"]), "none"
+            y, anchor = _year_value(g["y"]), "none"
         elif ref is not None:
             y, anchor = _closest_year(mo, d1, ref), dct_anchor
         else:
@@ -489,51 +623,151 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
             return None
         wd = _weekday(g["wd"]) if g.get("wd") else None
         if g.get("y"):
-            return _day_norm(_safe_date(int(g["y"]), mo, d), "none")
-        year = _year_for(mo, d, ref, weekday=wd)
+            return _day_norm(_safe_date(_year_value(g["y"]), mo, d), "none")
+        year = _year_for(mo, d, ref, weekday=wd, tense=_tense(text, c.start, c.end))
         if year is None:
             return _day_norm(None, "none", partial=(mo, d))
         return _day_norm(_safe_date(year, mo, d), dct_anchor)
     if k == "mod_month":
         mo = _month(g["mon"])
         if g.get("y"):
-            return _month_norm(int(g["y"]), mo, "none", g["mod"])
+            return _month_norm(_year_value(g["y"]), mo, "none", g["mod"])
         if ref is None:
             return _Norm(f"XXXX-{mo:02d}", granularity=MONTH)
-        return _month_norm(_closest_year(mo, 15, ref), mo, dct_anchor, g["mod"])
+        return _month_norm(
+            _year_by_tense(mo, 0, ref, _tense(text, c.start, c.end), True), mo, dct_anchor, g["mod"]
+        )
     if k == "mod_year":
-        return _year_norm(int(g["y"]), "none", g["mod"])
+        return _year_norm(_year_value(g["y"]), "none", g["mod"])
     if k == "month_year":
-        return _month_norm(int(g["y"]), _month(g["mon"]), "none")
-    if k == "month":
+        return _month_norm(_year_value(g["y"]), _month(g["mon"]), "none")
+    if k in ("month", "month_bare"):
         mo = _month(g["mon"])
-        pre = g["pre"].strip().lower()
+        pre = (g.get("pre") or "").strip().lower()
         if ref is None:
             return _Norm(f"XXXX-{mo:02d}", granularity=MONTH)
         if pre == "last":
             y = ref.year if mo < ref.month else ref.year - 1
         elif pre == "next":
             y = ref.year if mo > ref.month else ref.year + 1
+        elif pre in ("by", "until", "before"):
+            y = _year_by_tense(mo, 0, ref, "future", True)
+        elif pre == "since":
+            y = _year_by_tense(mo, 0, ref, "past", True)
         else:
-            y = _closest_year(mo, 15, ref)
+            y = _year_by_tense(mo, 0, ref, _tense(text, c.start, c.end), True)
         return _month_norm(y, mo, dct_anchor)
+    if k == "month_relyear":
+        mo = _month(g["mon"])
+        if ref is None:
+            return _Norm(f"XXXX-{mo:02d}", granularity=MONTH)
+        step = {"last": -1, "this": 0, "next": 1}[g["rel"].lower()]
+        return _month_norm(ref.year + step, mo, dct_anchor)
+    if k == "clock_wd":
+        wd = _weekday(g.get("wd") or g["wd2"])
+        clock = (g.get("clock") or g["clock2"]).lower()
+        if ref is None:
+            return _Norm(f"XXXX-WXX-{wd + 1}", type="TIME", granularity=DAY)
+        future = _tense(text, c.start, c.end) == "future"
+        when = (
+            ref + timedelta(days=(wd - ref.weekday()) % 7)
+            if future
+            else ref - timedelta(days=(ref.weekday() - wd) % 7)
+        )
+        return _Norm(
+            f"{when.isoformat()}T{_clock_value(clock)}",
+            type="TIME",
+            granularity=DAY,
+            start=when,
+            end=when,
+            anchor=dct_anchor,
+        )
+    if k == "clock_md":
+        mo, d = _month(g["mon"]), _day(g["d"])
+        yr = (
+            _year_value(g["y"])
+            if g.get("y")
+            else _year_for(mo, d, ref, weekday=None, tense=_tense(text, c.start, c.end))
+        )
+        on = _safe_date(yr, mo, d) if yr else None
+        hm = _clock_value(g["clock"])
+        if on is None:
+            return _Norm(f"XXXX-{mo:02d}-{d:02d}T{hm}", type="TIME", granularity=DAY)
+        anchor = "none" if g.get("y") else dct_anchor
+        return _Norm(f"{on.isoformat()}T{hm}", type="TIME", granularity=DAY, start=on, end=on, anchor=anchor)
+    if k == "century":
+        cent = int(g["c"])
+        if not 1 <= cent <= 22:
+            return None
+        y0 = (cent - 1) * 100
+        return _Norm(
+            f"{cent - 1:02d}", granularity=CENTURY, start=date(max(y0, 1), 1, 1), end=date(y0 + 99, 12, 31)
+        )
+    if k == "decade_word":
+        tens = {
+            "twenties": 2,
+            "thirties": 3,
+            "forties": 4,
+            "fifties": 5,
+            "sixties": 6,
+            "seventies": 7,
+            "eighties": 8,
+            "nineties": 9,
+        }[g["dw"].lower()]
+        y0 = 1900 + tens * 10
+        return _Norm(str(y0)[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31))
+    if k == "weekend":
+        if ref is None:
+            return _Norm("XXXX-WXX-WE", granularity=DAY)
+        w = c.m.group(0).lower().split()[0]
+        future = w == "next" or (w != "last" and _tense(text, c.start, c.end) == "future")
+        sat = (
+            ref + timedelta(days=(5 - ref.weekday()) % 7)
+            if future
+            else ref - timedelta(days=(ref.weekday() - 5) % 7)
+        )
+        iso = sat.isocalendar()
+        return _Norm(
+            f"{iso[0]}-W{iso[1]:02d}-WE",
+            granularity=DAY,
+            start=sat,
+            end=sat + timedelta(days=1),
+            anchor=dct_anchor,
+        )
     if k == "season":
         code = SEASONS[g["s"].lower()]
         if g.get("y"):
-            return _season_norm(int(g["y"]), code, "none")
+            return _season_norm(_year_value(g["y"]), code, "none")
         if ref is None:
             return _Norm(f"XXXX-{code}", granularity=SEASON)
         rel = (g.get("rel") or "").lower()
-        y = ref.year + (-1 if rel in ("last", "past") else 1 if rel in ("next", "coming") else 0)
+        this_year = _season_norm(ref.year, code, dct_anchor)
+        if rel in ("last", "past"):
+            # the most recent such season that has begun ("this past spring", "last winter")
+            y = ref.year if this_year.start and this_year.start <= ref and rel == "past" else ref.year - 1
+        else:
+            y = ref.year + (1 if rel in ("next", "coming") else 0)
         return _season_norm(y, code, dct_anchor)
     if k == "quarter":
         q = ORDINALS[g["q"].lower()]
         if g.get("y"):
-            return _quarter_norm(int(g["y"]), q, "none")
+            return _quarter_norm(_year_value(g["y"]), q, "none")
         if ref is None:
             return _Norm(f"XXXX-Q{q}", granularity=QUARTER)
         cur = (ref.month - 1) // 3 + 1
         y = ref.year if q <= cur else ref.year - 1
+        return _quarter_norm(y, q, dct_anchor)
+    if k == "report_quarter":
+        # In business news "the quarter" is the quarter being reported: the last one completed before the
+        # article; "year-earlier" and "year-ago" name the same quarter a year before.
+        if ref is None:
+            return _Norm("XXXX-QX", granularity=QUARTER)
+        q = (ref.month - 1) // 3  # the last completed quarter, 0 meaning Q4 of the previous year
+        y = ref.year if q else ref.year - 1
+        q = q or 4
+        rel = (g.get("rel") or "").strip().lower()
+        if g.get("ago") or rel.startswith("year"):
+            y -= 1
         return _quarter_norm(y, q, dct_anchor)
     if k == "decade":
         if g.get("y"):
@@ -574,12 +808,12 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
             when = ref + timedelta(weeks=step)
             n = _week_norm(when, dct_anchor)
             if u == "weekend":
-                sat = n.start + timedelta(days=5) if n.start else None
+                saturday = n.start + timedelta(days=5) if n.start else None
                 n = _Norm(
                     n.value + "-WE",
                     granularity=DAY,
-                    start=sat,
-                    end=sat + timedelta(days=1) if sat else None,
+                    start=saturday,
+                    end=saturday + timedelta(days=1) if saturday else None,
                     anchor=dct_anchor,
                 )
             return n
@@ -611,8 +845,17 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         unit = _unit_of(g["u"])
         direction = g["dir"].lower()
         base, anchor = (ref, dct_anchor)
-        if direction in ("earlier", "before", "later", "after", "since") and prev is not None:
-            base, anchor = prev, "previous"
+        unit_prev = prev if _unit_of(g["u"]) in ("day", "night", "week") else prev_any
+        if direction in ("earlier", "before", "later", "after", "since") and unit_prev is not None:
+            base, anchor = unit_prev, "previous"
+        if prev_quarter and unit == "year" and n_ is not None:
+            # "third-quarter profit ... a year earlier": the same quarter, years before or after
+            sign_q = 1 if direction in ("later", "after", "from now") else -1
+            return _quarter_norm(prev_quarter[0] + sign_q * n_, prev_quarter[1], "previous")
+        if n_ is None and direction == "ago":
+            return _Norm(
+                "PAST_REF", granularity=UNKNOWN, anchor=anchor if base else "none"
+            )  # "a few years ago"
         if base is None or n_ is None or unit in TIME_UNITS:
             return _Norm(_duration_value(n_, unit), type="DURATION")
         sign = 1 if direction in ("later", "after", "from now") else -1
@@ -636,7 +879,9 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         rel = (g.get("rel") or "").lower()
         if ref is None:
             return _Norm(f"XXXX-WXX-{wd + 1}", granularity=DAY)
-        future = rel in ("next", "coming") or (rel not in ("last", "past") and _future_context(text, c.start))
+        future = rel in ("next", "coming") or (
+            rel not in ("last", "past") and _tense(text, c.start, c.end) == "future"
+        )
         if future:
             delta = (wd - ref.weekday()) % 7 or (7 if rel == "next" else 0)
             when = ref + timedelta(days=delta)
@@ -653,10 +898,11 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
         return n
     if k == "anaphoric":
         w = " ".join(g["w"].lower().split())
-        base = prev or ref
+        coarse = w.split()[-1] in ("month", "year")
+        base = (prev_any if coarse else prev) or ref
         if base is None:
             return _Norm("XXXX-XX-XX", granularity=DAY)
-        anchor = "previous" if prev else dct_anchor
+        anchor = "previous" if base is not ref else dct_anchor
         unit = w.split()[-1]
         step = (
             -1
@@ -739,11 +985,11 @@ def _normalise(c: _Candidate, text: str, ref: date | None, prev: date | None) ->
                 return _Norm(v, type="SET")
         return _Norm("P2D", type="SET")
     if k == "year":
-        return _year_norm(int(g["y"]), "none")
+        return _year_norm(_year_value(g["y"]), "none")
     return None
 
 
-def _year_for(mo: int, d: int, ref: date | None, weekday: int | None) -> int | None:
+def _year_for(mo: int, d: int, ref: date | None, weekday: int | None, tense: str | None = None) -> int | None:
     """Choose the year of a partial date: weekday agreement first, else closeness to the reference."""
     if weekday is not None:
         limit = (ref + timedelta(days=366)) if ref else date.today()
@@ -754,7 +1000,7 @@ def _year_for(mo: int, d: int, ref: date | None, weekday: int | None) -> int | N
             return years[0]
     if ref is None:
         return None
-    return _closest_year(mo, d, ref)
+    return _year_by_tense(mo, d, ref, tense)
 
 
 def scan(text: str) -> list[_Candidate]:
@@ -773,8 +1019,12 @@ def tag(
     """
     out: list[TimeMention] = []
     prev: date | None = None
+    prev_any: date | None = None
+    prev_quarter: tuple[int, int] | None = None
+    quarter_end = -1
     for c in scanned if scanned is not None else scan(text):
-        n = _normalise(c, text, reference, prev)
+        recent_q = prev_quarter if c.start - quarter_end < 300 else None
+        n = _normalise(c, text, reference, prev, prev_any, recent_q)
         if n is None:
             continue
         out.append(
@@ -790,8 +1040,12 @@ def tag(
                 anchor=n.anchor,
             )
         )
-        if n.type == "DATE" and n.start is not None and n.granularity in (DAY, WEEK):
-            prev = n.start
+        if n.granularity == QUARTER and re.match(r"^\d{4}-Q\d$", n.value):
+            prev_quarter, quarter_end = (int(n.value[:4]), int(n.value[-1])), c.end
+        if n.type == "DATE" and n.start is not None:
+            prev_any = n.start
+            if n.granularity in (DAY, WEEK):
+                prev = n.start
     return out
 
 
