@@ -67,3 +67,19 @@ def test_old_caption_dates_never_date_events(resources):
 def test_flood_deaths_are_the_toll_not_an_assault(resources):
     it = annotate(resources, ["Two people were killed when the river flooded the town on Tuesday."])
     assert {e.type for e in it.events} == {"DISASTER"}
+
+
+def test_role_descriptions_and_quotes_over_sentences(resources):
+    it = annotate(
+        resources,
+        [
+            "Tajikistan's President Emomali Rahmon met the envoy, the Tajik president's office said.",
+            '"We support the talks. Dushanbe welcomes them," Rahmon said.',
+        ],
+    )
+    nominal = [e for e in it.entities if e.label == "PERSON_NOM"]
+    assert ("the Tajik president", "president", "Tajikistan") in [
+        (e.text, e.role, e.affiliation) for e in nominal
+    ]
+    said = next(e for e in it.events if e.type == "STATEMENT" and e.sentence == len(it.sentences) - 1)
+    assert said.quote == "We support the talks. Dushanbe welcomes them,"

@@ -55,3 +55,56 @@ def test_three_events_one_storyline(seeds_db):
 def test_reingest_adds_zero(seeds_db):
     out = run_cli("ingest", str(needs_shared("seeds")), db=seeds_db).stdout
     assert out.startswith("0 articles added")
+
+
+def test_people_resolved_with_variants_and_never_merged(seeds_db):
+    people = {e["name"]: e for e in get(seeds_db, "entities") if e["type"] == "PERSON"}
+    assert "Khalilzad" in people["Zalmay Khalilzad"]["aliases"]
+    assert "Rahmon" in people["Emomali Rahmon"]["aliases"]
+    yatimov = [n for n in people if n.endswith("Yatimov")]
+    assert len(yatimov) == 1 and {"Saimumin Yatimov", "Saymumin Yatimov"} <= {
+        yatimov[0],
+        *people[yatimov[0]]["aliases"],
+    }
+    # no alias of one person is the name of another
+    for name, e in people.items():
+        assert not set(e["aliases"]) & (set(people) - {name})
+    assert any("President" in r and "Tajikistan" in r for r in people["Emomali Rahmon"]["roles"])
+
+
+def test_event_records_have_actor_counterparts_place_and_date(seeds_db):
+    events = {e["date"]["start"]: e for e in get(seeds_db, "events")}
+    visit = next(
+        r
+        for r in events["2020-10-02"]["records"]
+        if r["type"] == "CONSULT" and r["date"]["end"] == "2020-10-04"
+    )
+    assert visit["actors"] == ["Zalmay Khalilzad"] and "Emomali Rahmon" in visit["targets"]
+    assert visit["place"] == "Tajikistan" and visit["date"]["end"] == "2020-10-04"
+    c5 = [r for r in events["2023-07-27"]["records"] if r["type"] == "CONSULT"][0]
+    assert c5["actors"] == ["Thomas West"] and c5["place"] == "Astana"
+    # the meeting "on Tuesday" in the May 2021 reports is dated 2021-05-04
+    may = events["2021-05-03"]["records"]
+    assert any(r["date"]["start"] == "2021-05-04" and "Tuesday" in r["sentence"] for r in may)
+
+
+def test_quotes_attributed_to_their_speakers(seeds_db):
+    khalilzad = get(seeds_db, "entity", "Khalilzad")
+    assert any(s["quote"].startswith("We continue our diplomatic support") for s in khalilzad["statements"])
+    rahmon = get(seeds_db, "entity", "Rahmon")
+    assert any(
+        s["quote"].startswith("Tajikistan supports the Afghan government") for s in rahmon["statements"]
+    )
+    assert [e["date"]["start"] for e in khalilzad["events"]] == sorted(
+        e["date"]["start"] for e in khalilzad["events"]
+    )
+
+
+def test_old_caption_dates_date_no_event(seeds_db):
+    import sqlite3
+
+    with sqlite3.connect(seeds_db) as db:
+        years = {
+            r[0][:4] for r in db.execute("SELECT date_start FROM event_mentions WHERE date_start IS NOT NULL")
+        }
+    assert not years & {"2018", "2019"}

@@ -248,53 +248,87 @@ def _split_org_person(mentions: list[EntityMention]) -> list[EntityMention]:
     return out
 
 
+_ROLE_MODIFIERS = (
+    r"(?:special|peace|top|senior|deputy|acting|former|chief|foreign|prime|interior|defen[cs]e|state|vice)"
+)
+
+
+_APPOSITION_GAP = re.compile(r"^(?:\s+(?:for|of|to|on|and|the|[A-Z][\w.'’-]*))*\s+$")
+
+
+def _nominal_mentions(text: str, mentions: list[EntityMention], gaz: Gazetteer) -> list[EntityMention]:
+    """Role descriptions that stand for a person named elsewhere in the article ("the Tajik president",
+    "the US envoy"). Labelled PERSON_NOM; resolution links them to the named person holding that role."""
+    titles = sorted((t for t in gaz.titles if " " not in t), key=len, reverse=True)
+    nations = sorted(list(gaz.demonyms) + [p for p in gaz.places if len(p) <= 14], key=len, reverse=True)
+    rx = re.compile(
+        rf"\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts)?\s*(?P<nat>{'|'.join(re.escape(n) for n in nations)})?\s*"
+        rf"(?:{_ROLE_MODIFIERS}\s+)*(?P<title>{'|'.join(re.escape(t) for t in titles)})\b(?!\s+(?:of\s+)?(?-i:[A-Z]))",
+        re.IGNORECASE,
+    )
+    taken = [(m.start, m.end) for m in mentions if m.label in ("PERSON", "ORG")]
+    person_starts = sorted(m.start for m in mentions if m.label == "PERSON")
+    out = []
+    for m in rx.finditer(text):
+        start, end = m.start(), m.end()
+        nxt = next((p for p in person_starts if p >= end), None)
+        if nxt is not None and nxt - end < 80 and _APPOSITION_GAP.match(text[end:nxt]):
+            continue  # "U.S. Special Representative for Afghanistan Thomas West": a title, not a stand-in
+        span = text[start:end].strip()
+        if not m.group("nat") and not re.match(r"(?i)the\b", span):
+            continue  # "a president" alone names nobody
+        start += len(text[start:end]) - len(text[start:end].lstrip())
+        if any(a < end and start < b for a, b in taken):
+            continue  # part of a name or of an apposition already labelled
+        nat = m.group("nat")
+        country = gaz.country_of(nat) if nat and nat[0].isupper() else None
+        if nat and not country:
+            continue
+        out.append(
+            EntityMention(
+                start, end, text[start:end], "PERSON_NOM", role=m.group("title").lower(), affiliation=country
+            )
+        )
+    return out
+
+
 def _roles(mentions: list[EntityMention], text: str, gaz: Gazetteer) -> None:
-    """Role and affiliation from the words before a person ("Tajik President Emomali Rahmon")."""
+    """Role and affiliation from the words before a person's name: "Tajik President Emomali Rahmon"
+    (president, Tajikistan); "US special peace envoy for Afghanistan Zalmay Khalilzad" (special peace envoy
+    for Afghanistan, United States). A country or demonym before the title is the affiliation; "for X"
+    after it is part of the role."""
+    modifiers = re.compile(rf"(?i)^{_ROLE_MODIFIERS}$")
     for m in mentions:
         if m.label != "PERSON":
             continue
-        left = text[max(0, m.start - 80) : m.start]
-        words = re.findall(r"[\w.'-]+|[,()]", left)
-        role_words: list[str] = []
-        affiliation = None
+        # clause boundaries; a dot after a capital is an abbreviation ("U.S. envoy"), not a sentence end
+        left = re.split(r"[,;:()\[\]\"“”]|(?<![A-Z])\.\s", text[max(0, m.start - 100) : m.start])[-1]
+        words = re.findall(r"[\w.'’-]+", left)
+        seq: list[str] = []
         for w in reversed(words):
-            lw = w.lower()
-            if w in (",", "(", ")"):
-                break
-            cand = " ".join([lw] + [x.lower() for x in role_words])
+            core = re.sub(r"['’]s$", "", w)
+            lw = core.lower()
             if (
                 lw in gaz.titles
-                or cand in gaz.titles
-                or lw
-                in (
-                    "special",
-                    "deputy",
-                    "acting",
-                    "former",
-                    "top",
-                    "senior",
-                    "chief",
-                    "peace",
-                    "foreign",
-                    "interior",
-                    "defense",
-                    "defence",
-                    "state",
-                )
+                or modifiers.match(lw)
+                or lw in ("of", "for", "to", "the", "and")
+                or core in gaz.demonyms
+                or core in gaz.places
+                or core[:1].isupper()
             ):
-                role_words.insert(0, w)
-                continue
-            if w in gaz.demonyms or w in gaz.places:
-                affiliation = gaz.country_of(w)
-                continue
-            if w[:1].isupper() and role_words and lw not in ("the", "a", "an"):
-                role_words.insert(0, w)  # "Minister of Defense", "Colonel-General" parts
+                seq.insert(0, core)
                 continue
             break
-        while role_words and role_words[0].lower() in ("of", "for"):
-            role_words.pop(0)
-        if role_words and any(r.lower() in gaz.titles for r in role_words):
-            m.role = " ".join(role_words)
+        while seq and seq[0].lower() in ("of", "for", "to", "the", "and"):
+            seq.pop(0)
+        first_title = next(
+            (i for i, w in enumerate(seq) if w.lower() in gaz.titles or modifiers.match(w.lower())), None
+        )
+        if first_title is None or not any(w.lower() in gaz.titles for w in seq):
+            continue
+        affiliation = next((gaz.country_of(w) for w in seq[:first_title] if gaz.country_of(w)), None)
+        role = " ".join(seq[first_title:])
+        m.role = role
         if affiliation:
             m.affiliation = affiliation
 
@@ -316,6 +350,26 @@ def _sentences(doc: Any, text: str) -> list[Sentence]:
             para = sum(1 for p in para_starts if p <= pa) - 1
             out.append(Sentence(len(out), pa, pb, text[pa:pb], para))
     return out
+
+
+_QUOTE_SPAN_RX = re.compile(r"[\"“]([^\"“”]{8,}?)[\"”]")
+
+
+def _quote_near(text: str, sents: list[Sentence], s: Sentence, trigger: int) -> str | None:
+    """The quotation a speech verb reports: the quoted span of its paragraph that ends just before the
+    verb ('..." Rahmon said') or starts just after it ('said: "...'), possibly over several sentences."""
+    para = [x for x in sents if x.paragraph == s.paragraph]
+    p_start, p_end = para[0].start, para[-1].end
+    best: tuple[int, str] | None = None
+    for m in _QUOTE_SPAN_RX.finditer(text, p_start, p_end):
+        gap = trigger - m.end() if m.end() <= trigger else m.start() - trigger
+        if gap < 0 and not m.start() < trigger < m.end():
+            continue
+        if m.start() < trigger < m.end():
+            continue  # the verb is inside the quotation: the quotation is not what it reports
+        if gap <= 40 and (best is None or gap < best[0]):
+            best = (gap, m.group(1).strip())
+    return best[1] if best else None
 
 
 def _sentence_of(sents: list[Sentence], offset: int) -> int:
@@ -389,8 +443,7 @@ def _events(
         hedged = bool(_HEDGE_RX.search(text[max(s.start, tok.idx - 40) : tok.idx]))
         quote = None
         if kind == "STATEMENT":
-            q = _QUOTE_RX.search(s.text)
-            quote = q.group(1) if q else None
+            quote = _quote_near(text, sents, s, tok.idx)
         ev = EventMention(
             trigger=tok.text,
             type=kind,
@@ -534,6 +587,9 @@ def annotate_one(it: AnnotatedArticle, doc: Any, res: Resources) -> AnnotatedArt
     ref = art.published.date
     it.sentences = _sentences(doc, text)
     it.entities = _entities(doc, text, res.gazetteer)
+    it.entities = sorted(
+        it.entities + _nominal_mentions(text, it.entities, res.gazetteer), key=lambda e: e.start
+    )
     if art.dateline:
         for e in it.entities:
             if e.text.upper() == art.dateline.upper() and e.start < 40:

@@ -149,6 +149,36 @@ def cmd_events(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_entity(args: argparse.Namespace) -> int:
+    from . import views
+
+    with _open(args) as store:
+        ent = views.entity_detail(store, args.name)
+    if args.json:
+        _print_json(ent)
+        return 0
+    print(
+        f"{ent['name']} ({ent['type']}), {ent['mention_count']} mentions in {len(ent['article_ids'])} articles"
+    )
+    if ent["aliases"]:
+        print(f"  also written: {', '.join(ent['aliases'])}")
+    for r in ent["roles"]:
+        print(f"  role: {r}")
+    print("events:")
+    for e in ent["events"]:
+        d = e["date"]
+        print(
+            f"  {_date_str(d['start'], d['end'], d['granularity'])}  {e['type']}  {e['place'] or '-'}  {e['title']}"
+        )
+    if ent["statements"]:
+        print("said:")
+        for s in ent["statements"]:
+            print(_wrap(f'"{s["quote"]}"', "  "))
+    if ent["cooccurring"]:
+        print("appears with: " + ", ".join(f"{c['name']} ({c['articles']})" for c in ent["cooccurring"]))
+    return 0
+
+
 def cmd_storylines(args: argparse.Namespace) -> int:
     from . import views
 
@@ -305,6 +335,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--storyline")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_events)
+
+    s = sub.add_parser("entity", help="one entity: aliases, roles, events in date order, statements")
+    s.add_argument("name")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_entity)
 
     s = sub.add_parser("storylines", help="list storylines")
     s.add_argument("--json", action="store_true")

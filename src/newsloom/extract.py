@@ -230,6 +230,8 @@ def _text_to_article(
             text = first[1] if len(first) > 1 else ""
         text = given_title + "\n\n" + text
     info = textclean.clean_lines(text, repeated)
+    if not info.paragraphs and info.title and len(info.title.split()) >= 4:
+        info.paragraphs = [info.title]  # a headline-only report: the headline is its text
     if not info.paragraphs:
         raise InputError(doc.origin, "no article text left after removing page furniture")
     art = Article(
@@ -266,12 +268,12 @@ def extract(doc: Document, repeated: set[str] | None = None) -> Article:
             art = _html_to_article(
                 Document(doc.id, doc.origin, "text/html", b"", doc.fetched, hints), str(rec["html"])
             )
-        elif rec.get("text"):
-            art = _text_to_article(
-                doc, str(rec["text"]), repeated, hints.get("title"), hints.get("published")
-            )
+        elif rec.get("text") or rec.get("title"):
+            # a headline-only record (a wire flash) is a one-sentence report
+            text = str(rec.get("text") or "")
+            art = _text_to_article(doc, text, repeated, hints.get("title"), hints.get("published"))
         else:
-            raise InputError(doc.origin, "JSONL record has neither 'text' nor 'html'")
+            raise InputError(doc.origin, "JSONL record has neither 'text', 'html' nor 'title'")
         if rec.get("id") is not None:
             art.external_id = str(rec["id"])
     elif doc.media_type == "text/html":
@@ -280,7 +282,7 @@ def extract(doc: Document, repeated: set[str] | None = None) -> Article:
         art = _text_to_article(doc, decode(doc.content, doc.origin), repeated, None, hints.get("published"))
     art.document_id = doc.id
     art.source = doc.origin
-    if hints.get("title"):
+    if hints.get("title") and not textclean.is_date_line(hints["title"], bool(tag(hints["title"]))):
         art.title = hints["title"]
     if hints.get("url"):
         art.url = art.url or hints["url"]

@@ -307,8 +307,8 @@ def _jsonl_documents(origin: str, stream: IO[bytes], hints: dict[str, str]) -> I
             except ValueError as exc:
                 yield InputError(where, f"malformed JSON on line {lineno}: {exc}")
                 continue
-            if not isinstance(rec, dict) or not (rec.get("text") or rec.get("html")):
-                yield InputError(where, f"line {lineno} has neither 'text' nor 'html'")
+            if not isinstance(rec, dict) or not (rec.get("text") or rec.get("html") or rec.get("title")):
+                yield InputError(where, f"line {lineno} has neither 'text', 'html' nor 'title'")
                 continue
             yield Document(doc_id(line), where, "application/x-jsonl-record", line, fetched, dict(hints))
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:

@@ -69,6 +69,8 @@ def canonical(
     if label == "NORP" and surface in gaz.demonyms:
         return Canon(gaz.demonyms[surface], "GPE")
     if label == "GPE":
+        if surface.isupper() and len(surface) > 3:
+            surface = surface.title()  # "DUSHANBE --" in a dateline
         m = re.match(
             r"(?:the\s+)?(?:Republic|Kingdom|State|Federation|Emirate)\s+of\s+(?:the\s+)?(.+)$", surface
         )
@@ -205,7 +207,11 @@ def resolve_article(db: sqlite3.Connection, article_id: str, text: str, gaz: Gaz
     ).fetchall()
     full_people = [r[1] for r in rows if r[2] == "PERSON" and len(r[1].split()) >= 2]
     acronyms = _acronyms(text, gaz.titles)
+    people_roles = [(r[1], (r[3] or "").lower(), r[4]) for r in rows if r[2] == "PERSON" and r[3]]
     for mid, surface, label, role, affiliation in rows:
+        if label == "PERSON_NOM":
+            _link_role(db, mid, role, affiliation, people_roles, full_people, gaz, acronyms)
+            continue
         canon = canonical(surface, label, gaz, full_people, acronyms)
         eid = _lookup(db, canon)
         if eid is None:
@@ -218,3 +224,29 @@ def resolve_article(db: sqlite3.Connection, article_id: str, text: str, gaz: Gaz
         _add_alias(db, eid, canon.name, canon.type, surface, full_role)
         db.execute("UPDATE entities SET mention_count = mention_count + 1 WHERE id = ?", (eid,))
         db.execute("UPDATE entity_mentions SET entity_id = ? WHERE id = ?", (eid, mid))
+
+
+def _link_role(
+    db: sqlite3.Connection,
+    mention_id: int,
+    title: str | None,
+    affiliation: str | None,
+    people_roles: list[tuple[str, str, str | None]],
+    full_people: list[str],
+    gaz: Gazetteer,
+    acronyms: dict[str, str],
+) -> None:
+    """Link "the Tajik president" to the one person of the article named with that role (and country)."""
+    if not title:
+        return
+    with_title = [(n, aff) for n, role, aff in people_roles if re.search(rf"\b{re.escape(title)}\b", role)]
+    exact = {n for n, aff in with_title if affiliation is not None and aff == affiliation}
+    # the holder from the same country; else, for an unqualified description, the one holder of the title
+    holders = exact or {n for n, aff in with_title if affiliation is None or aff is None}
+    if len(holders) != 1:
+        return  # nobody or several: a description is not resolved by guessing
+    canon = canonical(holders.pop(), "PERSON", gaz, full_people, acronyms)
+    eid = _lookup(db, canon)
+    if eid is not None:
+        db.execute("UPDATE entity_mentions SET entity_id = ? WHERE id = ?", (eid, mention_id))
+        db.execute("UPDATE entities SET mention_count = mention_count + 1 WHERE id = ?", (eid,))

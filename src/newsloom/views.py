@@ -133,6 +133,7 @@ def event_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
         "article_ids": arts,
         "storyline_id": row["storyline_id"],
         "evidence": [{k: v for k, v in e.items() if k != "outlet"} for e in _evidence(store, row["id"])],
+        "records": event_records(store, row["id"]),
     }
 
 
@@ -173,3 +174,84 @@ def storylines(store: Store) -> list[dict[str, Any]]:
            ORDER BY n DESC, first_date"""
     )
     return [storyline_json(store, r) for r in rows]
+
+
+def _canonical_names(store: Store, article_id: str, names: list[str]) -> list[str]:
+    """Surface names of one article's mentions -> canonical entity names (unchanged when unresolved)."""
+    out = []
+    for n in names:
+        r = store.query(
+            """SELECT e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
+               WHERE m.article_id = ? AND m.text = ? LIMIT 1""",
+            (article_id, n),
+        )
+        name = r[0][0] if r else n
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def mention_json(store: Store, row: sqlite3.Row, text: str) -> dict[str, Any]:
+    """One event record: who did what to whom, where, when, with its verbatim evidence."""
+    aid = row["article_id"]
+    return {
+        "article_id": aid,
+        "type": row["type"],
+        "trigger": row["trigger"],
+        "actors": _canonical_names(store, aid, json.loads(row["actors"])),
+        "targets": _canonical_names(store, aid, json.loads(row["targets"])),
+        "place": row["place"],
+        "date": {
+            "start": row["date_start"],
+            "end": row["date_end"],
+            "granularity": row["granularity"],
+            "source": row["date_source"],
+        },
+        "negated": bool(row["negated"]),
+        "hedged": bool(row["hedged"]),
+        "quote": row["quote"],
+        "sentence": text[row["evidence_start"] : row["evidence_end"]],
+        "start": row["evidence_start"],
+        "end": row["evidence_end"],
+    }
+
+
+def event_records(store: Store, event_id: str) -> list[dict[str, Any]]:
+    rows = store.query(
+        """SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
+           WHERE m.event_id = ? ORDER BY a.seq, m.sentence""",
+        (event_id,),
+    )
+    return [mention_json(store, r, r["article_text"]) for r in rows]
+
+
+def entity_detail(store: Store, name: str) -> dict[str, Any]:
+    """An entity with its events in date order, its statements and the entities it appears with."""
+    ids = find_entities(store, name)
+    if not ids:
+        raise NotFoundError(f"no entity named {name!r}; see 'newsloom entities'")
+    row = store.query("SELECT * FROM entities WHERE id = ?", (ids[0],))[0]
+    out = entity_json(store, row)
+    evs = store.query(
+        """SELECT e.* FROM events e JOIN event_entities x ON x.event_id = e.id WHERE x.entity_id = ?
+           ORDER BY e.date_start IS NULL, e.date_start, e.seq""",
+        (row["id"],),
+    )
+    out["events"] = [{k: v for k, v in event_json(store, e).items() if k != "evidence"} for e in evs]
+    said = store.query(
+        """SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
+           JOIN entity_mentions em ON em.article_id = m.article_id AND em.entity_id = ?
+           WHERE m.type = 'STATEMENT' AND m.quote IS NOT NULL AND instr(m.actors, em.text) > 0
+           GROUP BY m.id ORDER BY m.date_start, a.seq""",
+        (row["id"],),
+    )
+    out["statements"] = [mention_json(store, r, r["article_text"]) for r in said]
+    co = store.query(
+        """SELECT e.name, e.type, COUNT(DISTINCT m2.article_id) AS n FROM entity_mentions m1
+           JOIN entity_mentions m2 ON m2.article_id = m1.article_id AND m2.entity_id != m1.entity_id
+           JOIN entities e ON e.id = m2.entity_id
+           WHERE m1.entity_id = ? GROUP BY e.id ORDER BY n DESC, e.name LIMIT 15""",
+        (row["id"],),
+    )
+    out["cooccurring"] = [{"name": r[0], "type": r[1], "articles": r[2]} for r in co]
+    return out
