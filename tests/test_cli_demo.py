@@ -112,7 +112,7 @@ def test_bad_inputs_are_reported_and_others_go_on(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "empty.txt").write_text("")
     (tmp_path / "in" / "bad.jsonl").write_text(
-        '{"text": "A fine first line about the mayor who opened a bridge on Monday."}\n{not json\n'
+        '{"text": "A fine first line about the mayor who opened a bridge on Monday."}\n{not json\n{"url": "x"}\n'
     )
     (tmp_path / "in" / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
     (tmp_path / "in" / "trunc.txt.gz").write_bytes(b"\x1f\x8b\x08\x00\x00\x00")
