@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from . import samevent
 from .model import DAY, UNKNOWN, WEEK
 
 # Ranking of where a date came from: stated next to the event beats inferred from the article.
@@ -28,6 +29,9 @@ MAX_TERMS = 300
 # Weights of the same-event score and its threshold (first version; see benchmarks/clustering.py).
 W_TEXT, W_PART, W_PLACE, W_TYPE, W_DATE = 0.45, 0.25, 0.1, 0.1, 0.1
 EVENT_THRESHOLD = 0.33
+# Stated dates of an article and an event further apart than this veto the match outright (the pairwise
+# model weighs closer disagreements); wide enough to absorb a background date taken for the main one.
+VETO_DAYS = 10
 STORY_THRESHOLD = 0.22
 
 
@@ -76,7 +80,7 @@ def best_date(dates: list[tuple[str, str, str, int]]) -> tuple[date | None, date
     return start, end, top[2]
 
 
-def _dates_compatible(a: Profile, b: Profile) -> tuple[bool, float]:
+def _dates_compatible(a: Profile, b: Profile, day_tolerance: int = 2) -> tuple[bool, float]:
     """(compatible, bonus). Precise dates that are far apart veto a match; agreeing dates add to it."""
     sa, ea, ga = best_date(a.dates)
     sb, eb, gb = best_date(b.dates)
@@ -85,11 +89,13 @@ def _dates_compatible(a: Profile, b: Profile) -> tuple[bool, float]:
     ra = max((d[3] for d in a.dates), default=0)
     rb = max((d[3] for d in b.dates), default=0)
     gap = max((sa - eb).days, (sb - ea).days, 0)
+    if ra >= 2 and rb >= 2 and not (ga in (DAY, WEEK) and gb in (DAY, WEEK)):
+        return True, 0.0  # a month or a year is too coarse to tell two happenings apart
     if ra >= 2 and rb >= 2:
         tol = (
-            2
+            day_tolerance
             if DAY in (ga, gb) and WEEK not in (ga, gb)
-            else 7
+            else max(7, day_tolerance)
             if ga in (DAY, WEEK) and gb in (DAY, WEEK)
             else 31
         )
@@ -324,13 +330,30 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
     db.execute(
         "INSERT INTO meta(key, value) VALUES ('df_articles', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
     )
-    idf = _idf(db, list(prof.terms))
-    best, best_s = None, EVENT_THRESHOLD
+    main_date = next(((d[0], d[1]) for d in prof.dates if d[3] >= 2), None)
+    feats = samevent.article_features(db, article, prof.type, main_date)
+    db.execute(
+        "INSERT OR REPLACE INTO article_features(article_id, features) VALUES (?, ?)", (aid, feats.to_json())
+    )
+    best, best_s = None, samevent.THRESHOLD
+    members: dict[str, list[samevent.ArticleFeatures]] = {}
     for eid in _candidates(db, prof):
         row = db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
         if row is None:
             continue
-        s = score(prof, Profile.from_json(row[0]), idf)
+        ev_prof = Profile.from_json(row[0])
+        if not _dates_compatible(prof, ev_prof, VETO_DAYS)[0]:
+            continue  # precise dates that disagree: another happening, however alike the reports
+        ids = ev_prof.articles[-samevent.MAX_MEMBERS :]
+        q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
+        members[eid] = [samevent.ArticleFeatures.from_json(r[0]) for r in db.execute(q, ids)]
+    vocab = set(feats.terms).union(*(m.terms for ms in members.values() for m in ms))
+    idf = _idf(db, sorted(vocab))
+    for eid, ms in members.items():
+        if not ms:
+            continue
+        # average link: the mean probability that this report and each of the event's reports tell one event
+        s = sum(samevent.probability(feats, m, idf) for m in ms) / len(ms)
         if s > best_s:
             best, best_s = eid, s
     if best is None:
@@ -433,5 +456,6 @@ def reset(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM storylines")
     db.execute("DELETE FROM term_df")
     db.execute("DELETE FROM meta WHERE key = 'df_articles'")
+    db.execute("DELETE FROM article_features")
     db.execute("UPDATE event_mentions SET event_id = NULL, is_main = 0")
     db.execute("UPDATE articles SET event_id = NULL, storyline_id = NULL, clustered = 0")
