@@ -26,9 +26,25 @@ DATA = ROOT.parent / "shared" / "datasets" / "ecbplus-dev.jsonl"
 # and its actor, targets, place and date are right or empty (an empty slot is "unknown", not an error);
 # a record with a wrong slot or a wrong type counts as wrong.
 HAND_CHECK_NOTES = """
-hand-check of 30 records (seed 7): see HAND_CHECK below for the per-record verdicts and the estimate.
+Hand-check of the 30 records printed with --seed 7 (2026-11-22, after the passive-voice and
+common-noun-subject rules). Correct = type fits the trigger in context and every filled slot is right.
+  correct records: 14/30 = 47% (95% Wilson interval 30-64%); before those two rules: 7/30 = 23%
+  correct type alone: 23/30 = 77%
+  filled actor slots right: 9/11
+Errors seen: types of non-events or other senses ("attack code", cyber "attacks", a "hit-and-run",
+"hosting the Oscars", arson "set fire"); places taken as targets ("Detroit", "Bandar Abbas"); dates
+inherited from the paragraph that belong to an earlier happening (a 1923 birth date, a crime date for
+a trial statement); a speaker inside reported speech ("the court source said Mr Korkoneas ...").
+The dependency parse (not run, for speed) would fix most slot errors; see the issue's closing note.
 """
-HAND_CHECK: dict[str, object] = {}
+HAND_CHECK: dict[str, object] = {
+    "seed": 7,
+    "verdicts": "1 ok, 2 type, 3 target, 4 type, 5 target, 6 type, 7 ok, 8 type, 9 ok, 10 ok, 11 type, 12 date, "
+    "13 target, 14 ok, 15 type, 16 date, 17 actor, 18 ok, 19 ok, 20 ok, 21 targets, 22 actor, 23 ok, 24 ok, "
+    "25 ok, 26 ok, 27 target, 28 ok, 29 type, 30 ok",
+    "precision_records": "14/30",
+    "precision_types": "23/30",
+}
 
 
 def main() -> int:

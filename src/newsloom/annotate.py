@@ -73,6 +73,8 @@ _add("ACCIDENT", "V", "crashed collided derailed exploded")
 _add("OTHER", "V", "elected resigned appointed died launched acquired fired hired nominated won lost")
 _add("OTHER", "N", "election elections resignation appointment death launch acquisition")
 
+_CLAUSE_BREAK_RX = re.compile(r"[,;:(\"“”]|\s(?:and|but|while|who|which|that|after|before|when)\s")
+_PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are|be|got)\s+(?:\w+ly\s+)?$")
 _NEG_RX = re.compile(r"\b(?:not|n't|never|no|neither|nor|without|denied)\b", re.I)
 _HEDGE_RX = re.compile(
     r"\b(?:would|could|may|might|should|will|shall|expected|plans?|planned|scheduled|likely|possible|possibly|"
@@ -431,13 +433,38 @@ def _events(
                 text[max(s.start, e.start - 12) : e.start]
             ):
                 places.append(e.text)
-        if kind == "STATEMENT" and not before and after:
+        # The subject stands in the verb's own clause, close before it; a noun that is not a name
+        # ("police said") is the subject too, and then no name further back is.
+        clause_start = max(
+            s.start, *(m.end() for m in _CLAUSE_BREAK_RX.finditer(text, s.start, tok.idx)), s.start
+        )
+        near = [e for e in before if e.end >= clause_start and tok.idx - e.end <= 40]
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        passive = (
+            pos == "V"
+            and tg == "VBN"
+            and bool(_PASSIVE_RX.search(text[max(s.start, tok.idx - 14) : tok.idx]))
+        )
+        common_subject = (
+            prev is not None
+            and prev.tag_ in ("NN", "NNS")
+            and not prev.ent_type_
+            and prev.idx >= clause_start
+        )
+        if passive:
+            # "Jackson was arrested by the police": the named patient is the target; the agent follows "by"
+            targets = [near[-1].text] if near else []
+            by = re.match(r"\s+by\s+", text[tok.idx + len(tok.text) : tok.idx + len(tok.text) + 5])
+            if by and after:
+                actors = [after[0].text]
+        elif kind == "STATEMENT" and not near and after and after[0].start - (tok.idx + len(tok.text)) <= 3:
             actors = [after[0].text]  # "..., said Khalilzad"
-        elif before:
-            # the nearest person (or else organisation/country) before the trigger acts
-            persons = [e for e in before if e.label == "PERSON"]
-            actors = [(persons or before)[-1].text]
-        if kind != "STATEMENT":
+        elif common_subject:
+            actors = [prev.text.lower()] if prev is not None else []  # "police said": not a named actor
+        elif near:
+            persons = [e for e in near if e.label == "PERSON"]
+            actors = [(persons or near)[-1].text]
+        if kind != "STATEMENT" and not passive:
             targets = [e.text for e in after if e.text not in places and e.text not in actors][:6]
         negated = bool(_NEG_RX.search(text[max(s.start, tok.idx - 25) : tok.idx]))
         hedged = bool(_HEDGE_RX.search(text[max(s.start, tok.idx - 40) : tok.idx]))
