@@ -1,17 +1,11 @@
 from datetime import date
 
-from newsloom.cluster import Profile, _dates_compatible, best_date, score
+from newsloom.cluster import Profile, _dates_compatible, best_date
+from newsloom.samevent import ArticleFeatures, probability
 
 
-def prof(dates=(), people=None, places=None, terms=None, etype="CONSULT") -> Profile:
-    return Profile(
-        type=etype,
-        dates=list(dates),
-        participants=people or {},
-        places=places or {},
-        types={etype: 1},
-        terms=terms or {},
-    )
+def prof(dates=()) -> Profile:
+    return Profile(dates=list(dates))
 
 
 def test_best_date_prefers_stated_precise_dates_and_widens_by_overlap():
@@ -27,26 +21,57 @@ def test_best_date_prefers_stated_precise_dates_and_widens_by_overlap():
     ] == date(2020, 10, 2)
 
 
-def test_far_apart_stated_dates_veto_a_match_even_with_identical_content():
-    terms = {"envoy": 3.0, "visit": 2.0, "dushanbe": 2.0}
-    a = prof([("2020-10-02", "2020-10-04", "day", 3)], {"khalilzad": 2}, {"dushanbe": 1}, terms)
-    b = prof([("2021-05-03", "2021-05-05", "day", 3)], {"khalilzad": 2}, {"dushanbe": 1}, terms)
-    assert _dates_compatible(a, b)[0] is False
-    assert score(a, b, {}) < 0
-    c = prof([("2021-05-04", "2021-05-04", "day", 3)], {"khalilzad": 2}, {"dushanbe": 1}, terms)
-    assert score(c, b, {}) > 0.7
+def test_far_apart_precise_dates_veto_but_coarse_or_fallback_dates_do_not():
+    oct_visit = prof([("2020-10-02", "2020-10-04", "day", 3)])
+    may_visit = prof([("2021-05-03", "2021-05-05", "day", 3)])
+    assert _dates_compatible(oct_visit, may_visit)[0] is False
+    assert _dates_compatible(prof([("2021-05-04", "2021-05-04", "day", 3)]), may_visit)[0] is True
+    assert _dates_compatible(prof([("2021-01-01", "2021-12-31", "year", 3)]), may_visit)[0] is True
+    assert _dates_compatible(prof(), may_visit)[0] is True
 
 
-def test_undated_reports_are_judged_on_content():
-    a = prof([], {"p1": 1}, {"x": 1}, {"earthquake": 2.0, "town": 1.0}, "DISASTER")
-    b = prof(
-        [("2010-01-12", "2010-01-12", "day", 3)],
-        {"p1": 1},
-        {"x": 1},
-        {"earthquake": 2.0, "town": 1.0},
-        "DISASTER",
+def feats(**kw) -> ArticleFeatures:
+    base = {"terms": {"earthquake": 2.0, "town": 1.0, "magnitude": 1.0}, "type": "DISASTER"}
+    base.update(kw)
+    return ArticleFeatures(**base)
+
+
+def test_same_event_probability_uses_people_places_numbers_and_dates():
+    a = feats(places=["haiti"], numbers=["7.0"], years=["2010"])
+    same = feats(places=["haiti"], numbers=["7.0"], years=["2010"])
+    other = feats(places=["chile"], numbers=["8.8"], years=["2010"])
+    assert probability(a, same, {}) > probability(a, other, {})
+    # with corpus statistics, a word every report of the kind uses ("earthquake") weighs little
+    idf = {
+        "earthquake": 0.1,
+        "town": 0.5,
+        "magnitude": 0.5,
+        "palace": 3.0,
+        "capital": 2.0,
+        "tsunami": 3.0,
+        "coast": 2.0,
+    }
+    haiti = feats(terms={"earthquake": 2.0, "palace": 1.0, "capital": 1.0}, places=["haiti"], numbers=["7.0"])
+    assert (
+        probability(
+            haiti,
+            feats(
+                terms={"earthquake": 1.0, "palace": 2.0, "capital": 1.0}, places=["haiti"], numbers=["7.0"]
+            ),
+            idf,
+        )
+        > 0.5
     )
-    c = prof(
-        [("2010-01-12", "2010-01-12", "day", 3)], {"p9": 1}, {"y": 1}, {"election": 2.0, "vote": 1.0}, "OTHER"
+    assert (
+        probability(
+            haiti,
+            feats(terms={"earthquake": 2.0, "tsunami": 1.0, "coast": 1.0}, places=["chile"], numbers=["8.8"]),
+            idf,
+        )
+        < 0.5
     )
-    assert score(a, b, {}) > score(a, c, {})
+    dated = feats(places=["haiti"], date=("2010-01-12", "2010-01-12"))
+    later = feats(places=["haiti"], date=("2010-03-20", "2010-03-20"))
+    assert probability(dated, later, {}) < probability(
+        dated, feats(places=["haiti"], date=("2010-01-12", "2010-01-12")), {}
+    )

@@ -26,9 +26,6 @@ _SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "no
 _GRAN_RANK = {DAY: 3, WEEK: 2, "month": 1}
 MAX_TERMS = 300
 
-# Weights of the same-event score and its threshold (first version; see benchmarks/clustering.py).
-W_TEXT, W_PART, W_PLACE, W_TYPE, W_DATE = 0.45, 0.25, 0.1, 0.1, 0.1
-EVENT_THRESHOLD = 0.33
 # Stated dates of an article and an event further apart than this veto the match outright (the pairwise
 # model weighs closer disagreements); wide enough to absorb a background date taken for the main one.
 VETO_DAYS = 10
@@ -106,33 +103,11 @@ def _dates_compatible(a: Profile, b: Profile, day_tolerance: int = 2) -> tuple[b
     return True, 0.3 if gap <= 7 else 0.0
 
 
-def _cosine(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) -> float:
-    if not a or not b:
-        return 0.0
-    wa = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in a.items() if c > 0}
-    wb = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in b.items() if c > 0}
-    dot = sum(w * wb[t] for t, w in wa.items() if t in wb)
-    na = math.sqrt(sum(w * w for w in wa.values()))
-    nb = math.sqrt(sum(w * w for w in wb.values()))
-    return dot / (na * nb) if na and nb else 0.0
-
-
 def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
     if not a or not b:
         return 0.0
     inter = sum(min(w, b[k]) for k, w in a.items() if k in b)
     return inter / min(sum(a.values()), sum(b.values()))
-
-
-def score(art: Profile, ev: Profile, idf: dict[str, float]) -> float:
-    ok, date_bonus = _dates_compatible(art, ev)
-    if not ok:
-        return -1.0
-    text = _cosine(art.terms, ev.terms, idf)
-    part = _overlap(art.participants, ev.participants)
-    place = _overlap(art.places, ev.places)
-    same_type = 1.0 if art.type == max(ev.types, key=lambda t: ev.types[t], default="") else 0.0
-    return W_TEXT * text + W_PART * part + W_PLACE * place + W_TYPE * same_type + W_DATE * date_bonus
 
 
 # --- article profiles -------------------------------------------------------------------------------
@@ -394,7 +369,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
 
 
 def _story_score(a: Profile, b: Profile, idf: dict[str, float]) -> float:
-    text = _cosine(a.terms, b.terms, idf)
+    text = samevent.cosine(a.terms, b.terms, idf)
     people = _overlap(a.participants, b.participants)
     places = _overlap(a.places, b.places)
     return 0.5 * text + 0.3 * people + 0.2 * places

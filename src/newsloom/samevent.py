@@ -104,7 +104,8 @@ def _overlap(a: list[str], b: list[str]) -> float:
     return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
 
 
-def _cosine(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) -> float:
+def cosine(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) -> float:
+    """TF-IDF cosine of two term-count maps (sublinear term frequency)."""
     if not a or not b:
         return 0.0
     wa = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in a.items() if c > 0}
@@ -131,7 +132,7 @@ def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float])
     wa, wb = set(a.weekdays), set(b.weekdays)
     return [
         1.0,
-        _cosine(a.terms, b.terms, idf),
+        cosine(a.terms, b.terms, idf),
         _overlap(a.people, b.people),
         _overlap(a.organisations, b.organisations),
         _overlap(a.places, b.places),
