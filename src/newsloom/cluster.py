@@ -29,6 +29,7 @@ MAX_TERMS = 300
 # Stated dates of an article and an event further apart than this veto the match outright (the pairwise
 # model weighs closer disagreements); wide enough to absorb a background date taken for the main one.
 VETO_DAYS = 10
+PER_ENTITY = 40  # latest events looked at per participant or place (bounds the cost in a large store)
 STORY_THRESHOLD = 0.22
 
 
@@ -244,17 +245,24 @@ def _merge(ev: Profile, art: Profile) -> Profile:
 
 
 def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str]:
+    """Events that could be the same as (or in a storyline with) a profile: the latest events of its main
+    participants and places, and the events starting around its date. Every lookup is an index range
+    of bounded length, so the cost does not grow with the store."""
     keys = [k for k, _ in sorted({**p.participants, **p.places}.items(), key=lambda kv: -kv[1])[:12]]
     found: Counter[str] = Counter()
-    if keys:
-        q = f"SELECT event_id, COUNT(*) FROM event_entities WHERE entity_id IN ({','.join('?' * len(keys))}) GROUP BY event_id"
-        for eid, c in db.execute(q, keys):
-            found[eid] += c
+    for key in keys:
+        for (eid,) in db.execute(
+            "SELECT event_id FROM event_entities WHERE entity_id = ? ORDER BY seq DESC LIMIT ?",
+            (key, PER_ENTITY),
+        ):
+            found[eid] += 1
     s, e, _ = best_date(p.dates)
     if s and e:
-        lo, hi = (s - timedelta(days=3)).isoformat(), (e + timedelta(days=3)).isoformat()
+        # events last days, rarely months: those starting up to a month before this date can overlap it
+        lo, hi = (s - timedelta(days=31)).isoformat(), (e + timedelta(days=3)).isoformat()
         for (eid,) in db.execute(
-            "SELECT id FROM events WHERE date_start <= ? AND date_end >= ? LIMIT 200", (hi, lo)
+            "SELECT id FROM events WHERE date_start BETWEEN ? AND ? AND date_end >= ? LIMIT 200",
+            (lo, hi, (s - timedelta(days=3)).isoformat()),
         ):
             found[eid] += 1
     return [eid for eid, _ in found.most_common(limit)]
@@ -355,8 +363,9 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
              fields["article_count"], best),
         )  # fmt: skip
     db.executemany(
-        "INSERT OR IGNORE INTO event_entities(entity_id, event_id) VALUES (?, ?)",
-        [(k, best) for k in list(prof.participants) + list(prof.places)],
+        "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
+        "VALUES (?, (SELECT seq FROM events WHERE id = ?), ?)",
+        [(k, best, best) for k in list(prof.participants) + list(prof.places)],
     )
     if main_id is not None:
         db.execute("UPDATE event_mentions SET is_main = 1, event_id = ? WHERE id = ?", (best, main_id))
