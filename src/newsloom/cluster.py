@@ -30,6 +30,7 @@ MAX_TERMS = 300
 # model weighs closer disagreements); wide enough to absorb a background date taken for the main one.
 VETO_DAYS = 10
 PER_ENTITY = 40  # latest events looked at per participant or place (bounds the cost in a large store)
+SCORED_CANDIDATES = 25  # candidates, ranked by shared participants, places and dates, that get the full model
 STORY_THRESHOLD = 0.22
 
 
@@ -320,7 +321,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
     )
     best, best_s = None, samevent.THRESHOLD
     members: dict[str, list[samevent.ArticleFeatures]] = {}
-    for eid in _candidates(db, prof):
+    for eid in _candidates(db, prof, limit=SCORED_CANDIDATES):
         row = db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
         if row is None:
             continue

@@ -1,0 +1,115 @@
+"""Cost of adding an article as the store grows: the corpus stages over a synthetic stream.
+
+    python benchmarks/scale.py [--n 100000] [--pool 300]
+
+A pool of ECB+ articles (../shared/datasets/ecbplus-dev.jsonl) is annotated once with the real
+pipeline. The stream then repeats the pool in epochs. Each copy gets a new document id, its dates are
+shifted by 40 days per epoch (a new happening), and its people are renamed per epoch (new people over
+time). Places are kept, so popular places recur: the worst case for candidate lookups. Each copy is
+stored, resolved and clustered through the same functions as an ingest, in transactions of 100.
+
+The per-document stages (NLP) cost the same at any store size and are measured by throughput.py; this
+script isolates what can grow with the store. It prints the time to add the first and the last 1,000
+articles (ms per article) and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "datasets" / "ecbplus-dev.jsonl"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--pool", type=int, default=300)
+    args = ap.parse_args()
+    if not DATA.exists():
+        print(f"skipped: {DATA} is absent")
+        return 0
+    from newsloom import dedup
+    from newsloom.annotate import load_resources
+    from newsloom.ingest import read_sources
+    from newsloom.model import AnnotatedArticle, Document
+    from newsloom.pipeline import corpus_update, process
+    from newsloom.store import Store
+
+    res = load_resources()
+    docs = [d for d in read_sources([str(DATA)]) if isinstance(d, Document)]
+    random.Random(0).shuffle(docs)
+    t0 = time.perf_counter()
+    pool = [it for it in process(docs[: args.pool], res) if it.article is not None and it.error is None]
+    print(f"pool: {len(pool)} annotated articles in {time.perf_counter() - t0:.0f} s")
+
+    def variant(i: int) -> AnnotatedArticle:
+        tpl = pool[i % len(pool)]
+        epoch = i // len(pool)
+        it = copy.deepcopy(tpl)
+        it.document = Document(
+            f"syn{i:07d}", f"synthetic:{i}", tpl.document.media_type, b"", tpl.document.fetched, {}
+        )
+        assert it.article is not None
+        it.article.document_id = it.document.id
+        it.article.source = it.document.origin
+        it.article.external_id = f"syn{i}"
+        # a marker at the very end keeps every offset valid and makes the copy no exact duplicate
+        it.article.paragraphs = it.article.paragraphs[:-1] + [it.article.paragraphs[-1] + f" [{i}]"]
+        shift = timedelta(days=40 * epoch)
+        if it.article.published.date:
+            it.article.published.date += shift
+        for t in it.times:
+            t.range_start = t.range_start + shift if t.range_start else None
+            t.range_end = t.range_end + shift if t.range_end else None
+        for ev in it.events:
+            ev.date_start = ev.date_start + shift if ev.date_start else None
+            ev.date_end = ev.date_end + shift if ev.date_end else None
+        for m in it.entities:
+            if m.label == "PERSON" and epoch:
+                m.text = f"{m.text} {epoch}"  # another person with the same name pattern
+        it.minhash = None  # copies of one template are not near-duplicates of each other here
+        return it
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "scale.db")
+        times: list[float] = []
+        batch = 100
+        for start in range(0, args.n, batch):
+            items = [variant(i) for i in range(start, min(start + batch, args.n))]
+            t = time.perf_counter()
+            with store.transaction():
+                ids = []
+                for it in items:
+                    store.add_article(it)
+                    dedup.index(store.db, it.document.id, it.minhash)
+                    ids.append(it.document.id)
+                corpus_update(store, ids, res)
+            times.append((time.perf_counter() - t) / len(items))
+            if (start // batch) % 100 == 0:
+                print(f"  {start + len(items):7d} articles, {times[-1] * 1000:.1f} ms/article", flush=True)
+        first = sum(times[:10]) / 10
+        last = sum(times[-10:]) / 10
+        events = store.count("events")
+        store.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"articles: {args.n}; events: {events}")
+    print(
+        f"first 1,000: {first * 1000:.1f} ms per article; last 1,000: {last * 1000:.1f} ms per article (ratio {last / first:.2f})"
+    )
+    print(f"peak memory (RSS): {peak:.0f} MB")
+    print(json.dumps({"n": args.n, "first_ms": round(first * 1000, 2), "last_ms": round(last * 1000, 2)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
