@@ -258,14 +258,21 @@ _ROLE_MODIFIERS = (
 
 
 def role_pattern(gaz: Gazetteer) -> re.Pattern[str]:
-    """The pattern of role descriptions ("the Tajik president"), built once with the resources."""
+    """The pattern of role titles ("president", "envoy"), built once with the resources. What stands
+    before a title (determiner, demonym, modifiers) is read backwards from each hit: one alternation of
+    every country and demonym tried at every position of every text would cost more than the tagger."""
     titles = sorted((t for t in gaz.titles if " " not in t), key=len, reverse=True)
-    nations = sorted(list(gaz.demonyms) + [p for p in gaz.places if len(p) <= 14], key=len, reverse=True)
     return re.compile(
-        rf"\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts)?\s*(?P<nat>{'|'.join(re.escape(n) for n in nations)})?\s*"
-        rf"(?:{_ROLE_MODIFIERS}\s+)*(?P<title>{'|'.join(re.escape(t) for t in titles)})\b(?!\s+(?:of\s+)?(?-i:[A-Z]))",
-        re.IGNORECASE,
+        rf"\b(?P<title>{'|'.join(re.escape(t) for t in titles)})\b(?!\s+(?:of\s+)?(?-i:[A-Z]))", re.IGNORECASE
     )
+
+
+# what may stand before a role title, read backwards: "the", a country or demonym, modifiers
+_ROLE_LEFT_RX = re.compile(
+    rf"(?:(?P<det>\b(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts))\s+)?(?:(?P<nat>\b(?-i:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?))\s+)?"
+    rf"(?P<mods>(?:{_ROLE_MODIFIERS}\s+)*)$",
+    re.IGNORECASE,
+)
 
 
 _APPOSITION_GAP = re.compile(r"^(?:\s+(?:for|of|to|on|and|the|[A-Z][\w.'’-]*))*\s+$")
@@ -280,20 +287,25 @@ def _nominal_mentions(
     person_starts = sorted(m.start for m in mentions if m.label == "PERSON")
     out = []
     for m in rx.finditer(text):
-        start, end = m.start(), m.end()
+        end = m.end()
         nxt = next((p for p in person_starts if p >= end), None)
         if nxt is not None and nxt - end < 80 and _APPOSITION_GAP.match(text[end:nxt]):
             continue  # "U.S. Special Representative for Afghanistan Thomas West": a title, not a stand-in
-        span = text[start:end].strip()
-        if not m.group("nat") and not re.match(r"(?i)the\b", span):
+        left = text[max(0, m.start() - 60) : m.start()]
+        lm = _ROLE_LEFT_RX.search(left)
+        nat = lm.group("nat") if lm else None
+        country = gaz.country_of(nat) if nat else None
+        if nat and not country:
+            # a capitalised word that is no country ("Crisis Management chief"): only determiner and modifiers
+            lm = re.search(
+                rf"(?:(?P<det>\b(?:[Tt]he))\s+)?(?P<mods>(?:{_ROLE_MODIFIERS}\s+)*)$", left, re.IGNORECASE
+            )
+            nat = None
+        if not country and not (lm and lm.group("det") and lm.group("det").lower() == "the"):
             continue  # "a president" alone names nobody
-        start += len(text[start:end]) - len(text[start:end].lstrip())
+        start = m.start() - (len(left) - lm.start()) if lm else m.start()
         if any(a < end and start < b for a, b in taken):
             continue  # part of a name or of an apposition already labelled
-        nat = m.group("nat")
-        country = gaz.country_of(nat) if nat and nat[0].isupper() else None
-        if nat and not country:
-            continue
         out.append(
             EntityMention(
                 start, end, text[start:end], "PERSON_NOM", role=m.group("title").lower(), affiliation=country
