@@ -1,8 +1,9 @@
 """A full rebuild (recluster) gives the same events and storylines as the increments it replaces."""
 
-from conftest import DEMO
 from newsloom.pipeline import ingest, recluster
 from newsloom.store import Store
+
+from conftest import DEMO
 
 
 def partition(store: Store, column: str) -> set[frozenset[str]]:
