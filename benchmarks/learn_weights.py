@@ -72,6 +72,9 @@ def main() -> int:
         }
         n = int(store.query("SELECT value FROM meta WHERE key = 'df_articles'")[0][0])
         idf = {t: math.log((n + 1) / (df + 0.5)) for t, df in store.query("SELECT term, df FROM term_df")}
+        for f in feats.values():  # as the clustering does: a term no article has counted is rare
+            for t in (*f.terms, *f.names):
+                idf.setdefault(t, math.log(n + 1))
         store.close()
     ids = sorted(feats)
     by_topic: dict[int, list[str]] = defaultdict(list)

@@ -48,11 +48,6 @@ def test_three_events_one_storyline(seeds_db):
     assert len(stories) == 1 and len(stories[0]["event_ids"]) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 6: the undated Kabul Times report of the October 2020 visit joins the May 2021 visit "
-    "(nothing in it dates it but 'talks entered their third week'); the split should be 2/2/1",
-)
 def test_each_visit_has_its_two_reports(seeds_db):
     counts = sorted((e["date"]["start"], len(e["article_ids"])) for e in get(seeds_db, "events"))
     assert counts == [("2020-10-02", 2), ("2021-05-03", 2), ("2023-07-27", 1)]

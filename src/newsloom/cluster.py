@@ -32,6 +32,10 @@ VETO_DAYS = 10
 PER_ENTITY = 40  # latest events looked at per participant or place (bounds the cost in a large store)
 SCORED_CANDIDATES = 25  # candidates, ranked by shared participants, places and dates, that get the full model
 STORY_THRESHOLD = 0.22
+# A report scoring above BRIDGE_THRESHOLD with a second event makes the two events candidates for a
+# merge, which happens when their reports' average link exceeds MERGE_THRESHOLD.
+BRIDGE_THRESHOLD = 0.5
+MERGE_THRESHOLD = 0.6
 
 
 @dataclass
@@ -331,15 +335,18 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
         ids = ev_prof.articles[-samevent.MAX_MEMBERS :]
         q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
         members[eid] = [samevent.ArticleFeatures.from_json(r[0]) for r in db.execute(q, ids)]
-    vocab = set(feats.terms).union(*(m.terms for ms in members.values() for m in ms))
+    vocab = set(feats.terms).union(
+        feats.names, *(set(m.terms) | set(m.names) for ms in members.values() for m in ms)
+    )
     idf = _idf(db, sorted(vocab))
+    scores: dict[str, float] = {}
     for eid, ms in members.items():
         if not ms:
             continue
         # average link: the mean probability that this report and each of the event's reports tell one event
-        s = sum(samevent.probability(feats, m, idf) for m in ms) / len(ms)
-        if s > best_s:
-            best, best_s = eid, s
+        scores[eid] = sum(samevent.probability(feats, m, idf) for m in ms) / len(ms)
+        if scores[eid] > best_s:
+            best, best_s = eid, scores[eid]
     if best is None:
         seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").fetchone()[0])
         best = "ev_" + hashlib.sha1(aid.encode()).hexdigest()[:12]
@@ -371,8 +378,67 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
     if main_id is not None:
         db.execute("UPDATE event_mentions SET is_main = 1, event_id = ? WHERE id = ?", (best, main_id))
     db.execute("UPDATE articles SET event_id = ?, clustered = 1 WHERE id = ?", (best, aid))
+    # A report that matches two events bridges them: events split early (before the report that ties
+    # them arrived) merge when their reports, compared with each other, agree.
+    for other in sorted(
+        (e for e, sc in scores.items() if e != best and sc > BRIDGE_THRESHOLD), key=lambda e: -scores[e]
+    ):
+        if _event_link(db, best, other, idf) > MERGE_THRESHOLD:
+            best, ev = _merge_events(db, best, other)
     _assign_storyline(db, best, ev, idf)
     return best
+
+
+def _event_link(
+    db: sqlite3.Connection,
+    a: str,
+    b: str,
+    idf: dict[str, float],
+) -> float:
+    """Average-link probability between two events' latest reports."""
+    feats = []
+    for eid in (a, b):
+        prof = Profile.from_json(db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()[0])
+        ids = prof.articles[-samevent.MAX_MEMBERS :]
+        q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
+        feats.append([samevent.ArticleFeatures.from_json(r[0]) for r in db.execute(q, ids)])
+    fa, fb = feats
+    if not fa or not fb:
+        return 0.0
+    missing = {t for f in fa + fb for t in (*f.terms, *f.names)} - set(idf)
+    if missing:
+        idf = {**idf, **_idf(db, sorted(missing))}
+    return sum(samevent.probability(x, y, idf) for x in fa for y in fb) / (len(fa) * len(fb))
+
+
+def _merge_events(db: sqlite3.Connection, a: str, b: str) -> tuple[str, Profile]:
+    """Merge two events into the older one; returns its id and merged profile."""
+    rows = {
+        r[0]: (r[1], Profile.from_json(r[2]), r[3])
+        for r in db.execute("SELECT id, seq, profile, storyline_id FROM events WHERE id IN (?, ?)", (a, b))
+    }
+    keep, drop = sorted((a, b), key=lambda e: (rows[e][0], e))
+    ev = _merge(rows[keep][1], rows[drop][1])
+    fields = _event_fields(db, ev)
+    db.execute(
+        """UPDATE events SET type=?, date_start=?, date_end=?, granularity=?, place=?, profile=?, article_count=?
+           WHERE id=?""",
+        (fields["type"], fields["date_start"], fields["date_end"], fields["granularity"], fields["place"], ev.to_json(),
+         fields["article_count"], keep),
+    )  # fmt: skip
+    db.execute("UPDATE articles SET event_id = ? WHERE event_id = ?", (keep, drop))
+    db.execute("UPDATE event_mentions SET event_id = ? WHERE event_id = ?", (keep, drop))
+    db.execute(
+        "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
+        "SELECT entity_id, ?, ? FROM event_entities WHERE event_id = ?",
+        (rows[keep][0], keep, drop),
+    )
+    db.execute("DELETE FROM event_entities WHERE event_id = ?", (drop,))
+    db.execute("DELETE FROM events WHERE id = ?", (drop,))
+    story = rows[drop][2]
+    if story and not db.execute("SELECT 1 FROM events WHERE storyline_id = ? LIMIT 1", (story,)).fetchone():
+        db.execute("DELETE FROM storylines WHERE id = ?", (story,))
+    return keep, ev
 
 
 # --- storylines -------------------------------------------------------------------------------------
