@@ -75,7 +75,8 @@ def test_entities_merge_spelling_variants(demo_db):
 def test_timeline_cites_verbatim_sentences(demo_db):
     articles = {a["id"]: a for a in get(demo_db, "articles")}
     entries = get(demo_db, "timeline")
-    assert len(entries) == 5
+    assert len([e for e in entries if not e["background"]]) == 5
+    assert len(get(demo_db, "timeline", "--no-background")) == 5
     for e in entries:
         assert e["date"] and e["sources"]
         for s in e["sources"]:
@@ -131,3 +132,65 @@ def test_missing_database_and_bad_date_fail_clearly(tmp_path):
     assert proc.returncode == 2 and "no such database" in proc.stderr
     proc = run_cli("dates", "--dct", "yesterday", db=tmp_path / "x.db", check=False, input="x")
     assert proc.returncode == 2 and "--dct" in proc.stderr
+
+
+def test_timeline_exports_and_plot(demo_db, tmp_path):
+    import csv
+    import io
+    import xml.etree.ElementTree as ET
+
+    entries = get(demo_db, "timeline")
+    rows = list(csv.DictReader(io.StringIO(run_cli("timeline", "--format", "csv", db=demo_db).stdout)))
+    assert [r["date"] for r in rows] == [e["date"] for e in entries]
+    md = run_cli("timeline", "--format", "md", "--title", "Floods <b>", db=demo_db).stdout
+    assert md.startswith("# Floods \\<b\\>") and md.count("\n## ") == len(entries)
+    svg = tmp_path / "t.svg"
+    run_cli("timeline", "--plot", str(svg), "--title", "<script>alert(1)</script>", db=demo_db)
+    root = ET.parse(svg).getroot()  # well-formed: every article string was escaped
+    assert root.tag.endswith("svg") and not root.findall(".//{http://www.w3.org/2000/svg}script")
+    assert len(root.findall(".//{http://www.w3.org/2000/svg}circle")) == len(entries)
+    bad = run_cli("timeline", "--plot", str(tmp_path / "t.png"), db=demo_db, check=False)
+    assert bad.returncode == 2 and "SVG" in bad.stderr
+    bad = run_cli("timeline", "--from", "last week", db=demo_db, check=False)
+    assert bad.returncode == 2 and "--from 'last week'" in bad.stderr
+    events_csv = list(csv.DictReader(io.StringIO(run_cli("events", "--format", "csv", db=demo_db).stdout)))
+    assert len(events_csv) == len(get(demo_db, "events"))
+
+
+def test_date_wise_summary_is_capped_and_verbatim(demo_db):
+    articles = {a["id"]: a for a in get(demo_db, "articles")}
+    out = get(demo_db, "timeline", "--by-date", "--max-dates", "3", "--per-date", "2")
+    assert 1 <= len(out) <= 3 and [e["date"] for e in out] == sorted(e["date"] for e in out)
+    for e in out:
+        assert 1 <= len(e["sentences"]) <= 2
+        for s in e["sentences"]:
+            assert s["text"] in articles[s["article_id"]]["text"]
+    chess = get(demo_db, "timeline", "--by-date", "--keywords", "chess", "--max-dates", "5")
+    assert chess and all("chess" in s["text"].lower() for e in chess for s in e["sentences"])
+    ranged = get(demo_db, "timeline", "--by-date", "--from", "2024-04-01", "--to", "2024-04-30")
+    assert ranged and all("2024-04-01" <= e["date"] <= "2024-04-30" for e in ranged)
+
+
+def test_brief_and_compare_cite_sources(demo_db):
+    articles = {a["id"]: a for a in get(demo_db, "articles")}
+    events = get(demo_db, "events")
+    big = max(events, key=lambda e: len(e["article_ids"]))
+    b = get(demo_db, "brief", big["id"])
+    assert b["kind"] == "event" and b["sentences"]
+    for s in b["sentences"]:
+        assert s["sources"] and all(s["text"] in articles[src["article_id"]]["text"] for src in s["sources"])
+    text = run_cli("brief", big["id"], db=demo_db).stdout
+    assert "[1]" in text
+    c = get(demo_db, "compare", big["id"])
+    assert len(c["outlets"]) >= 2
+    for f in c["facts"]:
+        for outlet, where in f["reported_by"].items():
+            assert where["sentence"] in articles[where["article_id"]]["text"]
+            assert outlet in {o["outlet"] for o in c["outlets"]}
+    assert {f["kind"] for f in c["facts"]} >= {"participant", "place", "date of the event"}
+    story = get(demo_db, "brief", big["storyline_id"])
+    assert story["kind"] == "storyline" and [s["date"] for s in story["sentences"]] == sorted(
+        s["date"] for s in story["sentences"]
+    )
+    missing = run_cli("compare", "ev_nonexistent", db=demo_db, check=False)
+    assert missing.returncode == 2 and "no event 'ev_nonexistent'" in missing.stderr

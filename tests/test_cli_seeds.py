@@ -109,3 +109,25 @@ def test_old_caption_dates_date_no_event(seeds_db):
             r[0][:4] for r in db.execute("SELECT date_start FROM event_mentions WHERE date_start IS NOT NULL")
         }
     assert not years & {"2018", "2019"}
+
+
+def test_timeline_has_the_seed_dates(seeds_db):
+    entries = get(seeds_db, "timeline")
+    spans = {(e["date"], e["end_date"]) for e in entries if not e["background"]}
+    assert spans == {("2020-10-02", "2020-10-04"), ("2021-05-03", "2021-05-05"), ("2023-07-27", "2023-07-27")}
+    may = next(e for e in entries if e["date"] == "2021-05-03")
+    assert "2021-05-04" in [m["date"] for m in may["moments"]]  # the Rahmon meeting "on Tuesday"
+    assert "2021-04-23" in {e["date"] for e in entries if e["background"]}  # the C5+1 ministerial
+
+
+def test_comparison_of_the_may_visit(seeds_db):
+    may = next(e for e in get(seeds_db, "events") if e["date"]["start"] == "2021-05-03")
+    c = get(seeds_db, "compare", may["id"])
+    assert len(c["outlets"]) == 2
+    ministerial = [
+        f for f in c["facts"] if f["kind"] == "other event mentioned" and "2021-04-23" in f["value"]
+    ]
+    ghani = [f for f in c["facts"] if f["kind"] == "speaker" and f["value"] == "Ashraf Ghani"]
+    assert ministerial and ghani
+    assert {o for f in ministerial for o in f["reported_by"]} == {"Caravanserai"}
+    assert set(ghani[0]["reported_by"]) == {"Afghan Voice Agency (AVA)"}

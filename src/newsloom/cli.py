@@ -134,8 +134,14 @@ def cmd_events(args: argparse.Namespace) -> int:
 
     with _open(args) as store:
         evs = views.events(store, args.storyline)
-    if args.json:
+    fmt = _fmt(args)
+    if fmt == "json":
         _print_json(evs)
+        return 0
+    if fmt in ("csv", "md"):
+        from . import export
+
+        sys.stdout.write(export.events_csv(evs) if fmt == "csv" else export.events_markdown(evs))
         return 0
     for e in evs:
         d = e["date"]
@@ -195,30 +201,169 @@ def cmd_storylines(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fmt(args: argparse.Namespace) -> str:
+    return "json" if args.json else args.format
+
+
+def _write_plot(path: str, svg: str) -> None:
+    if not path.lower().endswith(".svg"):
+        raise NewsloomError(f"--plot {path!r}: only SVG plots are written; give a file name ending in .svg")
+    try:
+        tmp = path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(svg)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise NewsloomError(f"--plot {path!r}: cannot write it ({exc.strerror})") from None
+    print(f"plot written to {path}", file=sys.stderr)
+
+
 def cmd_timeline(args: argparse.Namespace) -> int:
-    from .timeline import timeline
+    from . import export
+    from .timeline import scope_articles, timeline
+
+    for name in ("date_from", "date_to"):
+        v = getattr(args, name)
+        if v:
+            try:
+                date.fromisoformat(v)
+            except ValueError:
+                raise NewsloomError(
+                    f"--{name.removeprefix('date_')} {v!r}: not a date; use YYYY-MM-DD"
+                ) from None
+    for name in ("max_dates", "per_date"):
+        v = getattr(args, name)
+        if v is not None and v < 1:
+            raise NewsloomError(f"--{name.replace('_', '-')} must be 1 or more, not {v}")
+    with _open(args) as store:
+        if args.by_date:
+            from .datewise import summarise
+
+            ids = scope_articles(store, args.storyline, args.entity, args.query)
+            entries = summarise(
+                store,
+                max_dates=args.max_dates or 10,
+                per_date=args.per_date or 1,
+                date_from=args.date_from,
+                date_to=args.date_to,
+                keywords=args.keywords.split(",") if args.keywords else None,
+                article_ids=ids,
+            )
+        else:
+            entries = timeline(
+                store,
+                storyline=args.storyline,
+                entity=args.entity,
+                query=args.query,
+                date_from=args.date_from,
+                date_to=args.date_to,
+                max_dates=args.max_dates,
+                per_date=args.per_date,
+                background=not args.no_background,
+            )
+    if args.plot:
+        _write_plot(args.plot, export.timeline_svg(entries, title=args.title or "newsloom timeline"))
+    fmt = _fmt(args)
+    if fmt == "json":
+        _print_json(entries)
+    elif fmt == "csv":
+        sys.stdout.write(export.timeline_csv(entries))
+    elif fmt == "md":
+        sys.stdout.write(export.timeline_markdown(entries, title=args.title or "Timeline"))
+    else:
+        if not entries:
+            print("no dated events match")
+        for e in entries:
+            if "sentences" in e:
+                print(f"{e['date']}  (named by {e['score']:g})")
+                for snt in e["sentences"]:
+                    print(_wrap(snt["text"]))
+                    print(f"      - {snt['outlet'] or 'unknown outlet'} [{snt['article_id']}]")
+                continue
+            tag = "  (mentioned in passing)" if e["background"] else ""
+            print(
+                f"{_date_str(e['date'], e['end_date'], e['granularity'])}  {e['type']}  {e['place'] or ''}{tag}"
+            )
+            print(_wrap(e["text"]))
+            for m in e["moments"]:
+                print(_wrap(f"{m['date']}: {m['sentence']}", "      "))
+            for src in e["sources"]:
+                print(f"      - {src['outlet'] or 'unknown outlet'} [{src['article_id']}]")
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from .compare import brief
 
     with _open(args) as store:
-        entries = timeline(
-            store,
-            storyline=args.storyline,
-            entity=args.entity,
-            query=args.query,
-            date_from=args.date_from,
-            date_to=args.date_to,
-            max_dates=args.max_dates,
-            per_date=args.per_date,
-        )
+        out = brief(store, args.id)
+    if args.llm_url:
+        from .llm import abstractive
+
+        out = abstractive(out, args.llm_url, model=args.llm_model, timeout=args.llm_timeout)
     if args.json:
-        _print_json(entries)
+        _print_json(out)
         return 0
-    if not entries:
-        print("no dated events match")
-    for e in entries:
-        print(f"{_date_str(e['date'], e['end_date'], e['granularity'])}  {e['type']}  {e['place'] or ''}")
-        print(_wrap(e["text"]))
-        for s in e["sources"]:
-            print(f"      - {s['outlet'] or 'unknown outlet'} [{s['article_id']}]")
+    if out["kind"] == "event":
+        d = out["date"]
+        print(f"{out['title']}")
+        print(
+            f"  {out['type']} | {_date_str(d['start'], d['end'], d['granularity'])} | {out['place'] or 'place unknown'}"
+        )
+        if out["participants"]:
+            print(f"  who: {', '.join(out['participants'])}")
+    else:
+        print(f"storyline: {out['title']}")
+    print()
+    notes: list[str] = []
+    for snt in out["sentences"]:
+        marks = []
+        for src in snt["sources"]:
+            label = f"{src['outlet'] or 'unknown outlet'}, {src['article_id']}"
+            if label not in notes:
+                notes.append(label)
+            marks.append(f"[{notes.index(label) + 1}]")
+        prefix = f"{snt['date']}: " if snt.get("date") else ""
+        print(_wrap(prefix + snt["text"] + " " + "".join(marks), ""))
+    print()
+    for i, n in enumerate(notes, 1):
+        print(f"[{i}] {n}")
+    for dropped in out.get("dropped", []):
+        print(_wrap(f"dropped ({dropped['reason']}): {dropped['text']}", ""), file=sys.stderr)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare
+
+    with _open(args) as store:
+        out = compare(store, args.event)
+    if args.json:
+        _print_json(out)
+        return 0
+    outlets = [o["outlet"] for o in out["outlets"]]
+    print(f"{out['title']}  ({len(outlets)} outlets)")
+    for i, o in enumerate(outlets, 1):
+        print(f"  [{i}] {o}")
+    kinds = args.kinds.split(",") if args.kinds else None
+    last = None
+    for f in out["facts"]:
+        if kinds and f["kind"] not in kinds:
+            continue
+        if f["kind"] != last:
+            print(f"\n{f['kind']}:")
+            last = f["kind"]
+        cells = "".join(" x " if o in f["reported_by"] else " . " for o in outlets)
+        value = f["value"] if len(f["value"]) <= 90 else f["value"][:89] + "\u2026"
+        print(f"  {cells}  {value}")
+    if out["disagreements"]:
+        print("\noutlets disagree:")
+        for dis in out["disagreements"]:
+            about = f" ({dis['about']})" if "about" in dis else ""
+            vals = "; ".join(f"{o}: {', '.join(v)}" for o, v in dis["values"].items())
+            print(_wrap(f"{dis['kind']}{about}: {vals}", "  "))
+    else:
+        print("\nno disagreement found between outlets")
     return 0
 
 
@@ -334,6 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("events", help="list real-world events")
     s.add_argument("--storyline")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--format", choices=["text", "json", "csv", "md"], default="text")
     s.set_defaults(func=cmd_events)
 
     s = sub.add_parser("entity", help="one entity: aliases, roles, events in date order, statements")
@@ -351,10 +497,36 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--query")
     s.add_argument("--from", dest="date_from")
     s.add_argument("--to", dest="date_to")
-    s.add_argument("--max-dates", type=int)
-    s.add_argument("--per-date", type=int)
+    s.add_argument("--max-dates", type=int, help="keep the N most important dates")
+    s.add_argument("--per-date", type=int, help="keep the K most important entries (or sentences) per date")
+    s.add_argument(
+        "--by-date",
+        action="store_true",
+        help="date-wise summary: the most reported days, each with its most central sentences",
+    )
+    s.add_argument("--keywords", help="with --by-date: comma-separated words a sentence must contain one of")
+    s.add_argument("--no-background", action="store_true", help="leave out events mentioned only in passing")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--format", choices=["text", "json", "csv", "md"], default="text")
+    s.add_argument("--plot", metavar="FILE.svg", help="also draw the timeline as an SVG file")
+    s.add_argument("--title", help="title of the Markdown export and the plot")
     s.set_defaults(func=cmd_timeline)
+
+    s = sub.add_parser("brief", help="short cited briefing of an event or storyline")
+    s.add_argument("id", metavar="EVENT_OR_STORYLINE")
+    s.add_argument("--json", action="store_true")
+    s.add_argument(
+        "--llm-url", help="OpenAI-compatible server for an abstractive briefing (checked against sources)"
+    )
+    s.add_argument("--llm-model", default="default", help="model name sent to --llm-url")
+    s.add_argument("--llm-timeout", type=float, default=60.0)
+    s.set_defaults(func=cmd_brief)
+
+    s = sub.add_parser("compare", help="what each outlet reports about one event, and where they disagree")
+    s.add_argument("event")
+    s.add_argument("--kinds", help="comma-separated fact kinds to show (e.g. statement,figure)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_compare)
 
     s = sub.add_parser("dates", help="temporal expressions of a text (stdin), normalised")
     s.add_argument("--dct", help="reference (publication) date, YYYY-MM-DD")

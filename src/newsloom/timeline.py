@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import date, timedelta
 from typing import Any
 
 from .errors import NotFoundError
@@ -33,6 +34,7 @@ def timeline(
     date_to: str | None = None,
     max_dates: int | None = None,
     per_date: int | None = None,
+    background: bool = True,
 ) -> list[dict[str, Any]]:
     where = ["e.date_start IS NOT NULL"]
     params: list[Any] = []
@@ -67,6 +69,7 @@ def timeline(
         f"SELECT e.* FROM events e WHERE {' AND '.join(where)} ORDER BY e.date_start, e.seq", params
     )
     entries = []
+    centrality = _centrality(store, [r["storyline_id"] for r in rows])
     for r in rows:
         ev = _evidence(store, r["id"])
         if not ev:
@@ -80,6 +83,7 @@ def timeline(
         rank = {a: _SOURCE_RANK.get(s, 0) for a, s in ranked}
         ev.sort(key=lambda e: -rank.get(e["article_id"], 0))
         outlets = {e["outlet"] or e["article_id"] for e in ev}
+        importance = len(outlets) + _SPECIFICITY.get(r["granularity"], 0.0) + centrality.get(r["id"], 0.0)
         entries.append(
             {
                 "date": r["date_start"],
@@ -91,23 +95,175 @@ def timeline(
                 "title": r["title"],
                 "type": r["type"],
                 "place": r["place"],
-                "importance": len(outlets),
+                "background": False,
+                "outlets": len(outlets),
+                "importance": round(importance, 2),
                 "sources": [
                     {"article_id": e["article_id"], "outlet": e["outlet"], "sentence": e["sentence"]}
                     for e in ev
                 ],
+                "moments": _moments(store, r),
             }
         )
+    if background:
+        entries.extend(_background(store, rows, entries, date_from, date_to))
     if per_date:
         by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for e in entries:
             by_date[e["date"]].append(e)
         entries = [e for d in by_date.values() for e in sorted(d, key=lambda x: -x["importance"])[:per_date]]
     if max_dates:
-        score: dict[str, int] = defaultdict(int)
+        score: dict[str, float] = defaultdict(float)
         for e in entries:
             score[e["date"]] += e["importance"]
         keep = set(sorted(score, key=lambda d: (-score[d], d))[:max_dates])
         entries = [e for e in entries if e["date"] in keep]
     entries.sort(key=lambda e: (e["date"], -e["importance"]))
     return entries
+
+
+# how much a date's precision adds to an entry's importance
+_SPECIFICITY = {"day": 1.0, "week": 0.5, "month": 0.25}
+
+
+def _centrality(store: Store, storylines: list[str | None]) -> dict[str, float]:
+    """Per event: the share of the other events of its storyline that share a participant with it."""
+    out: dict[str, float] = {}
+    for sid in {s for s in storylines if s}:
+        rows = store.query("SELECT id FROM events WHERE storyline_id = ?", (sid,))
+        if len(rows) < 2:
+            continue
+        ents = {
+            r[0]: {
+                x[0] for x in store.query("SELECT entity_id FROM event_entities WHERE event_id = ?", (r[0],))
+            }
+            for r in rows
+        }
+        for eid, mine in ents.items():
+            out[eid] = sum(1 for o, theirs in ents.items() if o != eid and mine & theirs) / (len(ents) - 1)
+    return out
+
+
+def _moments(store: Store, ev: Any) -> list[dict[str, Any]]:
+    """Days inside a multi-day event that a source dates precisely ("on Tuesday" within a three-day visit)."""
+    if not ev["date_start"] or ev["date_start"] == ev["date_end"]:
+        return []
+    rows = store.query(
+        """SELECT m.date_start, m.type, m.trigger, m.evidence_start, m.evidence_end, a.text, a.outlet, a.id
+           FROM event_mentions m JOIN articles a ON a.id = m.article_id
+           WHERE a.event_id = ? AND m.granularity = 'day' AND m.date_source = 'sentence'
+             AND m.date_start = m.date_end AND m.date_start BETWEEN ? AND ? AND m.type != 'STATEMENT'
+           ORDER BY m.date_start, a.seq""",
+        (ev["id"], ev["date_start"], ev["date_end"]),
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for d, etype, trig, s, e, text, outlet, aid in rows:
+        out.setdefault(
+            d,
+            {
+                "date": d,
+                "type": etype,
+                "trigger": trig,
+                "sentence": text[s:e],
+                "article_id": aid,
+                "outlet": outlet,
+            },
+        )
+    return list(out.values())
+
+
+def _background(
+    store: Store,
+    rows: list[Any],
+    entries: list[dict[str, Any]],
+    date_from: str | None,
+    date_to: str | None,
+) -> list[dict[str, Any]]:
+    """Events mentioned in passing, at their own date: a precisely dated mention (the date stated in its
+    sentence) well outside the dates of the event its article reports, and not itself a clustered event."""
+    covered = [(e["date"], e["end_date"] or e["date"]) for e in entries]
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        if not r["date_start"]:
+            continue
+        lo = (date.fromisoformat(r["date_start"]) - timedelta(days=2)).isoformat()
+        hi = (date.fromisoformat(r["date_end"] or r["date_start"]) + timedelta(days=2)).isoformat()
+        for d, etype, _trig, s, e, text, outlet, aid in store.query(
+            """SELECT m.date_start, m.type, m.trigger, m.evidence_start, m.evidence_end, a.text, a.outlet, a.id
+               FROM event_mentions m JOIN articles a ON a.id = m.article_id
+               WHERE a.event_id = ? AND a.duplicate_of IS NULL AND m.is_main = 0 AND m.granularity = 'day'
+                 AND m.date_source = 'sentence' AND m.type != 'STATEMENT' AND m.negated = 0 AND m.hedged = 0
+                 AND (m.date_end < ? OR m.date_start > ?)
+               ORDER BY a.seq, m.sentence""",
+            (r["id"], lo, hi),
+        ):
+            if (date_from and d < date_from) or (date_to and d > date_to):
+                continue
+            if any(a <= d <= b for a, b in covered):
+                continue  # a clustered event already stands at that date
+            g = groups.setdefault(
+                (d, etype),
+                {
+                    "date": d,
+                    "end_date": d,
+                    "granularity": "day",
+                    "text": text[s:e],
+                    "event_id": None,
+                    "mentioned_in": [],
+                    "storyline_id": r["storyline_id"],
+                    "title": text[s:e],
+                    "type": etype,
+                    "place": None,
+                    "background": True,
+                    "sources": [],
+                    "moments": [],
+                },
+            )
+            if r["id"] not in g["mentioned_in"]:
+                g["mentioned_in"].append(r["id"])
+            if all(x["article_id"] != aid for x in g["sources"]):
+                g["sources"].append({"article_id": aid, "outlet": outlet, "sentence": text[s:e]})
+    out = []
+    for g in groups.values():
+        outlets = {x["outlet"] or x["article_id"] for x in g["sources"]}
+        g["outlets"] = len(outlets)
+        # mentioned in passing: worth less than a reported event with as many outlets
+        g["importance"] = round(0.5 * len(outlets) + _SPECIFICITY["day"] * 0.5, 2)
+        out.append(g)
+    return out
+
+
+def scope_articles(
+    store: Store, storyline: str | None = None, entity: str | None = None, query: str | None = None
+) -> list[str] | None:
+    """Ids of the articles a storyline, an entity or a full-text query selects (all filters apply);
+    None when no filter is given."""
+    if not (storyline or entity or query):
+        return None
+    sets: list[set[str]] = []
+    if storyline:
+        if not store.query("SELECT 1 FROM storylines WHERE id = ?", (storyline,)):
+            raise NotFoundError(f"no storyline {storyline!r}; see 'newsloom storylines'")
+        sets.append(
+            {r[0] for r in store.query("SELECT id FROM articles WHERE storyline_id = ?", (storyline,))}
+        )
+    if entity:
+        ids = find_entities(store, entity)
+        if not ids:
+            raise NotFoundError(f"no entity named {entity!r}; see 'newsloom entities'")
+        q = f"SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id IN ({','.join('?' * len(ids))})"
+        sets.append({r[0] for r in store.query(q, ids)})
+    if query:
+        fq = _fts_query(query)
+        if not fq:
+            raise NotFoundError(f"the query {query!r} has no words to search for")
+        sets.append(
+            {
+                r[0]
+                for r in store.query(
+                    "SELECT a.id FROM articles a JOIN articles_fts f ON f.rowid = a.seq WHERE articles_fts MATCH ?",
+                    (fq,),
+                )
+            }
+        )
+    return sorted(set.intersection(*sets))

@@ -1,0 +1,297 @@
+"""Cross-source comparison of one event, and extractive briefings of events and storylines.
+
+`compare` answers "who reports what": a matrix of facts (participants, dates, places, figures, quotes,
+other events mentioned) against the outlets reporting the event, with what only one outlet reports and
+where outlets disagree (different dates for the event, different figures for the same thing, different
+spellings of one name). Every cell points to the sentence that supports it.
+
+`brief` writes a short text of an event (what, who, where, when, what was said) or of a storyline (its
+events in date order); every sentence is verbatim from a source and cited.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from typing import Any
+
+from .errors import NotFoundError
+from .store import Store
+from .views import _canonical_names, _evidence
+
+# a figure: a number (digits or a number word) and the noun it counts, within the same sentence
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_FIGURE = re.compile(
+    r"(?<![\w+\-/.])(?P<num>\d[\d,.]*|"
+    + "|".join(_NUMBER_WORDS)
+    + r")(?:\s+(?P<scale>million|billion|thousand|hundred))?"
+    r"(?:\s+(?:[a-z]+-)?[a-z]+){0,1}\s+(?P<noun>[a-z]{3,})",
+    re.IGNORECASE,
+)
+_YEARLIKE = re.compile(r"^(1[89]|20)\d\d$")
+
+
+def _event_row(store: Store, event_id: str) -> Any:
+    rows = store.query("SELECT * FROM events WHERE id = ?", (event_id,))
+    if not rows:
+        raise NotFoundError(f"no event {event_id!r}; see 'newsloom events'")
+    return rows[0]
+
+
+def _sentence_of(text: str, store: Store, aid: str, idx: int) -> str:
+    r = store.query("SELECT start, end FROM sentences WHERE article_id = ? AND idx = ?", (aid, idx))
+    return text[r[0][0] : r[0][1]] if r else ""
+
+
+def _figures(sentence: str) -> list[tuple[str, str, str]]:
+    """(noun, value, matched text) of the counted things in a sentence; years and dates are not figures."""
+    out = []
+    for m in _FIGURE.finditer(sentence):
+        num = m.group("num").lower().rstrip(".,")
+        before = sentence[: m.start()].split()[-1:]
+        if (
+            _YEARLIKE.match(num)
+            or m.group("noun").lower() in _MONTHS
+            or (before and before[0].lower() in _MONTHS)
+        ):
+            continue
+        if m.group("noun")[0].isupper():
+            continue  # "five Central Asian states": the counted noun is further on
+        value = str(_NUMBER_WORDS.get(num, num)).replace(",", "")
+        if m.group("scale"):
+            value += " " + m.group("scale").lower()
+        noun = m.group("noun").lower()
+        noun = noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+        out.append((noun, value, m.group(0)))
+    return out
+
+
+_MONTHS = {
+    m.lower()
+    for m in "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec percent per cent".split()
+}
+
+
+def _is_entity(store: Store, name: str) -> bool:
+    return bool(
+        store.query("SELECT 1 FROM entities WHERE name = ? AND type IN ('PERSON', 'ORG') LIMIT 1", (name,))
+    )
+
+
+def _overlap(a: str, b: str) -> bool:
+    a0, _, a1 = a.partition("..")
+    b0, _, b1 = b.partition("..")
+    return a0 <= (b1 or b0) and b0 <= (a1 or a0)
+
+
+def compare(store: Store, event_id: str) -> dict[str, Any]:
+    """The fact-by-outlet matrix of one event."""
+    ev = _event_row(store, event_id)
+    arts = store.query(
+        "SELECT id, outlet, title, text FROM articles WHERE event_id = ? AND duplicate_of IS NULL ORDER BY seq",
+        (event_id,),
+    )
+    outlets = []
+    for a in arts:
+        name = a["outlet"] or f"unknown outlet ({a['id'][:8]})"
+        outlets.append({"outlet": name, "article_id": a["id"], "title": a["title"]})
+    facts: dict[tuple[str, str], dict[str, Any]] = {}
+    figures: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    spellings: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    event_dates: dict[str, dict[str, str]] = defaultdict(dict)
+
+    def add(kind: str, value: str, outlet: str, aid: str, sentence: str) -> None:
+        f = facts.setdefault((kind, value), {"kind": kind, "value": value, "reported_by": {}})
+        f["reported_by"].setdefault(outlet, {"article_id": aid, "sentence": sentence})
+
+    for a, col in zip(arts, outlets, strict=True):
+        aid, text, outlet = a["id"], a["text"], col["outlet"]
+        for name, etype, mtext, idx in store.query(
+            """SELECT e.name, e.type, m.text, m.sentence FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
+               WHERE m.article_id = ? ORDER BY m.start""",
+            (aid,),
+        ):
+            kind = "place" if etype in ("GPE", "LOC", "PLACE", "FAC") else "participant"
+            add(kind, name, outlet, aid, _sentence_of(text, store, aid, idx))
+            spellings[name][mtext].add(outlet)
+        for m in store.query(
+            """SELECT * FROM event_mentions WHERE article_id = ? AND negated = 0 ORDER BY sentence""", (aid,)
+        ):
+            sentence = text[m["evidence_start"] : m["evidence_end"]]
+            if m["is_main"] and m["date_start"]:
+                span = m["date_start"] + ("" if m["date_end"] == m["date_start"] else f"..{m['date_end']}")
+                add("date of the event", span, outlet, aid, sentence)
+                event_dates[outlet][span] = sentence
+            elif (
+                m["date_source"] == "sentence"
+                and m["granularity"] == "day"
+                and m["type"] != "STATEMENT"
+                and ev["date_start"]
+                and not (ev["date_start"] <= m["date_start"] <= (ev["date_end"] or ev["date_start"]))
+            ):
+                add(
+                    "other event mentioned",
+                    f"{m['type'].lower()} '{m['trigger']}' on {m['date_start']}",
+                    outlet,
+                    aid,
+                    sentence,
+                )
+            if m["type"] == "STATEMENT":
+                # who is reported saying something, quoted or in reported speech; named speakers only
+                speakers = [
+                    n for n in _canonical_names(store, aid, json.loads(m["actors"])) if _is_entity(store, n)
+                ]
+                for sp in speakers:
+                    said = f"\u201c{m['quote']}\u201d" if m["quote"] else sentence
+                    add("statement", f"{sp}: {said}", outlet, aid, sentence)
+                    add("speaker", sp, outlet, aid, sentence)
+        for s, e in store.query("SELECT start, end FROM sentences WHERE article_id = ? ORDER BY idx", (aid,)):
+            sentence = text[s:e]
+            for noun, value, matched in _figures(sentence):
+                add("figure", matched, outlet, aid, sentence)
+                figures[noun][value].append((outlet, sentence))
+    rows = sorted(facts.values(), key=lambda f: (f["kind"], -len(f["reported_by"]), f["value"]))
+    n_out = len({o["outlet"] for o in outlets})
+    for f in rows:
+        f["outlets"] = len(f["reported_by"])
+        f["only"] = next(iter(f["reported_by"])) if n_out > 1 and len(f["reported_by"]) == 1 else None
+    disagreements = []
+    dates_by_outlet = {o: sorted(d) for o, d in event_dates.items()}
+    spans = [(o, d) for o, ds in dates_by_outlet.items() for d in ds]
+    if any(o1 != o2 and not _overlap(d1, d2) for o1, d1 in spans for o2, d2 in spans):
+        disagreements.append({"kind": "date of the event", "values": dates_by_outlet})
+    for noun, values in figures.items():
+        by_outlet: dict[str, set[str]] = defaultdict(set)
+        for value, where in values.items():
+            for o, _ in where:
+                by_outlet[o].add(value)
+        if (
+            len(by_outlet) > 1
+            and len(values) > 1
+            and not any(len(v) == len(values) for v in by_outlet.values())
+        ):
+            disagreements.append(
+                {"kind": "figure", "about": noun, "values": {o: sorted(v) for o, v in by_outlet.items()}}
+            )
+    for name, forms in spellings.items():
+        per_outlet: dict[str, set[str]] = defaultdict(set)
+        for form, outs in forms.items():
+            for o in outs:
+                per_outlet[o].add(form)
+        full = {o: {x for x in fs if len(x.split()) > 1} for o, fs in per_outlet.items()}
+        distinct = {x for fs in full.values() for x in fs}
+        if len(full) > 1 and len(distinct) > 1 and not any(fs == distinct for fs in full.values()):
+            disagreements.append(
+                {"kind": "spelling", "about": name, "values": {o: sorted(v) for o, v in full.items() if v}}
+            )
+    return {
+        "event_id": event_id,
+        "title": ev["title"],
+        "date": {"start": ev["date_start"], "end": ev["date_end"], "granularity": ev["granularity"]},
+        "outlets": outlets,
+        "facts": rows,
+        "only_one_outlet": [f for f in rows if f["only"]],
+        "disagreements": disagreements,
+    }
+
+
+def brief(store: Store, ident: str, max_quotes: int = 2) -> dict[str, Any]:
+    """An extractive briefing of an event or a storyline; every sentence with its sources."""
+    if store.query("SELECT 1 FROM storylines WHERE id = ?", (ident,)):
+        evs = store.query(
+            "SELECT * FROM events WHERE storyline_id = ? ORDER BY date_start IS NULL, date_start, seq",
+            (ident,),
+        )
+        sentences = []
+        for ev in evs:
+            lead = _lead(store, ev)
+            if lead:
+                sentences.append({**lead, "date": ev["date_start"], "event_id": ev["id"]})
+        title = store.query("SELECT title FROM storylines WHERE id = ?", (ident,))[0][0]
+        return {"id": ident, "kind": "storyline", "title": title, "sentences": sentences}
+    ev = _event_row(store, ident)
+    sentences = []
+    lead = _lead(store, ev)
+    if lead:
+        sentences.append({**lead, "role": "what"})
+    used = {s["text"] for s in sentences}
+    # when: a sentence that states the date, if the lead does not
+    dated = store.query(
+        """SELECT m.evidence_start, m.evidence_end, a.text, a.id, a.outlet FROM event_mentions m
+           JOIN articles a ON a.id = m.article_id WHERE a.event_id = ? AND m.date_source = 'sentence'
+             AND m.date_start BETWEEN ? AND ? ORDER BY m.is_main DESC, a.seq, m.sentence""",
+        (ev["id"], ev["date_start"] or "", ev["date_end"] or ev["date_start"] or ""),
+    )
+    if lead and lead.get("dated") is False:
+        for s, e, text, aid, outlet in dated:
+            if text[s:e] not in used:
+                sentences.append(_cite(text[s:e], aid, outlet, "when"))
+                used.add(text[s:e])
+                break
+    # what was said: quotes with a named speaker, one per speaker
+    speakers: set[str] = set()
+    for m in store.query(
+        """SELECT m.*, a.text AS article_text, a.outlet FROM event_mentions m JOIN articles a ON a.id = m.article_id
+           WHERE a.event_id = ? AND m.type = 'STATEMENT' AND m.quote IS NOT NULL ORDER BY a.seq, m.sentence""",
+        (ev["id"],),
+    ):
+        names = _canonical_names(store, m["article_id"], json.loads(m["actors"]))
+        if not names or names[0] in speakers or len(speakers) >= max_quotes:
+            continue
+        text = m["article_text"][m["evidence_start"] : m["evidence_end"]]
+        if text in used:
+            continue
+        speakers.add(names[0])
+        sentences.append({**_cite(text, m["article_id"], m["outlet"], "said"), "speaker": names[0]})
+        used.add(text)
+    parts = json.loads(ev["profile"]).get("participants", {})
+    who = []
+    for pid, _ in sorted(parts.items(), key=lambda kv: -kv[1])[:6]:
+        r = store.query("SELECT name FROM entities WHERE id = ?", (pid,))
+        if r:
+            who.append(r[0][0])
+    return {
+        "id": ev["id"],
+        "kind": "event",
+        "title": ev["title"],
+        "type": ev["type"],
+        "date": {"start": ev["date_start"], "end": ev["date_end"], "granularity": ev["granularity"]},
+        "place": ev["place"],
+        "participants": who,
+        "sentences": sentences,
+    }
+
+
+def _cite(text: str, aid: str, outlet: str | None, role: str) -> dict[str, Any]:
+    return {"text": text, "role": role, "sources": [{"article_id": aid, "outlet": outlet}]}
+
+
+def _lead(store: Store, ev: Any) -> dict[str, Any] | None:
+    ev_sources = _evidence(store, ev["id"])
+    if not ev_sources:
+        return None
+    ranked = store.query(
+        "SELECT article_id, date_source FROM event_mentions WHERE event_id = ? AND is_main = 1", (ev["id"],)
+    )
+    dated = {a for a, src in ranked if src in ("sentence", "paragraph")}
+    ev_sources.sort(key=lambda e: e["article_id"] not in dated)
+    best = ev_sources[0]
+    return {
+        "text": best["sentence"],
+        "role": "what",
+        "dated": best["article_id"] in dated,
+        "sources": [{"article_id": best["article_id"], "outlet": best["outlet"]}],
+        # the other reports of the event, each in its own words
+        "also_reported_by": [
+            {"article_id": e["article_id"], "outlet": e["outlet"], "sentence": e["sentence"]}
+            for e in ev_sources[1:]
+        ],
+    }
