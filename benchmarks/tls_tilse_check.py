@@ -35,14 +35,20 @@ def main():
     sums = [0.0, 0.0, 0.0, 0.0]
     for t in tasks:
         pred, gold = to_tl(t["system"]), to_tl(t["gold"])
-        s = ev.evaluate_align_date_content_costs_many_to_one(TilseTimeline(pred), GroundTruth([TilseTimeline(gold)]))
+        s = ev.evaluate_align_date_content_costs_many_to_one(
+            TilseTimeline(pred), GroundTruth([TilseTimeline(gold)])
+        )
         ours = (align_m1(pred, gold, 1)[2], align_m1(pred, gold, 2)[2])
         theirs = (s["rouge_1"]["f_score"], s["rouge_2"]["f_score"])
         for i, v in enumerate((*theirs, *ours)):
             sums[i] += v
-        print(f"{t['name']:<50} tilse {theirs[0]:.3f} / {theirs[1]:.3f}   newsloom {ours[0]:.3f} / {ours[1]:.3f}")
+        print(
+            f"{t['name']:<50} tilse {theirs[0]:.3f} / {theirs[1]:.3f}   newsloom {ours[0]:.3f} / {ours[1]:.3f}"
+        )
     n = len(tasks)
-    print(f"mean: tilse {sums[0] / n:.3f} / {sums[1] / n:.3f}   newsloom {sums[2] / n:.3f} / {sums[3] / n:.3f}")
+    print(
+        f"mean: tilse {sums[0] / n:.3f} / {sums[1] / n:.3f}   newsloom {sums[2] / n:.3f} / {sums[3] / n:.3f}"
+    )
 
 
 if __name__ == "__main__":

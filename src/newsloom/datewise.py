@@ -31,6 +31,8 @@ from .store import Store
 PUBLISHED_WEIGHT = 0.5  # an article published on a day counts for that day, less than one naming it
 REDUNDANT = 0.5  # cosine above which a sentence repeats one already chosen for the date
 MIN_WORDS, MAX_WORDS = 6, 60
+# sentences longer than this are ranked down in proportion: a timeline entry is a sentence, not a paragraph
+LENGTH_NORM = 35
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 
 
@@ -180,7 +182,9 @@ def summarise(
         for s in cands:
             for t, v in s.vec.items():
                 centroid[t] += v / len(cands)
-        ranked = sorted(cands, key=lambda s: -_cos(s.vec, centroid))
+        ranked = sorted(
+            cands, key=lambda s: -_cos(s.vec, centroid) * min(1.0, LENGTH_NORM / len(_words(s.text)))
+        )
         picked: list[_Sentence] = []
         for s in ranked:
             if len(picked) >= per_date:
