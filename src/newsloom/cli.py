@@ -367,6 +367,55 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import ipaddress
+
+    import uvicorn
+
+    from .store import Store
+    from .web.app import create_app
+
+    try:
+        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not args.token:
+        raise NewsloomError(
+            f"--host {args.host}: serving beyond this machine needs an access token; add --token SECRET"
+        )
+    if args.token is not None and len(args.token) < 12:
+        raise NewsloomError("--token: use at least 12 characters")
+    Store(args.db).close()  # create or migrate the database before serving it
+    app = create_app(args.db, token=args.token)
+    where = f"http://{args.host}:{args.port}/" + (f"?token={args.token}" if args.token else "")
+    print(f"newsloom: serving {args.db} at {where}", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run
+
+    result = run(
+        args.paths,
+        args.out,
+        master=args.master,
+        into=args.into,
+        fmt=args.format,
+        partitions=args.partitions,
+        log=lambda m: print(m, file=sys.stderr),
+    )
+    if args.json:
+        _print_json(result)
+    else:
+        print(
+            f"{result['documents']} documents annotated on Spark in {result['annotate_seconds']:.0f} s, "
+            f"{result['added']} articles added to {result['db']}, {result['failed']} failed; "
+            f"Parquet tables in {args.out}"
+        )
+    return 0
+
+
 def cmd_dates(args: argparse.Namespace) -> int:
     from .temporal import tag
 
@@ -527,6 +576,28 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--kinds", help="comma-separated fact kinds to show (e.g. statement,figure)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_compare)
+
+    s = sub.add_parser("batch", help="run the pipeline on Apache Spark (needs newsloom[spark])")
+    s.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files or directories: JSONL, WARC, HTML, text, Parquet"
+    )
+    s.add_argument("--out", required=True, help="directory for the Parquet tables")
+    s.add_argument("--master", default="local[*]", help="Spark master (default local[*])")
+    s.add_argument(
+        "--into", metavar="DB", help="newsloom store to load the results into (default OUT/newsloom.db)"
+    )
+    s.add_argument("--format", default="auto", choices=["auto", "text", "html", "jsonl", "rss", "warc"])
+    s.add_argument("--partitions", type=int, help="partitions for the annotate stage (default 2 x cores)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_batch)
+
+    s = sub.add_parser("serve", help="open the store in the browser (web interface and JSON API)")
+    s.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need --token)"
+    )
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--token", help="access token required on every request (header, cookie or ?token=)")
+    s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("dates", help="temporal expressions of a text (stdin), normalised")
     s.add_argument("--dct", help="reference (publication) date, YYYY-MM-DD")

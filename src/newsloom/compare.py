@@ -16,6 +16,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from .errors import NotFoundError
 from .store import Store
 from .views import _canonical_names, _evidence
@@ -32,7 +34,7 @@ _FIGURE = re.compile(
     r"(?<![\w+\-/.])(?P<num>\d[\d,.]*|"
     + "|".join(_NUMBER_WORDS)
     + r")(?:\s+(?P<scale>million|billion|thousand|hundred))?"
-    r"(?:\s+(?:[a-z]+-)?[a-z]+){0,1}\s+(?P<noun>[a-z]{3,})",
+    r"\s+(?P<noun>[a-z]{3,})\b",
     re.IGNORECASE,
 )
 _YEARLIKE = re.compile(r"^(1[89]|20)\d\d$")
@@ -62,7 +64,7 @@ def _figures(sentence: str) -> list[tuple[str, str, str]]:
             or (before and before[0].lower() in _MONTHS)
         ):
             continue
-        if m.group("noun")[0].isupper():
+        if m.group("noun")[0].isupper() or m.group("noun").lower() in STOP_WORDS:
             continue  # "five Central Asian states": the counted noun is further on
         value = str(_NUMBER_WORDS.get(num, num)).replace(",", "")
         if m.group("scale"):

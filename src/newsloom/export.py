@@ -139,53 +139,88 @@ def events_markdown(events: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def timeline_svg(entries: list[dict[str, Any]], title: str = "newsloom timeline", width: int = 1000) -> str:
-    """A horizontal timeline: one mark per entry at its date (a bar for a span), sized by importance,
-    labels stacked in rows so that they do not overlap."""
+def timeline_layout(entries: list[dict[str, Any]], width: int = 1000) -> dict[str, Any]:
+    """Positions of a horizontal timeline: one mark per dated entry (a bar for a span), sized by
+    importance, labels stacked in rows so that they do not overlap. Shared by the SVG export and the web
+    page, which render it with escaping."""
     dated = [e for e in entries if e.get("date")]
-    margin, row_h, label_w = 40, 18, 220
+    margin, row_h, label_w, axis_y = 40, 18, 220, 50
+    out: dict[str, Any] = {
+        "width": width,
+        "height": 60,
+        "axis_y": axis_y,
+        "marks": [],
+        "first": None,
+        "last": None,
+    }
     if not dated:
-        return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="60"><text x="10" y="30" '
-            f'font-family="sans-serif" font-size="13">{escape(title)}: no dated entries</text></svg>\n'
-        )
+        return out
     starts = [date.fromisoformat(e["date"]) for e in dated]
     ends = [date.fromisoformat(e.get("end_date") or e["date"]) for e in dated]
     lo, hi = min(starts), max(ends)
     span = max((hi - lo).days, 1)
+    x_end = width - margin - label_w
 
     def x(d: date) -> float:
-        return margin + (width - 2 * margin - label_w) * (d - lo).days / span
+        return round(margin + (x_end - margin) * (d - lo).days / span, 1)
 
     rows_end: list[float] = []  # right edge of the last label in each row
-    marks = []
     for e, s, t in sorted(zip(dated, starts, ends, strict=True), key=lambda z: z[1]):
         x0, x1 = x(s), x(t)
         row = next((i for i, r in enumerate(rows_end) if r < x0), len(rows_end))
         if row == len(rows_end):
             rows_end.append(0.0)
         rows_end[row] = x0 + label_w
-        marks.append((e, x0, x1, row))
-    axis_y = 50
-    height = axis_y + 30 + row_h * (len(rows_end) + 1)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">',
-        f'<text x="{margin}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
-        f'<line x1="{margin}" y1="{axis_y}" x2="{width - margin - label_w}" y2="{axis_y}" stroke="#444"/>',
-        f'<text x="{margin}" y="{axis_y - 6}">{lo.isoformat()}</text>',
-        f'<text x="{width - margin - label_w}" y="{axis_y - 6}" text-anchor="end">{hi.isoformat()}</text>',
-    ]
-    for e, x0, x1, row in marks:
-        y = axis_y + 24 + row * row_h
         imp = float(e.get("importance", e.get("score", 1)) or 1)
-        r = min(3 + imp, 9)
-        colour = "#999" if e.get("background") else "#1f5fa8"
-        out.append(f'<line x1="{x0:.1f}" y1="{axis_y}" x2="{x0:.1f}" y2="{y}" stroke="#ccc"/>')
-        if x1 - x0 > 1:
-            out.append(f'<rect x="{x0:.1f}" y="{y - 3}" width="{x1 - x0:.1f}" height="6" fill="{colour}"/>')
-        out.append(f'<circle cx="{x0:.1f}" cy="{y}" r="{r:.1f}" fill="{colour}"/>')
+        r = round(min(3 + imp, 9), 1)
         label = e.get("title") or e.get("text") or (e.get("sentences") or [{"text": ""}])[0]["text"]
         label = label if len(label) <= 40 else label[:39] + "\u2026"
-        out.append(f'<text x="{x0 + r + 3:.1f}" y="{y + 4}">{escape(_span(e) + "  " + label)}</text>')
+        out["marks"].append(
+            {
+                "entry": e,
+                "x": x0,
+                "x1": x1,
+                "bar": x1 - x0 > 1,
+                "y": axis_y + 24 + row * row_h,
+                "r": r,
+                "background": bool(e.get("background")),
+                "label": _span(e) + "  " + label,
+            }
+        )
+    out.update(
+        height=axis_y + 30 + row_h * (len(rows_end) + 1),
+        first=lo.isoformat(),
+        last=hi.isoformat(),
+        x_end=x_end,
+        margin=margin,
+    )
+    return out
+
+
+def timeline_svg(entries: list[dict[str, Any]], title: str = "newsloom timeline", width: int = 1000) -> str:
+    """The timeline as a standalone SVG document."""
+    lay = timeline_layout(entries, width)
+    if not lay["marks"]:
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="60"><text x="10" y="30" '
+            f'font-family="sans-serif" font-size="13">{escape(title)}: no dated entries</text></svg>\n'
+        )
+    ay = lay["axis_y"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{lay["height"]}" font-family="sans-serif" font-size="11">',
+        f'<text x="{lay["margin"]}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
+        f'<line x1="{lay["margin"]}" y1="{ay}" x2="{lay["x_end"]}" y2="{ay}" stroke="#444"/>',
+        f'<text x="{lay["margin"]}" y="{ay - 6}">{lay["first"]}</text>',
+        f'<text x="{lay["x_end"]}" y="{ay - 6}" text-anchor="end">{lay["last"]}</text>',
+    ]
+    for m in lay["marks"]:
+        colour = "#999" if m["background"] else "#1f5fa8"
+        out.append(f'<line x1="{m["x"]}" y1="{ay}" x2="{m["x"]}" y2="{m["y"]}" stroke="#ccc"/>')
+        if m["bar"]:
+            out.append(
+                f'<rect x="{m["x"]}" y="{m["y"] - 3}" width="{m["x1"] - m["x"]:.1f}" height="6" fill="{colour}"/>'
+            )
+        out.append(f'<circle cx="{m["x"]}" cy="{m["y"]}" r="{m["r"]}" fill="{colour}"/>')
+        out.append(f'<text x="{m["x"] + m["r"] + 3:.1f}" y="{m["y"] + 4}">{escape(m["label"])}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -73,16 +73,25 @@ def repeated_lines(
             "SELECT docs FROM line_stats WHERE scope = ? AND line_hash = ?", (scope, key)
         ).fetchone()
         total[(scope, key)] = (row[0] if row else 0) + n
-    out: dict[str, set[str]] = {}
-    for doc_id, (scope, lines) in per_doc.items():
-        rep = set()
-        for line in lines:
-            n = total[(scope, _key(line))]
-            # short non-sentences repeated a few times are furniture; sentences only when very common
-            if n >= 2 * MIN_DOCS or (n >= MIN_DOCS and not looks_like_sentence(line)):
-                rep.add(line)
-        out[doc_id] = rep
+    out = {doc_id: repeated_of(scope, lines, total) for doc_id, (scope, lines) in per_doc.items()}
     return out, dict(batch)
+
+
+def line_keys(doc: Document) -> tuple[str, set[str], list[tuple[str, str]]]:
+    """A document's scope, its short lines and their (scope, hash) keys."""
+    scope, lines = scope_of(doc), _lines(doc)
+    return scope, lines, [(scope, _key(line)) for line in lines]
+
+
+def repeated_of(scope: str, lines: set[str], counts: dict[tuple[str, str], int]) -> set[str]:
+    """The lines of one document that are furniture, given how many documents of its scope carry each."""
+    rep = set()
+    for line in lines:
+        n = counts.get((scope, _key(line)), 1)
+        # short non-sentences repeated a few times are furniture; sentences only when very common
+        if n >= 2 * MIN_DOCS or (n >= MIN_DOCS and not looks_like_sentence(line)):
+            rep.add(line)
+    return rep
 
 
 def record_lines(db: sqlite3.Connection, counts: dict[tuple[str, str], int]) -> None:

@@ -122,6 +122,37 @@ class IngestReport:
         return "\n".join(lines)
 
 
+def store_annotated(
+    store: Store,
+    done: list[AnnotatedArticle],
+    line_counts: dict[tuple[str, str], int],
+    report: IngestReport,
+    res: Resources,
+) -> None:
+    """Store one batch of annotated documents and run the corpus stages on it, in one transaction.
+    The local ingest and `newsloom batch` (after Spark has annotated) both end here."""
+    with store.transaction():
+        record_lines(store.db, line_counts)
+        added_ids = []
+        for it in done:
+            if it.error is not None or it.article is None:
+                report.failed.append((it.document.origin, it.error or "no article"))
+                store.add_failure(it.document.origin, it.error or "no article")
+                continue
+            if it.article.language not in ("en", "und"):
+                report.non_english += 1
+            it.article.duplicate_of = dedup.find_near_duplicate(store.db, it.minhash)
+            if store.add_article(it):
+                report.duplicates += 1
+            else:
+                report.added += 1
+                dedup.index(store.db, it.article.document_id, it.minhash)
+            added_ids.append(it.article.document_id)
+            if it.article.url:
+                store.db.execute("DELETE FROM pending_urls WHERE url = ?", (it.article.url,))
+        corpus_update(store, added_ids, res)
+
+
 def corpus_update(store: Store, article_ids: list[str], res: Resources) -> None:
     """Resolve entities and cluster events for stored articles (inside the caller's transaction)."""
     db = store.db
@@ -171,26 +202,7 @@ def ingest(
         report.already_stored += len(batch) - len(todo)
         repeated, line_counts = repeated_lines(store.db, todo)
         done = list(process(todo, res, repeated=repeated))
-        with store.transaction():
-            record_lines(store.db, line_counts)
-            added_ids = []
-            for it in done:
-                if it.error is not None or it.article is None:
-                    report.failed.append((it.document.origin, it.error or "no article"))
-                    store.add_failure(it.document.origin, it.error or "no article")
-                    continue
-                if it.article.language not in ("en", "und"):
-                    report.non_english += 1
-                it.article.duplicate_of = dedup.find_near_duplicate(store.db, it.minhash)
-                if store.add_article(it):
-                    report.duplicates += 1
-                else:
-                    report.added += 1
-                    dedup.index(store.db, it.article.document_id, it.minhash)
-                added_ids.append(it.article.document_id)
-                if it.article.url:
-                    store.db.execute("DELETE FROM pending_urls WHERE url = ?", (it.article.url,))
-            corpus_update(store, added_ids, res)
+        store_annotated(store, done, line_counts, report, res)
         if progress:
             progress(len(batch))
         batch.clear()

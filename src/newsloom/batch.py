@@ -1,0 +1,382 @@
+"""`newsloom batch`: the pipeline on Apache Spark (extra `newsloom[spark]`).
+
+What runs where:
+
+- Reading, extraction and annotation, the costly per-document stages, run on the executors: input files
+  are spread over tasks (JSON Lines and Parquet rows over partitions), each partition loads the models once
+  (`annotate.load_resources` is cached per Python worker) and calls `pipeline.process`, the same function
+  as `newsloom ingest`. Page furniture is found from line counts over the whole input (a distributed
+  count, the frequent lines broadcast), with `linestats.repeated_of`, the local rule.
+- The results are written as Parquet tables under `--out`: `articles`, `entity_mentions`,
+  `time_mentions`, `event_mentions` and `failures`, plus `annotated` (the serialised records, for loading).
+- The corpus stages (near-duplicates, entity resolution, event clustering, storylines) run in input order
+  through `pipeline.store_annotated`, the function the local ingest ends with, into a newsloom store
+  (`--into DB`, or a store inside `--out`); events and storylines are then written as Parquet too. They
+  are incremental and single-writer, so a batch gives the same events as a local ingest of the same input
+  in the same order.
+
+Not distributed yet: the corpus stages. Blocking by time window and entity keys with Spark ML LSH for
+candidate pairs, then the same pairwise decision per block, is the way to scale them; see the README.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import pickle
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, NewsloomError
+from .model import AnnotatedArticle, Document
+
+TABLES = ("articles", "entity_mentions", "time_mentions", "event_mentions", "failures")
+
+
+def _spark(master: str, app: str = "newsloom") -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise NewsloomError("newsloom batch needs pyspark: pip install 'newsloom[spark]'") from None
+    # local workers run this interpreter (the one newsloom is installed in); a cluster sets its own
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    return (
+        SparkSession.builder.master(master)
+        .appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.python.worker.reuse", "true")
+        .getOrCreate()
+    )
+
+
+# --- executor side ------------------------------------------------------------------------------------
+
+
+def _documents_of(path: str, fmt: str, hints: dict[str, str]) -> list[Any]:
+    """Documents (or input errors) of one file, read on an executor with the local readers."""
+    from .ingest import _documents_of_file
+
+    try:
+        return list(_documents_of_file(Path(path), fmt, hints))
+    except InputError as exc:
+        return [exc]
+    except OSError as exc:
+        return [InputError(path, f"cannot read: {exc.strerror or exc}")]
+
+
+def _parquet_record(row: dict[str, Any], origin: str, hints: dict[str, str]) -> Any:
+    """A Parquet row with the JSON Lines fields, as the same kind of document as a JSONL line."""
+    from .ingest import doc_id
+    from .store import now
+
+    rec = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if v is not None}
+    if not (rec.get("text") or rec.get("html") or rec.get("title")):
+        return InputError(origin, "row has neither 'text', 'html' nor 'title'")
+    line = json.dumps(rec, ensure_ascii=False, sort_keys=True).encode()
+    return Document(doc_id(line), origin, "application/x-jsonl-record", line, now(), dict(hints))
+
+
+def _line_keys(item: Any) -> list[tuple[tuple[str, str], int]]:
+    from .linestats import line_keys
+
+    if not isinstance(item, Document):
+        return []
+    return [(k, 1) for k in line_keys(item)[2]]
+
+
+def _annotate_partition(rows: Iterable[tuple[Any, int]], frequent: Any) -> Iterator[tuple[int, bytes]]:
+    """Extract and annotate one partition's documents; models loaded once per Python worker."""
+    from .annotate import load_resources
+    from .linestats import line_keys, repeated_of
+    from .pipeline import process
+
+    rows = list(rows)
+    docs = [(d, i) for d, i in rows if isinstance(d, Document)]
+    for d, i in rows:
+        if not isinstance(d, Document):
+            yield i, pickle.dumps(("error", getattr(d, "source", "input"), getattr(d, "reason", str(d))))
+    if not docs:
+        return
+    counts = frequent.value
+    repeated = {}
+    for d, _ in docs:
+        scope, lines, _keys = line_keys(d)
+        repeated[d.id] = repeated_of(scope, lines, counts)
+    res = load_resources()
+    order = {d.id: i for d, i in docs}
+    for it in process([d for d, _ in docs], res, repeated=repeated):
+        yield order[it.document.id], pickle.dumps(("ok", it))
+
+
+def _rows(i: int, payload: bytes) -> dict[str, list[dict[str, Any]]]:
+    """One annotated record as rows of the output tables."""
+    kind, *rest = pickle.loads(payload)
+    out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+    if kind == "error":
+        out["failures"].append({"order": i, "source": rest[0], "reason": rest[1]})
+        return out
+    it: AnnotatedArticle = rest[0]
+    if it.error is not None or it.article is None:
+        out["failures"].append({"order": i, "source": it.document.origin, "reason": it.error or "no article"})
+        return out
+    a = it.article
+    aid = a.document_id
+    out["articles"].append(
+        {
+            "order": i,
+            "id": aid,
+            "external_id": a.external_id,
+            "source": a.source,
+            "url": a.url,
+            "outlet": a.outlet,
+            "title": a.title,
+            "authors": json.dumps(a.authors),
+            "published": a.published.date.isoformat() if a.published.date else None,
+            "published_granularity": a.published.granularity,
+            "published_inferred": a.published.inferred,
+            "language": a.language,
+            "text": a.text,
+            "boilerplate_removed": json.dumps(a.boilerplate_removed),
+        }
+    )
+    for m in it.entities:
+        out["entity_mentions"].append(
+            {
+                "article_id": aid,
+                "sentence": m.sentence,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "label": m.label,
+            }
+        )
+    for t in it.times:
+        out["time_mentions"].append(
+            {
+                "article_id": aid,
+                "sentence": t.sentence,
+                "start": t.start,
+                "end": t.end,
+                "text": t.text,
+                "value": t.value,
+                "type": t.type,
+                "granularity": t.granularity,
+                "range_start": t.range_start.isoformat() if t.range_start else None,
+                "range_end": t.range_end.isoformat() if t.range_end else None,
+            }
+        )
+    for e in it.events:
+        out["event_mentions"].append(
+            {
+                "article_id": aid,
+                "sentence": e.sentence,
+                "trigger": e.trigger,
+                "type": e.type,
+                "actors": json.dumps(e.actors),
+                "targets": json.dumps(e.targets),
+                "place": e.place,
+                "date_start": e.date_start.isoformat() if e.date_start else None,
+                "date_end": e.date_end.isoformat() if e.date_end else None,
+                "date_source": e.date_source,
+                "negated": e.negated,
+                "hedged": e.hedged,
+                "quote": e.quote,
+                "evidence": a.text[e.evidence_start : e.evidence_end],
+            }
+        )
+    return out
+
+
+# --- driver -------------------------------------------------------------------------------------------
+
+
+def _input_files(paths: list[str]) -> list[str]:
+    """Local paths are walked like `newsloom ingest` does; other URIs (hdfs://, s3a://) go to Spark as given."""
+    from .ingest import _walk
+
+    out = []
+    for p in paths:
+        if "://" in p and not p.startswith("file://"):
+            out.append(p)
+            continue
+        path = Path(p.removeprefix("file://"))
+        if not path.exists():
+            raise InputError(p, "no such file or directory")
+        out.extend(str(f) for f in _walk(path))
+    return out
+
+
+def run(
+    paths: list[str],
+    out: str,
+    master: str = "local[*]",
+    into: str | None = None,
+    fmt: str = "auto",
+    partitions: int | None = None,
+    log: Any = print,
+) -> dict[str, Any]:
+    """Run the batch pipeline; returns counts and timings."""
+    from pyspark.sql import Row
+
+    t0 = time.time()
+    files = _input_files(paths)
+    spark = _spark(master)
+    sc = spark.sparkContext
+    sc.setLogLevel("ERROR")
+    try:
+        parquet = [
+            f for f in files if f.endswith(".parquet") or Path(f).is_dir() and any(Path(f).glob("*.parquet"))
+        ]
+        others = [f for f in files if f not in parquet]
+        n_parts = partitions or max(sc.defaultParallelism * 2, 1)
+        rdds = []
+        if others:
+            rdds.append(
+                sc.parallelize(others, max(1, min(len(others), n_parts))).flatMap(
+                    lambda p: _documents_of(p, fmt, {})
+                )
+            )
+        for pq in parquet:
+            rdds.append(
+                spark.read.parquet(pq)
+                .rdd.zipWithIndex()
+                .map(lambda ri, pq=pq: _parquet_record(ri[0].asDict(), f"{pq}#{ri[1] + 1}", {}))
+            )
+        if not rdds:
+            raise InputError(", ".join(paths), "no input files")
+        items = rdds[0] if len(rdds) == 1 else sc.union(rdds)
+        indexed = items.zipWithIndex().repartition(n_parts).cache()
+        frequent = sc.broadcast(
+            indexed.flatMap(lambda di: _line_keys(di[0]))
+            .reduceByKey(lambda a, b: a + b)
+            .filter(lambda kv: kv[1] >= 3)
+            .collectAsMap()
+        )
+        annotated = indexed.mapPartitions(lambda rows: _annotate_partition(rows, frequent)).cache()
+        n_docs = annotated.count()
+        t_annotate = time.time() - t0
+        outdir = Path(out)
+        outdir.mkdir(parents=True, exist_ok=True)
+        spark.createDataFrame(
+            annotated.map(lambda ip: Row(order=ip[0], payload=base64.b64encode(ip[1]).decode()))
+        ).write.mode("overwrite").parquet(str(outdir / "annotated"))
+        tables = annotated.flatMap(
+            lambda ip: [(t, r) for t, rows in _rows(*ip).items() for r in rows]
+        ).cache()
+        counts = {}
+        for t in TABLES:
+            rows = tables.filter(lambda tr, t=t: tr[0] == t).map(lambda tr: json.dumps(tr[1]))
+            if rows.isEmpty():
+                counts[t] = 0
+                continue
+            df = spark.read.json(rows)  # schema from every row (a column null in some rows stays typed)
+            df.write.mode("overwrite").parquet(str(outdir / t))
+            counts[t] = df.count()
+        log(f"annotated {n_docs} documents on Spark ({master}) in {t_annotate:.0f} s; tables in {outdir}")
+        db = into or str(outdir / "newsloom.db")
+        report = _load(spark, outdir, db)
+        _export_corpus(spark, db, outdir)
+        log(report.summary())
+        return {
+            "documents": n_docs,
+            "tables": counts,
+            "annotate_seconds": t_annotate,
+            "total_seconds": time.time() - t0,
+            "db": db,
+            "added": report.added,
+            "failed": len(report.failed),
+        }
+    finally:
+        spark.stop()
+
+
+def _load(spark: Any, outdir: Path, db: str) -> Any:
+    """Corpus stages, in input order, into the store: the local ingest's own final step."""
+    from .annotate import load_resources
+    from .linestats import repeated_lines
+    from .pipeline import IngestReport, finish_pending, store_annotated
+    from .store import Store
+
+    res = load_resources()
+    report = IngestReport()
+    store = Store(db)
+    try:
+        finish_pending(store, res)
+        batch: list[AnnotatedArticle] = []
+
+        def flush() -> None:
+            known = store.known_documents(it.document.id for it in batch)
+            todo = [it for it in batch if it.document.id not in known]
+            report.already_stored += len(batch) - len(todo)
+            _, line_counts = repeated_lines(store.db, [it.document for it in todo])
+            store_annotated(store, todo, line_counts, report, res)
+            batch.clear()
+
+        seen: set[str] = set()
+        rows = spark.read.parquet(str(outdir / "annotated")).orderBy("order").toLocalIterator()
+        for row in rows:
+            kind, *rest = pickle.loads(base64.b64decode(row["payload"]))
+            if kind == "error":
+                report.failed.append((rest[0], rest[1]))
+                with store.transaction():
+                    store.add_failure(rest[0], rest[1])
+                continue
+            it = rest[0]
+            if it.document.id in seen:
+                report.already_stored += 1
+                continue
+            seen.add(it.document.id)
+            batch.append(it)
+            if len(batch) >= 64:
+                flush()
+        if batch:
+            flush()
+    finally:
+        store.close()
+    return report
+
+
+def _export_corpus(spark: Any, db: str, outdir: Path) -> None:
+    from . import views
+    from .store import Store
+
+    with Store(db, readonly=True) as st:
+        evs = views.events(st)
+        sls = views.storylines(st)
+    ev_rows = [
+        {
+            "id": e["id"],
+            "type": e["type"],
+            "title": e["title"],
+            "date_start": e["date"]["start"],
+            "date_end": e["date"]["end"],
+            "granularity": e["date"]["granularity"],
+            "place": e["place"],
+            "participants": json.dumps(e["participants"]),
+            "article_ids": json.dumps(e["article_ids"]),
+            "storyline_id": e["storyline_id"],
+        }
+        for e in evs
+    ]
+    sl_rows = [
+        {
+            "id": s["id"],
+            "title": s["title"],
+            "first_date": s["first_date"],
+            "last_date": s["last_date"],
+            "event_ids": json.dumps(s["event_ids"]),
+            "article_ids": json.dumps(s["article_ids"]),
+        }
+        for s in sls
+    ]
+    for name, rows in (("events", ev_rows), ("storylines", sl_rows)):
+        if rows:
+            df = spark.read.json(spark.sparkContext.parallelize([json.dumps(r) for r in rows]))
+            df.write.mode("overwrite").parquet(str(outdir / name))

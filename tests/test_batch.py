@@ -1,0 +1,52 @@
+"""`newsloom batch` on Spark (local[2]) gives the same events, storylines and timeline as `newsloom ingest`."""
+
+import importlib.util
+import json
+import shutil
+
+import pytest
+
+from conftest import DEMO, needs_shared, run_cli
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
+    reason="needs pyspark (newsloom[spark]) and a Java runtime",
+)
+
+
+def views(db):
+    return {c: json.loads(run_cli(c, "--json", db=db).stdout) for c in ("events", "storylines", "timeline")}
+
+
+@pytest.mark.parametrize("corpus", ["demo", "seeds"])
+def test_batch_equals_local_ingest(corpus, tmp_path):
+    src = DEMO if corpus == "demo" else needs_shared("seeds")
+    local = tmp_path / "local.db"
+    run_cli("ingest", str(src), db=local)
+    out = tmp_path / "out"
+    batch_db = tmp_path / "batch.db"
+    res = json.loads(
+        run_cli(
+            "batch",
+            "--master",
+            "local[2]",
+            str(src),
+            "--out",
+            str(out),
+            "--into",
+            str(batch_db),
+            "--json",
+            db=batch_db,
+        ).stdout
+    )
+    assert res["documents"] >= 5 and res["failed"] == 0
+    assert views(batch_db) == views(local)
+    for table in ("articles", "entity_mentions", "time_mentions", "event_mentions", "events", "storylines"):
+        assert any((out / table).glob("*.parquet")), table
+
+
+def test_batch_reports_a_missing_input(tmp_path):
+    r = run_cli(
+        "batch", str(tmp_path / "nothing"), "--out", str(tmp_path / "o"), db=tmp_path / "x.db", check=False
+    )
+    assert r.returncode == 2 and "no such file or directory" in r.stderr

@@ -1,0 +1,248 @@
+"""The web interface: JSON twins and security headers through the ASGI client, and the pages in a real
+browser (Playwright driving Debian's Chromium at /usr/bin/chromium; .ci/run installs it).
+
+Screenshots of every page go to build/screenshots/ (or $NEWSLOOM_SCREENSHOTS)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import DEMO, ROOT, run_cli
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(os.environ.get("NEWSLOOM_SCREENSHOTS", ROOT / "build" / "screenshots"))
+HOSTILE = {
+    "id": "hostile-1",
+    "title": "<script>window.__pwned = 1</script> Mayor <b>opens</b> bridge",
+    "outlet": "Harbour <i>Gazette</i>",
+    "published": "2024-06-03",
+    "url": "javascript:window.__pwned = 3",
+    "text": (
+        "ORTEN - The mayor of Orten opened the new harbour bridge on Monday, June 3, 2024, "
+        '<img src=x onerror="window.__pwned = 2"> in front of about 2,000 residents.\n\n'
+        'Officials said the bridge cost 40 million euros. <a href="javascript:window.__pwned = 4">Read more</a>'
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def web_db(tmp_path_factory):
+    d = tmp_path_factory.mktemp("web")
+    db = d / "web.db"
+    run_cli("ingest", str(DEMO), db=db)
+    hostile = d / "hostile.jsonl"
+    hostile.write_text(json.dumps(HOSTILE) + "\n")
+    run_cli("ingest", str(hostile), db=db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def client(web_db):
+    from fastapi.testclient import TestClient
+
+    from newsloom.web.app import create_app
+
+    return TestClient(create_app(web_db))
+
+
+def test_every_page_has_a_json_twin_and_a_strict_policy(client):
+    home = client.get("/index.json").json()
+    sid = home["storylines"][0]["id"]
+    story = client.get(f"/storylines/{sid}.json").json()
+    eid = story["events"][0]["id"]
+    event = client.get(f"/events/{eid}.json").json()
+    aid = event["event"]["article_ids"][0]
+    person = event["event"]["participants"][0]
+    for path in [
+        "/",
+        f"/storylines/{sid}",
+        f"/events/{eid}",
+        f"/articles/{aid}",
+        f"/entities/{person}",
+        "/search?q=flood",
+        "/upload",
+    ]:
+        r = client.get(path)
+        assert r.status_code == 200, path
+        csp = r.headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "script-src" not in csp
+        assert "<script" not in r.text.replace("&lt;script", "")
+    assert client.get(f"/articles/{aid}.json").json()["id"] == aid
+    assert client.get(f"/entities/{person}.json").json()["name"] == person
+    assert client.get("/search.json", params={"q": "flood", "outlet": "Balkan Wire"}).json()["total"] >= 1
+    spec = client.get("/openapi.json").json()
+    assert {"/index.json", "/events/{eid}.json", "/search.json", "/upload"} <= set(spec["paths"])
+    missing = client.get("/events/ev_nothing.json")
+    assert missing.status_code == 404 and "no event" in missing.json()["error"]
+    assert client.get("/search.json", params={"from": "yesterday"}).status_code == 400
+
+
+def test_hostile_article_is_shown_as_text(client):
+    hits = client.get("/search.json", params={"q": "harbour bridge"}).json()["results"]
+    aid = next(h["id"] for h in hits if "Mayor" in h["title"])
+    page = client.get(f"/articles/{aid}").text
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
+    assert "<img src=x" not in page and 'href="javascript:' not in page
+
+
+def test_token_is_checked_on_every_request(web_db):
+    from fastapi.testclient import TestClient
+
+    from newsloom.web.app import create_app
+
+    c = TestClient(create_app(web_db, token="s3cret-token-123"))
+    assert c.get("/").status_code == 401 and c.get("/index.json").status_code == 401
+    assert c.post("/upload", data={"urls": "https://example.org/x"}).status_code == 401
+    assert c.get("/index.json", headers={"Authorization": "Bearer s3cret-token-123"}).status_code == 200
+    assert c.get("/?token=wrong").status_code == 401
+    r = c.get("/?token=s3cret-token-123")
+    assert r.status_code == 200 and c.get("/index.json").status_code == 200  # the cookie was set
+
+
+def test_serving_beyond_loopback_needs_a_token(tmp_path):
+    r = run_cli("serve", "--host", "0.0.0.0", db=tmp_path / "x.db", check=False)
+    assert r.returncode == 2 and "--token" in r.stderr
+
+
+# --- in the browser -----------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(web_db):
+    import uvicorn
+
+    from newsloom.web.app import create_app
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(web_db), host="127.0.0.1", port=port, log_level="warning"))
+    t = threading.Thread(target=srv.run, daemon=True)
+    t.start()
+    for _ in range(100):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    t.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("NEWSLOOM_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    pg.dialogs = []  # type: ignore[attr-defined]
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    yield pg
+    ctx.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_click_from_storyline_to_event_to_article(server, page):
+    page.goto(server + "/")
+    assert page.locator("a.story").count() >= 2
+    shot(page, "home")
+    page.locator("a.story", has_text="Danube").first.click()
+    page.wait_for_url("**/storylines/*")
+    assert page.locator("figure.timeline svg circle").count() >= 3
+    shot(page, "storyline")
+    page.locator("figure.timeline a.event-link").first.click()  # the timeline is clickable
+    page.wait_for_url("**/events/*")
+    assert page.locator("section.brief li").count() >= 1
+    assert page.locator("table.matrix tbody tr").count() >= 3
+    assert page.locator("article.report mark.evidence").count() >= 1
+    shot(page, "event")
+    page.locator("article.report h3 a").first.click()
+    page.wait_for_url("**/articles/*")
+    assert page.locator(".article-text mark").count() >= 3
+    assert page.locator("details.boilerplate").count() == 1
+    shot(page, "article")
+    page.locator(".article-text mark.ent-person").first.wait_for()
+    page.goto(server + "/entities/Yelena%20Markovic")
+    assert page.locator("table.events tr").count() >= 2
+    shot(page, "entity")
+
+
+def test_search_filter_and_paginate(server, page):
+    page.goto(server + "/")
+    page.fill("header input[name=q]", "Danube")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_url("**/search?*")
+    total = int(page.locator("p.meta").first.inner_text().split()[0])
+    assert total >= 3
+    page.select_option("select[name=outlet]", "Balkan Wire")
+    page.click("form.filters button")
+    page.wait_for_load_state()
+    filtered = int(page.locator("p.meta").first.inner_text().split()[0])
+    assert 1 <= filtered < total
+    assert all("Balkan Wire" in t for t in page.locator("ol.results .meta").all_inner_texts())
+    shot(page, "search")
+
+
+def test_upload_a_file_and_watch_the_ingest(server, page, tmp_path):
+    f = tmp_path / "upload.txt"
+    f.write_text(
+        "Ferry service resumes on the Danube after floods\n\nRUSE, May 14, 2024 - Ferry service between Ruse and "
+        "Giurgiu resumed on Tuesday after the spring floods, the port authority said.\n\nAbout 40 trucks crossed "
+        "on the first day, officials said.\n"
+    )
+    page.goto(server + "/upload")
+    shot(page, "upload")
+    page.set_input_files("input[type=file]", str(f))
+    page.click("form.upload button")
+    page.wait_for_url("**/jobs/*")
+    page.wait_for_selector("p.state-done", timeout=120_000)
+    assert "1 articles added" in page.locator("pre.summary").inner_text()
+    shot(page, "job")
+    page.goto(server + "/search?q=Giurgiu")
+    assert page.locator("ol.results li").count() == 1
+
+
+def test_hostile_content_does_not_execute_in_the_browser(server, page):
+    page.goto(server + "/search?q=harbour+bridge")
+    page.locator("a.result", has_text="Mayor").click()
+    page.wait_for_url("**/articles/*")
+    shot(page, "hostile-article")
+    assert page.evaluate("typeof window.__pwned") == "undefined" and page.dialogs == []  # type: ignore[attr-defined]
+    assert "<script>window.__pwned = 1</script> Mayor <b>opens</b> bridge" in page.locator("h1").inner_text()
+    body = page.locator(".article-text").inner_text()
+    assert '<img src=x onerror="window.__pwned = 2">' in body and 'href="javascript:' in body
+    assert (
+        page.locator("a[href^='javascript:']").count() == 0 and page.locator(".article-text img").count() == 0
+    )
+    for link in page.locator("a").all()[:40]:  # clicking what links there are runs nothing either
+        href = link.get_attribute("href") or ""
+        assert not href.lower().startswith("javascript:")
+    page.goto(server + "/search?q=Mayor")
+    assert "<script>" in page.locator("a.result").first.inner_text()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
