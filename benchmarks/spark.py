@@ -50,12 +50,15 @@ def main() -> int:
     print(f"local path (newsloom ingest): {local:.0f} s, {n / local:.2f} articles/s")
     rates = {}
     for master in ("local[1]", "local[2]"):
+        name = master.replace("[", "").replace("]", "")  # Spark reads brackets in paths as globs
         t0 = time.time()
         r = subprocess.run(
-            [sys.executable, "-m", "newsloom", "--db", str(tmp / f"{master}.db"), "batch", "--master", master,
-             "--out", str(tmp / f"out-{master}"), "--json", str(corpus)],
-            check=True, capture_output=True, text=True, env=env,
+            [sys.executable, "-m", "newsloom", "--db", str(tmp / f"{name}.db"), "batch", "--master", master,
+             "--out", str(tmp / f"out-{name}"), "--json", str(corpus)],
+            capture_output=True, text=True, env=env,
         )  # fmt: skip
+        if r.returncode:
+            sys.exit(f"batch --master {master} failed:\n{r.stderr[-3000:]}")
         total = time.time() - t0
         res = json.loads(r.stdout)
         rates[master] = n / res["annotate_seconds"]

@@ -50,3 +50,20 @@ def test_batch_reports_a_missing_input(tmp_path):
         "batch", str(tmp_path / "nothing"), "--out", str(tmp_path / "o"), db=tmp_path / "x.db", check=False
     )
     assert r.returncode == 2 and "no such file or directory" in r.stderr
+
+
+def test_batch_records_bad_lines_as_failures(tmp_path):
+    src = tmp_path / "mixed.jsonl"
+    src.write_text(
+        '{"id": "a1", "title": "Port reopens", "published": "2024-05-14", "text": "RUSE - The port of Ruse reopened on '
+        'Tuesday after the floods, officials said. About 40 ships were waiting."}\n{not json}\n{"id": "a3"}\n'
+    )
+    db = tmp_path / "b.db"
+    res = json.loads(
+        run_cli(
+            "batch", "--master", "local[1]", str(src), "--out", str(tmp_path / "o"), "--json", db=db
+        ).stdout
+    )
+    assert res["added"] == 1 and res["failed"] == 2
+    failures = json.loads(run_cli("failures", "--json", db=db).stdout)
+    assert sorted(f["source"].rsplit(":", 1)[1] for f in failures) == ["2", "3"]

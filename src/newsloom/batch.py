@@ -64,11 +64,18 @@ def _documents_of(path: str, fmt: str, hints: dict[str, str]) -> list[Any]:
     from .ingest import _documents_of_file
 
     try:
-        return list(_documents_of_file(Path(path), fmt, hints))
+        return [_plain(x) for x in _documents_of_file(Path(path), fmt, hints)]
     except InputError as exc:
-        return [exc]
+        return [_plain(exc)]
     except OSError as exc:
-        return [InputError(path, f"cannot read: {exc.strerror or exc}")]
+        return [("error", path, f"cannot read: {exc.strerror or exc}")]
+
+
+def _plain(item: Any) -> Any:
+    """Input errors travel between Spark workers as plain tuples ("error", source, reason)."""
+    if isinstance(item, NewsloomError):
+        return ("error", getattr(item, "source", "input"), getattr(item, "reason", str(item)))
+    return item
 
 
 def _parquet_record(row: dict[str, Any], origin: str, hints: dict[str, str]) -> Any:
@@ -78,7 +85,7 @@ def _parquet_record(row: dict[str, Any], origin: str, hints: dict[str, str]) -> 
 
     rec = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if v is not None}
     if not (rec.get("text") or rec.get("html") or rec.get("title")):
-        return InputError(origin, "row has neither 'text', 'html' nor 'title'")
+        return ("error", origin, "row has neither 'text', 'html' nor 'title'")
     line = json.dumps(rec, ensure_ascii=False, sort_keys=True).encode()
     return Document(doc_id(line), origin, "application/x-jsonl-record", line, now(), dict(hints))
 
@@ -101,7 +108,7 @@ def _annotate_partition(rows: Iterable[tuple[Any, int]], frequent: Any) -> Itera
     docs = [(d, i) for d, i in rows if isinstance(d, Document)]
     for d, i in rows:
         if not isinstance(d, Document):
-            yield i, pickle.dumps(("error", getattr(d, "source", "input"), getattr(d, "reason", str(d))))
+            yield i, pickle.dumps(d if isinstance(d, tuple) else _plain(d))
     if not docs:
         return
     counts = frequent.value

@@ -400,7 +400,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         args.paths,
         args.out,
         master=args.master,
-        into=args.into,
+        into=args.into or args.db,
         fmt=args.format,
         partitions=args.partitions,
         log=lambda m: print(m, file=sys.stderr),
@@ -583,9 +583,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--out", required=True, help="directory for the Parquet tables")
     s.add_argument("--master", default="local[*]", help="Spark master (default local[*])")
-    s.add_argument(
-        "--into", metavar="DB", help="newsloom store to load the results into (default OUT/newsloom.db)"
-    )
+    s.add_argument("--into", metavar="DB", help="newsloom store to load the results into (default: --db)")
     s.add_argument("--format", default="auto", choices=["auto", "text", "html", "jsonl", "rss", "warc"])
     s.add_argument("--partitions", type=int, help="partitions for the annotate stage (default 2 x cores)")
     s.add_argument("--json", action="store_true")

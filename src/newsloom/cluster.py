@@ -291,6 +291,17 @@ def _event_fields(db: sqlite3.Connection, ev: Profile) -> dict[str, Any]:
     }
 
 
+def _update_event(db: sqlite3.Connection, eid: str, ev: Profile) -> None:
+    """Write an event's profile and the fields derived from it."""
+    fields = _event_fields(db, ev)
+    db.execute(
+        """UPDATE events SET type=?, date_start=?, date_end=?, granularity=?, place=?, profile=?, article_count=?
+           WHERE id=?""",
+        (fields["type"], fields["date_start"], fields["date_end"], fields["granularity"], fields["place"], ev.to_json(),
+         fields["article_count"], eid),
+    )  # fmt: skip
+
+
 def _title(db: sqlite3.Connection, article_ids: list[str]) -> str:
     row = db.execute("SELECT title FROM articles WHERE id = ?", (article_ids[0],)).fetchone()
     return row[0] if row else ""
@@ -363,13 +374,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
             Profile.from_json(db.execute("SELECT profile FROM events WHERE id = ?", (best,)).fetchone()[0]),
             prof,
         )
-        fields = _event_fields(db, ev)
-        db.execute(
-            """UPDATE events SET type=?, date_start=?, date_end=?, granularity=?, place=?, profile=?, article_count=?
-               WHERE id=?""",
-            (fields["type"], fields["date_start"], fields["date_end"], fields["granularity"], fields["place"], ev.to_json(),
-             fields["article_count"], best),
-        )  # fmt: skip
+        _update_event(db, best, ev)
     db.executemany(
         "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
         "VALUES (?, (SELECT seq FROM events WHERE id = ?), ?)",
@@ -419,13 +424,7 @@ def _merge_events(db: sqlite3.Connection, a: str, b: str) -> tuple[str, Profile]
     }
     keep, drop = sorted((a, b), key=lambda e: (rows[e][0], e))
     ev = _merge(rows[keep][1], rows[drop][1])
-    fields = _event_fields(db, ev)
-    db.execute(
-        """UPDATE events SET type=?, date_start=?, date_end=?, granularity=?, place=?, profile=?, article_count=?
-           WHERE id=?""",
-        (fields["type"], fields["date_start"], fields["date_end"], fields["granularity"], fields["place"], ev.to_json(),
-         fields["article_count"], keep),
-    )  # fmt: skip
+    _update_event(db, keep, ev)
     db.execute("UPDATE articles SET event_id = ? WHERE event_id = ?", (keep, drop))
     db.execute("UPDATE event_mentions SET event_id = ? WHERE event_id = ?", (keep, drop))
     db.execute(

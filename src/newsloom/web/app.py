@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -173,6 +174,19 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
             return JSONResponse(data)
         return templates.TemplateResponse(request, name, {"data": data, "token": token})
 
+    def twin(path: str, template: str, data: Callable[[str], dict[str, Any]], summary: str) -> None:
+        """Register a page and its `.json` twin, both built from the same data; `path` ends in `/{param}`."""
+        param = path.rsplit("{", 1)[1].rstrip("}")
+
+        def as_json(key: str = PathParam(alias=param)) -> Response:
+            return JSONResponse(data(key))
+
+        def as_html(request: Request, key: str = PathParam(alias=param)) -> Response:
+            return page(request, template, data(key), False)
+
+        app.get(path + ".json", summary=summary, name=template + ".json")(as_json)
+        app.get(path, response_class=HTMLResponse, include_in_schema=False, name=template)(as_html)
+
     # --- home ---------------------------------------------------------------------------------------
     def home_data() -> dict[str, Any]:
         with store() as st:
@@ -251,31 +265,24 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
                 )
         return {"event": ev, "brief": b, "compare": c, "articles": arts}
 
-    @app.get(
-        "/events/{eid}.json", summary="An event: record, briefing, cross-source comparison, its articles"
+    twin(
+        "/events/{eid}",
+        "event.html",
+        event_data,
+        "An event: record, briefing, cross-source comparison, its articles",
     )
-    def event_json(eid: str) -> Response:
-        return JSONResponse(event_data(eid))
-
-    @app.get("/events/{eid}", response_class=HTMLResponse, include_in_schema=False)
-    def event(request: Request, eid: str) -> Response:
-        return page(request, "event.html", event_data(eid), False)
 
     # --- entity -------------------------------------------------------------------------------------
     def entity_data(name: str) -> dict[str, Any]:
         with store() as st:
             return views.entity_detail(st, name)
 
-    @app.get(
-        "/entities/{name}.json",
-        summary="An entity: aliases, roles, events in date order, co-occurring entities",
+    twin(
+        "/entities/{name}",
+        "entity.html",
+        entity_data,
+        "An entity: aliases, roles, events in date order, co-occurring entities",
     )
-    def entity_json(name: str) -> Response:
-        return JSONResponse(entity_data(name))
-
-    @app.get("/entities/{name}", response_class=HTMLResponse, include_in_schema=False)
-    def entity(request: Request, name: str) -> Response:
-        return page(request, "entity.html", entity_data(name), False)
 
     # --- article ------------------------------------------------------------------------------------
     def article_data(aid: str) -> dict[str, Any]:
@@ -482,13 +489,7 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
             raise NotFoundError(f"no ingest job {jid!r}")
         return dict(jobs.jobs[jid])
 
-    @app.get("/jobs/{jid}.json", summary="Progress of an ingest job")
-    def job_json(jid: str) -> Response:
-        return JSONResponse(job_data(jid))
-
-    @app.get("/jobs/{jid}", response_class=HTMLResponse, include_in_schema=False)
-    def job(request: Request, jid: str) -> Response:
-        return page(request, "job.html", job_data(jid), False)
+    twin("/jobs/{jid}", "job.html", job_data, "Progress of an ingest job")
 
     app.state.jobs = jobs
     app.state.started = time.time()

@@ -1,0 +1,11 @@
+"""Entry point for spark-submit, which runs a file rather than a module:
+
+spark-submit [options] path/to/newsloom/submit.py batch INPUT --out OUTPUT
+"""
+
+import sys
+
+from newsloom.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
