@@ -18,8 +18,9 @@ def views(db):
     return {c: json.loads(run_cli(c, "--json", db=db).stdout) for c in ("events", "storylines", "timeline")}
 
 
+@pytest.mark.parametrize("mode", ["driver", "sharded"])
 @pytest.mark.parametrize("corpus", ["demo", "seeds"])
-def test_batch_equals_local_ingest(corpus, tmp_path):
+def test_batch_equals_local_ingest(corpus, mode, tmp_path):
     src = DEMO if corpus == "demo" else needs_shared("seeds")
     local = tmp_path / "local.db"
     run_cli("ingest", str(src), db=local)
@@ -30,6 +31,8 @@ def test_batch_equals_local_ingest(corpus, tmp_path):
             "batch",
             "--master",
             "local[2]",
+            "--corpus",
+            mode,
             str(src),
             "--out",
             str(out),
@@ -43,6 +46,36 @@ def test_batch_equals_local_ingest(corpus, tmp_path):
     assert views(batch_db) == views(local)
     for table in ("articles", "entity_mentions", "time_mentions", "event_mentions", "events", "storylines"):
         assert any((out / table).glob("*.parquet")), table
+    assert any((out / "blocks").glob("*.parquet")) == (mode == "sharded")
+
+
+def test_sharded_batch_adds_to_a_store_that_holds_articles(tmp_path):
+    """Blocks merged into a store that already has a storyline: what it holds is skipped, the rest added;
+    the new storyline (another topic) comes out as it does alone, the old one is left as it was."""
+    seeds = needs_shared("seeds")
+    alone = {}
+    for name, src in (("demo", DEMO), ("seeds", seeds)):
+        alone[name] = tmp_path / f"{name}.db"
+        run_cli("ingest", str(src), db=alone[name])
+    db = tmp_path / "mixed.db"
+    run_cli("ingest", str(DEMO), db=db)
+    res = json.loads(
+        run_cli(
+            "batch", "--master", "local[2]", "--corpus", "sharded", str(DEMO), str(seeds),
+            "--out", str(tmp_path / "o"), "--json", db=db,
+        ).stdout
+    )  # fmt: skip
+    assert res["added"] == 5 and res["failed"] == 0  # the five seed articles; the demo was there
+    expected = {
+        k: sorted(groups(alone["demo"])[k] + groups(alone["seeds"])[k]) for k in ("events", "storylines")
+    }
+    assert groups(db) == expected
+
+
+def groups(db):
+    """Which articles make up each event and each storyline (not which report names them)."""
+    v = views(db)
+    return {k: sorted(sorted(x["article_ids"]) for x in v[k]) for k in ("events", "storylines")}
 
 
 def test_batch_reports_a_missing_input(tmp_path):
@@ -52,7 +85,8 @@ def test_batch_reports_a_missing_input(tmp_path):
     assert r.returncode == 2 and "no such file or directory" in r.stderr
 
 
-def test_batch_records_bad_lines_as_failures(tmp_path):
+@pytest.mark.parametrize("mode", ["driver", "sharded"])
+def test_batch_records_bad_lines_as_failures(mode, tmp_path):
     src = tmp_path / "mixed.jsonl"
     src.write_text(
         '{"id": "a1", "title": "Port reopens", "published": "2024-05-14", "text": "RUSE - The port of Ruse reopened on '
@@ -61,7 +95,16 @@ def test_batch_records_bad_lines_as_failures(tmp_path):
     db = tmp_path / "b.db"
     res = json.loads(
         run_cli(
-            "batch", "--master", "local[1]", str(src), "--out", str(tmp_path / "o"), "--json", db=db
+            "batch",
+            "--master",
+            "local[1]",
+            "--corpus",
+            mode,
+            str(src),
+            "--out",
+            str(tmp_path / "o"),
+            "--json",
+            db=db,
         ).stdout
     )
     assert res["added"] == 1 and res["failed"] == 2

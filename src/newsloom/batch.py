@@ -228,8 +228,16 @@ def run(
     fmt: str = "auto",
     partitions: int | None = None,
     log: Any = print,
+    corpus: str = "driver",
+    block_days: int = 7,
 ) -> dict[str, Any]:
-    """Run the batch pipeline; returns counts and timings."""
+    """Run the batch pipeline; returns counts and timings. `corpus` says where the corpus stages run:
+    "driver" (one writer, in input order: the local ingest's exact result) or "sharded" (by time blocks of
+    `block_days` on the executors, then merged and stitched: see `shards`)."""
+    if corpus not in ("driver", "sharded"):
+        raise NewsloomError(f"--corpus {corpus}: choose 'driver' or 'sharded'")
+    if block_days < 1:
+        raise NewsloomError(f"--block-days {block_days}: must be at least 1")
     from pyspark.sql import Row
 
     t0 = time.time()
@@ -288,7 +296,10 @@ def run(
             counts[t] = df.count()
         log(f"annotated {n_docs} documents on Spark ({master}) in {t_annotate:.0f} s; tables in {outdir}")
         db = into or str(outdir / "newsloom.db")
-        report = _load(spark, outdir, db)
+        if corpus == "sharded":
+            report = _load_sharded(spark, annotated, outdir, db, block_days, log)
+        else:
+            report = _load(spark, outdir, db)
         _export_corpus(spark, db, outdir)
         log(report.summary())
         return {
@@ -345,6 +356,135 @@ def _load(spark: Any, outdir: Path, db: str) -> Any:
                 flush()
         if batch:
             flush()
+    finally:
+        store.close()
+    return report
+
+
+def _ok_records(ip: tuple[int, bytes]) -> list[tuple[str, tuple[int, bytes]]]:
+    """(document id, (order, payload)) of an annotated article; errors and failures are left out."""
+    kind, *rest = pickle.loads(ip[1])
+    if kind != "ok" or rest[0].article is None or rest[0].error is not None:
+        return []
+    return [(rest[0].document.id, ip)]
+
+
+def _bands(ip: tuple[int, bytes]) -> list[Any]:
+    from .shards import band_entries
+
+    return band_entries(ip[0], pickle.loads(ip[1])[1].minhash)
+
+
+def _block_task(rows: Iterator[tuple[tuple[str, int], bytes]]) -> Iterator[tuple[str, bytes, str]]:
+    """Run the local corpus stages on each block of a partition (rows sorted by block, then input order);
+    yields (block, the block's store as bytes, {document id: order} as JSON)."""
+    import itertools
+    import tempfile
+
+    from .shards import cluster_block
+
+    def items(
+        group: Iterable[tuple[tuple[str, int], bytes]], order: dict[str, int]
+    ) -> Iterator[AnnotatedArticle]:
+        for (_, i), payload in group:
+            it = pickle.loads(payload)[1]
+            order[it.document.id] = i
+            yield it
+
+    for block, group in itertools.groupby(rows, key=lambda r: r[0][0]):
+        order: dict[str, int] = {}
+        with tempfile.TemporaryDirectory(prefix="newsloom-block-") as tmp:
+            path = Path(tmp) / "block.db"
+            cluster_block(path, items(group, order))  # noqa: B031 (the group is consumed once, here)
+            yield block, path.read_bytes(), json.dumps(order)
+
+
+def _article_counts(store: Any) -> tuple[int, int]:
+    """(articles, copies of an earlier article) in a store."""
+    row = store.db.execute("SELECT COUNT(*), COUNT(duplicate_of) FROM articles").fetchone()
+    return row[0] - row[1], row[1]
+
+
+def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, log: Any) -> Any:
+    """Corpus stages by time blocks on the executors, merged and stitched on the driver (see `shards`)."""
+    import tempfile
+
+    from pyspark.sql import Row
+
+    from .pipeline import IngestReport
+    from .shards import block_of, copies_in_bucket, first_copies, merge_block, next_seq, stitch
+    from .store import Store
+
+    sc = spark.sparkContext
+    report = IngestReport()
+    store = Store(db)
+    try:
+        for _, payload in annotated.filter(lambda ip: pickle.loads(ip[1])[0] == "error").collect():
+            _, origin, reason = pickle.loads(payload)
+            report.failed.append((origin, reason))
+            with store.transaction():
+                store.add_failure(origin, reason)
+        before = _article_counts(store)
+        blocks: dict[str, set[str]] = {
+            eid: {"stored before"} for (eid,) in store.db.execute("SELECT id FROM events")
+        }
+        known = sc.broadcast(
+            set(store.known_documents(r[0] for r in store.db.execute("SELECT id FROM documents")))
+        )
+        # each document once (its first occurrence), and none the store already holds
+        ok = (
+            annotated.flatMap(_ok_records)
+            .filter(lambda kv: kv[0] not in known.value)
+            .reduceByKey(lambda a, b: a if a[0] < b[0] else b)
+            .values()
+            .cache()
+        )
+        n = ok.count()
+        # near-duplicates over the whole input: LSH buckets of the local MinHash bands, the local test
+        pairs = (
+            ok.flatMap(_bands)
+            .groupByKey()
+            .flatMap(lambda kv: copies_in_bucket(list(kv[1])) if len(kv[1]) > 1 else [])
+        )
+        roots = first_copies(pairs.distinct().collect())
+        root_orders = sc.broadcast(set(roots.values()))
+        root_block = (
+            ok.filter(lambda ip: ip[0] in root_orders.value)
+            .map(lambda ip: (ip[0], block_of(pickle.loads(ip[1])[1], days)))
+            .collectAsMap()
+        )
+        moved = sc.broadcast({c: root_block[r] for c, r in roots.items()})
+        keyed = ok.map(
+            lambda ip: ((moved.value.get(ip[0]) or block_of(pickle.loads(ip[1])[1], days), ip[0]), ip[1])
+        )
+        keys = sorted(keyed.map(lambda kv: kv[0][0]).distinct().collect())
+        index = {k: i for i, k in enumerate(keys)}
+        parts = keyed.repartitionAndSortWithinPartitions(
+            max(len(keys), 1), partitionFunc=lambda k: index[k[0]], keyfunc=lambda k: k
+        )
+        t0 = time.time()
+        spark.createDataFrame(
+            parts.mapPartitions(_block_task).map(lambda b: Row(block=b[0], store=bytearray(b[1]), order=b[2]))
+        ).write.mode("overwrite").parquet(str(outdir / "blocks"))
+        log(
+            f"corpus stages of {n} articles in {len(keys)} blocks of {days} days on Spark in {time.time() - t0:.0f} s"
+        )
+        t0 = time.time()
+        base = next_seq(store)
+        with tempfile.TemporaryDirectory(prefix="newsloom-merge-") as tmp:
+            for row in spark.read.parquet(str(outdir / "blocks")).orderBy("block").toLocalIterator():
+                path = Path(tmp) / "block.db"
+                path.write_bytes(bytes(row["store"]))
+                for eid in merge_block(store, path, json.loads(row["order"]), base):
+                    blocks[eid] = {row["block"]}
+                path.unlink()
+        joined = stitch(store, blocks)
+        log(
+            f"merged and stitched in {time.time() - t0:.0f} s: {joined['events_joined']} events and "
+            f"{joined['storylines_joined']} storylines joined across blocks"
+        )
+        added, copies = _article_counts(store)
+        report.added, report.duplicates = added - before[0], copies - before[1]
     finally:
         store.close()
     return report

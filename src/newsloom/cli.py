@@ -404,6 +404,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         fmt=args.format,
         partitions=args.partitions,
         log=lambda m: print(m, file=sys.stderr),
+        corpus=args.corpus,
+        block_days=args.block_days,
     )
     if args.json:
         _print_json(result)
@@ -586,6 +588,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--into", metavar="DB", help="newsloom store to load the results into (default: --db)")
     s.add_argument("--format", default="auto", choices=["auto", "text", "html", "jsonl", "rss", "warc"])
     s.add_argument("--partitions", type=int, help="partitions for the annotate stage (default 2 x cores)")
+    s.add_argument(
+        "--corpus",
+        default="driver",
+        choices=["driver", "sharded"],
+        help="where the corpus stages run: on the driver in input order (the local result, one writer) or "
+        "sharded by time blocks on the executors, then merged and stitched (default driver)",
+    )
+    s.add_argument(
+        "--block-days",
+        type=int,
+        default=7,
+        help="days of publication per block with --corpus sharded (default 7)",
+    )
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_batch)
 

@@ -42,6 +42,11 @@ def band_keys(sig: np.ndarray) -> list[tuple[int, int]]:
     return [(b, _band_key(sig[b * ROWS : (b + 1) * ROWS].tobytes())) for b in range(BANDS)]
 
 
+def is_copy(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two bodies are copies of one report: their estimated Jaccard similarity reaches THRESHOLD."""
+    return float(np.mean(a == b)) >= THRESHOLD
+
+
 def find_near_duplicate(db: sqlite3.Connection, sig: np.ndarray | None) -> str | None:
     """The earliest stored article whose body is a near-copy of this one, if any."""
     if sig is None:
@@ -62,8 +67,7 @@ def find_near_duplicate(db: sqlite3.Connection, sig: np.ndarray | None) -> str |
         ).fetchone()
         if row is None:
             continue
-        other = np.frombuffer(row[0], dtype=np.uint64)
-        if float(np.mean(other == sig)) >= THRESHOLD:
+        if is_copy(np.frombuffer(row[0], dtype=np.uint64), sig):
             target = row[2] or aid  # link to the first copy, not to a copy of it
             if best is None or row[1] < best[0]:
                 best = (row[1], target)
