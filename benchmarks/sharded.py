@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import tempfile
 import time
@@ -68,6 +69,17 @@ def main() -> int:
         runs[days] = (info, partition(db), wall)
     ref_info, (ref_ev, ref_st, ref_n_ev, ref_n_st), ref_wall = runs[10**6]
     print(f"local path (one block): {ref_wall:.1f} s, {ref_n_ev} events, {ref_n_st} storylines")
+    # how far the local path itself moves when the same articles come in another order: the yardstick
+    shuffled = [it for _, it in items]
+    random.Random(1).shuffle(shuffled)
+    with Store(tmp / "shuffled.db") as st:
+        shards.run_local(st, list(enumerate(shuffled)), 10**6, tmp)
+    ev, stl, n_ev, n_st = partition(tmp / "shuffled.db")
+    p, r, f = bcubed(ev, ref_ev)
+    print(
+        f"local path, input shuffled: {n_ev} events, {n_st} storylines; events against the input order: "
+        f"B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}; storylines: F1 {bcubed(stl, ref_st)[2]:.3f}"
+    )
     for days in args.days:
         info, (ev, st, n_ev, n_st), wall = runs[days]
         secs = info["block_seconds"].values()

@@ -11,12 +11,13 @@ stages, and the pieces are joined with the same decisions:
    `pipeline.store_annotated`, the local ingest's final step, into its own store, in input order; inside a
    block, event candidates come from the local index by participant, place and date.
 3. Merge (`merge_block`): the block stores are copied into one store; articles keep the input order,
-   events the order of their first report, entities the union of their aliases and roles.
-4. Stitching (`stitch`): two events from different blocks merge when the local rule would put them
-   together, that is when their dates are compatible and their reports' average link (`cluster._event_link`,
-   the pairwise model of `samevent`) exceeds the threshold at which a report joins an event. Then every
-   event with a related event in another block goes through the local storyline rule, which joins the
-   storylines it links.
+   events the order of their first report; entities that the local resolution rule finds under two names
+   (spelling variants first seen in different blocks) become one, named as first seen.
+4. Stitching (`stitch`): two events from different blocks merge when the local rule would have put the
+   later one's first report into the earlier one: dates compatible, and that report's average probability
+   (the pairwise model of `samevent`) over the earlier event's latest reports above the threshold at which
+   a report joins an event (`_join_link`); best pairs first. Then every event with a related event in
+   another block goes through the local storyline rule, which joins the storylines it links.
 
 Everything here is plain SQLite and Python: Spark (`batch.py`) only decides where each block runs.
 """
@@ -197,7 +198,11 @@ def merge_block(store: Store, path: str | Path, order: dict[str, int], base: int
                 "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
                 "SELECT x.entity_id, e.seq, x.event_id FROM blk.event_entities x JOIN main.events e ON e.id = x.event_id"
             )
+            joined: dict[str, str] = {}
             for new_id, old_id in same.items():
+                new_id, old_id = _current(new_id, joined), _current(old_id, joined)
+                if new_id == old_id:
+                    continue
                 # the one first mentioned keeps its id and name, as in a local ingest
                 first = {
                     eid: db.execute(
@@ -210,6 +215,7 @@ def merge_block(store: Store, path: str | Path, order: dict[str, int], base: int
                 }
                 keep, drop = sorted((new_id, old_id), key=lambda e: (first[e], e))
                 join_entities(db, drop, keep)
+                joined[drop] = keep
     finally:
         db.execute("DETACH DATABASE blk")
     return events
@@ -309,6 +315,31 @@ def _current(eid: str, joined: dict[str, str]) -> str:
     return eid
 
 
+def _join_link(db: sqlite3.Connection, a: str, b: str) -> float:
+    """The local joining decision across a boundary: the average probability that the later event's first
+    report tells the same happening as the earlier event's latest reports before it (`samevent.MAX_MEMBERS`),
+    which is what `cluster.assign_article` computes when that report arrives."""
+    seq = {e: db.execute("SELECT seq FROM events WHERE id = ?", (e,)).fetchone()[0] for e in (a, b)}
+    early, late = sorted((a, b), key=lambda e: (seq[e], e))
+    first = _profile(db, late).articles[0]
+    members = [
+        r[0]
+        for r in db.execute(
+            "SELECT f.features FROM articles a JOIN article_features f ON f.article_id = a.id "
+            "WHERE a.event_id = ? AND a.seq < (SELECT seq FROM articles WHERE id = ?) ORDER BY a.seq DESC LIMIT ?",
+            (early, first, samevent.MAX_MEMBERS),
+        )
+    ]
+    row = db.execute("SELECT features FROM article_features WHERE article_id = ?", (first,)).fetchone()
+    if row is None or not members:
+        return 0.0
+    feats = samevent.ArticleFeatures.from_json(row[0])
+    ms = [samevent.ArticleFeatures.from_json(m) for m in members]
+    vocab = set(feats.terms).union(feats.names, *(set(m.terms) | set(m.names) for m in ms))
+    idf = cluster._idf(db, sorted(vocab))
+    return sum(samevent.probability(feats, m, idf) for m in ms) / len(ms)
+
+
 def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
     """Join what the block boundaries split. `blocks` maps each event id to the blocks it came from
     (updated as events merge). Returns how many events and storylines were joined."""
@@ -317,7 +348,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
     joined: dict[str, str] = {}  # event merged away -> the event it joined
     with store.transaction():
         # every cross-block pair the local rule would consider: candidates by participant, place and date,
-        # dates compatible, average link above the threshold at which a report joins an event
+        # dates compatible, the later event's first report joining the earlier event by the local rule
         links: dict[tuple[str, str], float] = {}
         for (eid,) in db.execute("SELECT id FROM events ORDER BY seq").fetchall():
             if eid not in blocks:
@@ -328,7 +359,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
                 if cand == eid or cand not in blocks or blocks[cand] & blocks[eid] or pair in links:
                     continue  # the same block already judged this pair
                 if cluster._dates_compatible(prof, _profile(db, cand), cluster.VETO_DAYS)[0]:
-                    links[pair] = cluster._event_link(db, eid, cand, {})
+                    links[pair] = _join_link(db, eid, cand)
         # best pairs first (average-link agglomeration): a pair whose side has grown is judged again
         grown: set[str] = set()
         for (a, b), link in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -339,7 +370,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
                 continue
             if (a in grown or b in grown) and not (
                 cluster._dates_compatible(_profile(db, a), _profile(db, b), cluster.VETO_DAYS)[0]
-                and cluster._event_link(db, a, b, {}) > samevent.THRESHOLD
+                and _join_link(db, a, b) > samevent.THRESHOLD
             ):
                 continue
             keep, _ = cluster._merge_events(db, a, b)
