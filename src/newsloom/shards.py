@@ -384,7 +384,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             prof = cluster.Profile.from_json(profile)
             near = [c for c in cluster._candidates(db, prof, limit=40) if c != eid and c in blocks]
             if any(not (blocks[c] & blocks[eid]) for c in near):
-                terms = sorted({t for t in prof.terms})
+                terms = sorted(prof.terms)
                 cluster._assign_storyline(db, eid, prof, cluster._idf(db, terms) if terms else {})
         stories = before - db.execute("SELECT COUNT(*) FROM storylines").fetchone()[0]
     return {"events_joined": merged, "storylines_joined": stories}
