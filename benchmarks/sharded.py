@@ -25,9 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from clustering import bcubed  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "datasets" / "t17-dev"
+from spark import DATA, write_t17  # noqa: E402
 
 
 def main() -> int:
@@ -43,10 +41,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="newsloom-sharded-"))
     corpus = tmp / "t17.jsonl"
-    with corpus.open("w") as out:
-        for topic in sorted(p for p in DATA.iterdir() if p.is_dir()):
-            for line in (topic / "articles.jsonl").read_text().splitlines()[: args.limit]:
-                out.write(line + "\n")
+    write_t17(corpus, args.limit)
     t0 = time.perf_counter()
     items = shards.annotate_inputs([str(corpus)])
     print(f"input: {len(items)} Timeline17 articles, annotated in {time.perf_counter() - t0:.0f} s")

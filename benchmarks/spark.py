@@ -22,6 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets" / "t17-dev"
 
 
+def write_t17(path: Path, limit: int) -> int:
+    """The first `limit` articles of each Timeline17 dev topic, as one JSONL file; returns how many."""
+    n = 0
+    with path.open("w") as out:
+        for topic in sorted(p for p in DATA.iterdir() if p.is_dir()):
+            for line in (topic / "articles.jsonl").read_text().splitlines()[:limit]:
+                out.write(line + "\n")
+                n += 1
+    return n
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=400, help="articles per topic")
@@ -31,12 +42,7 @@ def main() -> int:
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="newsloom-spark-"))
     corpus = tmp / "t17.jsonl"
-    n = 0
-    with corpus.open("w") as out:
-        for topic in sorted(p for p in DATA.iterdir() if p.is_dir()):
-            for line in (topic / "articles.jsonl").read_text().splitlines()[: args.limit]:
-                out.write(line + "\n")
-                n += 1
+    n = write_t17(corpus, args.limit)
     print(f"input: {n} Timeline17 articles, {corpus.stat().st_size / 2**20:.1f} MB; {os.cpu_count()} cores")
     env = dict(os.environ)
     t0 = time.time()
