@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
@@ -26,25 +27,20 @@ def _span(e: dict[str, Any]) -> str:
     return f"{start}..{end}" if end and end != start else str(start or "")
 
 
-def timeline_csv(entries: list[dict[str, Any]]) -> str:
+def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(
-        [
-            "date",
-            "end_date",
-            "granularity",
-            "type",
-            "place",
-            "background",
-            "importance",
-            "text",
-            "outlets",
-            "article_ids",
-        ]
-    )
-    for e in entries:
-        w.writerow(
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def timeline_csv(entries: list[dict[str, Any]]) -> str:
+    header = ["date", "end_date", "granularity", "type", "place", "background", "importance", "text",
+              "outlets", "article_ids"]  # fmt: skip
+    return _csv(
+        header,
+        (
             [
                 e.get("date"),
                 e.get("end_date") or e.get("date"),
@@ -57,8 +53,9 @@ def timeline_csv(entries: list[dict[str, Any]]) -> str:
                 "; ".join(sorted({s.get("outlet") or "" for s in _sources(e)})),
                 "; ".join(s["article_id"] for s in _sources(e)),
             ]
-        )
-    return buf.getvalue()
+            for e in entries
+        ),
+    )
 
 
 def _sources(e: dict[str, Any]) -> list[dict[str, Any]]:
@@ -88,24 +85,11 @@ def timeline_markdown(entries: list[dict[str, Any]], title: str = "Timeline") ->
 
 
 def events_csv(events: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(
-        [
-            "id",
-            "type",
-            "date_start",
-            "date_end",
-            "granularity",
-            "place",
-            "title",
-            "participants",
-            "articles",
-            "storyline_id",
-        ]
-    )
-    for e in events:
-        w.writerow(
+    header = ["id", "type", "date_start", "date_end", "granularity", "place", "title", "participants",
+              "articles", "storyline_id"]  # fmt: skip
+    return _csv(
+        header,
+        (
             [
                 e["id"],
                 e["type"],
@@ -118,8 +102,9 @@ def events_csv(events: list[dict[str, Any]]) -> str:
                 len(e["article_ids"]),
                 e["storyline_id"] or "",
             ]
-        )
-    return buf.getvalue()
+            for e in events
+        ),
+    )
 
 
 def events_markdown(events: list[dict[str, Any]]) -> str:

@@ -24,6 +24,7 @@ Everything here is plain SQLite and Python: Spark (`batch.py`) only decides wher
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import time
@@ -102,14 +103,8 @@ def cluster_block(
     report = IngestReport()
     store = Store(path)
     try:
-        batch: list[AnnotatedArticle] = []
-        for it in items:
-            batch.append(it)
-            if len(batch) >= batch_size:
-                _, counts = repeated_lines(store.db, [x.document for x in batch])
-                store_annotated(store, batch, counts, report, res)
-                batch = []
-        if batch:
+        stream = iter(items)
+        while batch := list(itertools.islice(stream, batch_size)):
             _, counts = repeated_lines(store.db, [x.document for x in batch])
             store_annotated(store, batch, counts, report, res)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
