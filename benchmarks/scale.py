@@ -4,8 +4,8 @@
 
 A pool of ECB+ articles (../shared/datasets/ecbplus-dev.jsonl) is annotated once with the real
 pipeline. The stream then repeats the pool in epochs. Each copy gets a new document id, its dates are
-shifted by 40 days per epoch (a new happening), and its people are renamed per epoch (new people over
-time). Places are kept, so popular places recur: the worst case for candidate lookups. Each copy is
+shifted by 40 days per epoch (a new happening), and its people get new surnames per epoch, made of
+syllables (new people over time, filling surname blocks as real names do). Places are kept, so popular places recur: the worst case for candidate lookups. Each copy is
 stored, resolved and clustered through the same functions as an ingest, in transactions of 100.
 
 The per-document stages (NLP) cost the same at any store size and are measured by throughput.py; this
@@ -52,6 +52,13 @@ def main() -> int:
     pool = [it for it in process(docs[: args.pool], res) if it.article is not None and it.error is None]
     print(f"pool: {len(pool)} annotated articles in {time.perf_counter() - t0:.0f} s")
 
+    syllables = "ka ro mi an tel sor vi ne lu bra den qu os ha zim per go la ri fen mar el to bu sha in dor ve ak".split()
+
+    def surname(last: str, epoch: int) -> str:
+        """A new surname per (surname, epoch), drawn from syllables: surname blocks fill like real ones."""
+        rng = random.Random(f"{last}|{epoch}")
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).title()
+
     def variant(i: int) -> AnnotatedArticle:
         tpl = pool[i % len(pool)]
         epoch = i // len(pool)
@@ -76,7 +83,8 @@ def main() -> int:
             ev.date_end = ev.date_end + shift if ev.date_end else None
         for m in it.entities:
             if m.label == "PERSON" and epoch:
-                m.text = f"{m.text} {epoch}"  # another person with the same name pattern
+                *first, last = m.text.split() or [""]
+                m.text = " ".join([*first, surname(last, epoch)])  # another person, same first name
         it.minhash = None  # copies of one template are not near-duplicates of each other here
         return it
 
@@ -95,8 +103,12 @@ def main() -> int:
                     ids.append(it.document.id)
                 corpus_update(store, ids, res)
             times.append((time.perf_counter() - t) / len(items))
-            if (start // batch) % 100 == 0:
-                print(f"  {start + len(items):7d} articles, {times[-1] * 1000:.1f} ms/article", flush=True)
+            if len(times) % 100 == 0:
+                recent = sum(times[-10:]) / len(times[-10:])
+                print(
+                    f"  {start + len(items):7d} articles: the last 1,000 took {recent * 1000:.1f} ms an article",
+                    flush=True,
+                )
         first = sum(times[:10]) / 10
         last = sum(times[-10:]) / 10
         events = store.count("events")

@@ -1,7 +1,8 @@
+import random
 from datetime import date
 
-from newsloom.cluster import Profile, _dates_compatible, best_date
-from newsloom.samevent import ArticleFeatures, probability
+from newsloom.cluster import KEPT_ARTICLES, Profile, _dates_compatible, _merge, best_date
+from newsloom.samevent import ArticleFeatures, cosine, probability
 
 
 def prof(dates=()) -> Profile:
@@ -75,3 +76,38 @@ def test_same_event_probability_uses_people_places_numbers_and_dates():
     assert probability(dated, later, {}) < probability(
         dated, feats(places=["haiti"], date=("2010-01-12", "2010-01-12")), {}
     )
+
+
+def test_an_event_profile_stays_small_and_keeps_its_date_decisions():
+    """However many reports an event gathers, its profile keeps the first and the latest reports, the
+    count, and only the date attestations that can still decide its date: the same date and the same
+    veto decisions as with every attestation kept."""
+    rng = random.Random(3)
+    grans = ["day", "week", "month", "year"]
+    for _ in range(200):
+        ev = Profile(articles=["a0"], count=1, dates=[])
+        every: list[tuple[str, str, str, int]] = []
+        for i in range(1, rng.randint(2, 80)):
+            day = f"2021-05-{rng.randint(1, 28):02d}"
+            entry = (day, day, rng.choice(grans), rng.choice([1, 2, 3]))
+            every.append(entry)
+            ev = _merge(ev, Profile(articles=[f"a{i}"], count=1, dates=[entry]))
+            assert best_date(ev.dates) == best_date(every)
+            for probe in (prof([entry]), prof([("2021-06-20", "2021-06-20", "day", 3)]), prof()):
+                assert _dates_compatible(probe, ev) == _dates_compatible(probe, prof(every))
+        n = len(every) + 1
+        assert ev.count == n
+        assert ev.articles[0] == "a0" and ev.articles[-1] == f"a{n - 1}"
+        assert len(ev.articles) == min(n, KEPT_ARTICLES + 1)
+    # a profile stored before counts were kept counts its listed reports
+    assert Profile.from_json('{"articles": ["x", "y"]}').count == 2
+
+
+def test_cached_unit_vectors_give_the_plain_cosine():
+    a = feats(names={"rahman": 2.0, "klitschko": 3.0})
+    b = feats(terms={"earthquake": 1.0, "rubble": 2.0}, names={"thompson": 2.0, "klitschko": 1.0})
+    idf = {"earthquake": 0.5, "rubble": 3.0, "rahman": 4.0, "thompson": 4.0, "klitschko": 2.0}
+    first = probability(a, b, idf)
+    assert probability(a, b, {**idf, "klitschko": 9.0}) > first  # a new idf is not served from the cache
+    assert probability(a, b, idf) == first
+    assert abs(cosine(a.terms, b.terms, idf) - cosine(b.terms, a.terms, idf)) < 1e-12

@@ -25,6 +25,7 @@ from .model import DAY, UNKNOWN, WEEK
 _SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
 _GRAN_RANK = {DAY: 3, WEEK: 2, "month": 1}
 MAX_TERMS = 300
+KEPT_ARTICLES = 2 * samevent.MAX_MEMBERS  # reports an event's profile lists (the latest), besides its first
 
 # Stated dates of an article and an event further apart than this veto the match outright (the pairwise
 # model weighs closer disagreements); wide enough to absorb a background date taken for the main one.
@@ -48,8 +49,9 @@ class Profile:
     places: dict[str, float] = field(default_factory=dict)  # entity id -> weight (GPE/LOC)
     types: dict[str, int] = field(default_factory=dict)
     terms: dict[str, float] = field(default_factory=dict)
-    articles: list[str] = field(default_factory=list)
-    outlets: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)  # the first report and the latest KEPT_ARTICLES
+    outlets: list[str] = field(default_factory=list)  # the outlets of the latest KEPT_ARTICLES
+    count: int = 0  # reports in all
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, sort_keys=True)
@@ -58,6 +60,7 @@ class Profile:
     def from_json(cls, s: str) -> Profile:
         d = json.loads(s)
         d["dates"] = [tuple(x) for x in d.get("dates", [])]
+        d.setdefault("count", len(d.get("articles", [])))  # a profile stored before counts were kept
         return cls(**d)
 
 
@@ -173,7 +176,7 @@ def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profi
     }
     title_type = article["title_event_type"]
     main = main_mention(rows, sentence_para, title_type, article["published_date"])
-    p = Profile(articles=[aid], outlets=[article["outlet"] or ""])
+    p = Profile(articles=[aid], outlets=[article["outlet"] or ""], count=1)
     if main is not None:
         p.type = main["type"]
         # The main mention's date first; lead mentions of the same kind add their dates only when they
@@ -243,10 +246,25 @@ def _merge(ev: Profile, art: Profile) -> Profile:
     ev.places = _top(ev.places, 30)
     for t, c in art.types.items():
         ev.types[t] = ev.types.get(t, 0) + c
-    ev.dates.extend(art.dates)
-    ev.articles.extend(art.articles)
-    ev.outlets.extend(art.outlets)
+    ev.dates = _deciding_dates(ev.dates + art.dates)
+    ev.articles = _first_and_latest(ev.articles + art.articles)
+    ev.outlets = (ev.outlets + art.outlets)[-KEPT_ARTICLES:]
+    ev.count += art.count
     return ev
+
+
+def _deciding_dates(dates: list[tuple[str, str, str, int]]) -> list[tuple[str, str, str, int]]:
+    """The attestations that can still decide an event's date (best_date and the date veto read only the
+    best source and, among those, the finest granularity), in order, without repeats: a profile stays
+    small however many reports an event gathers."""
+    if not dates:
+        return dates
+    best = max((d[3], _GRAN_RANK.get(d[2], 0)) for d in dates)
+    return list(dict.fromkeys(d for d in dates if (d[3], _GRAN_RANK.get(d[2], 0)) == best))
+
+
+def _first_and_latest(ids: list[str]) -> list[str]:
+    return ids if len(ids) <= KEPT_ARTICLES + 1 else ids[:1] + ids[-KEPT_ARTICLES:]
 
 
 def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str]:
@@ -287,7 +305,7 @@ def _event_fields(db: sqlite3.Connection, ev: Profile) -> dict[str, Any]:
         "date_end": e.isoformat() if e else None,
         "granularity": g,
         "place": place,
-        "article_count": len(ev.articles),
+        "article_count": ev.count,
     }
 
 

@@ -134,16 +134,34 @@ def _overlap(a: list[str], b: list[str]) -> float:
     return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
 
 
+def unit(counts: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
+    """A term-count map as a unit TF-IDF vector (sublinear term frequency)."""
+    w = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in counts.items() if c > 0}
+    n = math.sqrt(sum(x * x for x in w.values()))
+    return {t: x / n for t, x in w.items()} if n else {}
+
+
+def dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[t] for t, w in a.items() if t in b)
+
+
 def cosine(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) -> float:
     """TF-IDF cosine of two term-count maps (sublinear term frequency)."""
     if not a or not b:
         return 0.0
-    wa = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in a.items() if c > 0}
-    wb = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in b.items() if c > 0}
-    dot = sum(w * wb[t] for t, w in wa.items() if t in wb)
-    na = math.sqrt(sum(w * w for w in wa.values()))
-    nb = math.sqrt(sum(w * w for w in wb.values()))
-    return dot / (na * nb) if na and nb else 0.0
+    return dot(unit(a, idf), unit(b, idf))
+
+
+def _units(f: ArticleFeatures, idf: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """The unit vectors of a report's terms and names under one idf, kept on the report while that idf
+    is in use (a report is compared with many others under the same idf)."""
+    cached = f.__dict__.get("_units")
+    if cached is None or cached[0] is not idf:
+        cached = (idf, unit(f.terms, idf), unit(f.names, idf))
+        f.__dict__["_units"] = cached
+    return cached[1], cached[2]
 
 
 def _lead_disjoint(lead_a: list[str], all_a: list[str], lead_b: list[str], all_b: list[str]) -> float:
@@ -174,10 +192,11 @@ def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float])
         days = abs((date.fromisoformat(a.published) - date.fromisoformat(b.published)).days)
         close, far = (1.0 if days <= 7 else 0.0), (1.0 if days > 45 else 0.0)
     wa, wb = set(a.weekdays), set(b.weekdays)
+    (ta, na), (tb, nb) = _units(a, idf), _units(b, idf)
     return [
         1.0,
-        cosine(a.terms, b.terms, idf),
-        cosine(a.names, b.names, idf),
+        dot(ta, tb),
+        dot(na, nb),
         _overlap(a.people, b.people),
         _overlap(a.organisations, b.organisations),
         _overlap(a.places, b.places),
