@@ -1,9 +1,10 @@
+import random
 import sqlite3
 
 import pytest
 
 from newsloom.gazetteer import load_gazetteer
-from newsloom.resolve import _acronyms, canonical, resolve_article
+from newsloom.resolve import PERSON_BLOCK, _acronyms, canonical, resolve_article
 from newsloom.store import Store
 
 
@@ -64,3 +65,20 @@ def test_spelling_variants_merge_but_different_first_names_do_not(tmp_path, gaz)
         _article(db, "a4", [("Yatimov", "PERSON")])
         resolve_article(db, "a4", "", gaz)
     assert s.query("SELECT COUNT(*) FROM entities WHERE type = 'PERSON' AND name LIKE '%Yatimov%'")[0][0] == 3
+
+
+def test_a_crowded_surname_block_still_finds_the_person_in_the_news(tmp_path, gaz):
+    """A surname block holds more people than a lookup reads (every new Smith): the lookup reads the most
+    mentioned, so the person often in the news is still found under a variant spelling."""
+    s = Store(tmp_path / "r.db")
+    with s.transaction() as db:
+        _article(db, "famous", [("Saimumin Smith", "PERSON")] * 5)
+        resolve_article(db, "famous", "", gaz)
+        for i in range(PERSON_BLOCK + 50):
+            first = "".join(random.Random(i).choices("abcdefghijklmnopqrstuvwxyz", k=7))
+            _article(db, f"o{i}", [(f"{first.title()} Smith", "PERSON")])
+            resolve_article(db, f"o{i}", "", gaz)
+        _article(db, "variant", [("Saymumin Smith", "PERSON")])
+        resolve_article(db, "variant", "", gaz)
+    assert s.query("SELECT COUNT(*) FROM entities WHERE name LIKE '%Smith'")[0][0] > PERSON_BLOCK + 40
+    assert "Saymumin Smith" in s.query("SELECT aliases FROM entities WHERE name = 'Saimumin Smith'")[0][0]
