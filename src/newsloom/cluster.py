@@ -401,6 +401,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
     if main_id is not None:
         db.execute("UPDATE event_mentions SET is_main = 1, event_id = ? WHERE id = ?", (best, main_id))
     db.execute("UPDATE articles SET event_id = ?, clustered = 1 WHERE id = ?", (best, aid))
+    gained: str | None = aid
     # A report that matches two events bridges them: events split early (before the report that ties
     # them arrived) merge when their reports, compared with each other, agree.
     for other in sorted(
@@ -408,7 +409,8 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
     ):
         if _event_link(db, best, other, idf) > MERGE_THRESHOLD:
             best, ev = _merge_events(db, best, other)
-    _assign_storyline(db, best, ev, idf)
+            gained = None  # the merged event's reports may all change storyline
+    _assign_storyline(db, best, ev, idf, gained)
     return best
 
 
@@ -468,11 +470,15 @@ def _story_score(a: Profile, b: Profile, idf: dict[str, float]) -> float:
     return 0.5 * text + 0.3 * people + 0.2 * places
 
 
-def _assign_storyline(db: sqlite3.Connection, event_id: str, ev: Profile, idf: dict[str, float]) -> None:
+def _assign_storyline(
+    db: sqlite3.Connection, event_id: str, ev: Profile, idf: dict[str, float], new_article: str | None = None
+) -> None:
     """Put an event in the storyline of the most similar related event, or a new one. When an event
-    that grew now links two storylines, they merge into the older one (deterministic)."""
+    that grew now links two storylines, they merge into the older one (deterministic). `new_article`:
+    the one report the event gained since its reports last got its storyline (None: any may differ)."""
     row = db.execute("SELECT storyline_id FROM events WHERE id = ?", (event_id,)).fetchone()
     story = row[0] if row else None
+    before = story
     linked: dict[str, float] = {}
     for cand in _candidates(db, ev, limit=40):
         if cand == event_id:
@@ -506,15 +512,16 @@ def _assign_storyline(db: sqlite3.Connection, event_id: str, ev: Profile, idf: d
                 db.execute("DELETE FROM storylines WHERE id = ?", (sid,))
         story = keep
         touched = {keep}
-    db.execute("UPDATE articles SET storyline_id = ? WHERE event_id = ?", (story, event_id))
+    if new_article is not None and story == before:
+        # the event's other reports already carry its storyline: a large event costs no more than a small one
+        db.execute("UPDATE articles SET storyline_id = ? WHERE id = ?", (story, new_article))
+    else:
+        db.execute("UPDATE articles SET storyline_id = ? WHERE event_id = ?", (story, event_id))
     for sid in touched:
-        span = db.execute(
-            "SELECT MIN(date_start), MAX(date_end) FROM events WHERE storyline_id = ? AND date_start IS NOT NULL",
-            (sid,),
-        ).fetchone()
-        db.execute(
-            "UPDATE storylines SET first_date = ?, last_date = ? WHERE id = ?", (span[0], span[1], sid)
-        )
+        # an event has both dates or neither; each bound is one index lookup
+        first = db.execute("SELECT MIN(date_start) FROM events WHERE storyline_id = ?", (sid,)).fetchone()[0]
+        last = db.execute("SELECT MAX(date_end) FROM events WHERE storyline_id = ?", (sid,)).fetchone()[0]
+        db.execute("UPDATE storylines SET first_date = ?, last_date = ? WHERE id = ?", (first, last, sid))
 
 
 def reset(db: sqlite3.Connection) -> None:
