@@ -128,22 +128,23 @@ def _find_person(db: sqlite3.Connection, name: str) -> str | None:
         return None
     surname = toks[-1]
     rows = db.execute(
-        """SELECT DISTINCT e.id, e.name, e.mention_count FROM entity_keys k JOIN entities e ON e.id = k.entity_id
+        """SELECT DISTINCT e.id, e.name FROM entity_keys k JOIN entities e ON e.id = k.entity_id
            WHERE k.key = ? AND e.type = 'PERSON' ORDER BY e.mention_count DESC, e.id LIMIT ?""",
         ("p4:" + surname[:4], PERSON_BLOCK),
     ).fetchall()
     same = []  # (id, normalised name tokens, surname score) of the people whose surname matches
-    for eid, ename, _ in rows:
+    for eid, ename in rows:
         etoks = norm_name(ename).split()
         if etoks:
             s_score = fuzz.ratio(surname, etoks[-1])
             if s_score >= 85:
                 same.append((eid, etoks, s_score))
+    one_carrier = len({r[0] for r in same}) == 1
     best, best_score = None, 0.0
     for eid, etoks, s_score in same:
         if len(toks) == 1 or len(etoks) == 1:
             # a bare surname joins a full name only when exactly one person carries that surname
-            if len({r[0] for r in same}) != 1:
+            if not one_carrier:
                 return None
             score = s_score
         else:
