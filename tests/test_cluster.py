@@ -88,11 +88,13 @@ def test_an_event_profile_stays_small_and_keeps_its_date_decisions():
         ev = Profile(articles=["a0"], count=1, dates=[])
         every: list[tuple[str, str, str, int]] = []
         for i in range(1, rng.randint(2, 80)):
-            day = f"2021-05-{rng.randint(1, 28):02d}"
-            entry = (day, day, rng.choice(grans), rng.choice([1, 2, 3]))
+            start = rng.randint(1, 24)  # ranges that overlap, chain and stand apart
+            first, last = f"2021-05-{start:02d}", f"2021-05-{start + rng.choice([0, 0, 1, 4]):02d}"
+            entry = (first, last, rng.choice(grans), rng.choice([1, 2, 3]))
             every.append(entry)
             ev = _merge(ev, Profile(articles=[f"a{i}"], count=1, dates=[entry]))
             assert best_date(ev.dates) == best_date(every)
+            assert len(ev.dates) <= 2
             for probe in (prof([entry]), prof([("2021-06-20", "2021-06-20", "day", 3)]), prof()):
                 assert _dates_compatible(probe, ev) == _dates_compatible(probe, prof(every))
         n = len(every) + 1

@@ -254,13 +254,20 @@ def _merge(ev: Profile, art: Profile) -> Profile:
 
 
 def _deciding_dates(dates: list[tuple[str, str, str, int]]) -> list[tuple[str, str, str, int]]:
-    """The attestations that can still decide an event's date (best_date and the date veto read only the
-    best source and, among those, the finest granularity), in order, without repeats: a profile stays
-    small however many reports an event gathers."""
+    """What can still decide an event's date, at most two attestations: best_date and the date veto read
+    only the best source and, among those, the finest granularity; of those, the first attestation and
+    the range it has been widened to by the others that overlap it. Later attestations extend that range
+    exactly as they would extend the first one after all the earlier ones, so a profile stays small
+    however many reports an event gathers and its date is the one the whole list would give."""
     if not dates:
         return dates
     best = max((d[3], _GRAN_RANK.get(d[2], 0)) for d in dates)
-    return list(dict.fromkeys(d for d in dates if (d[3], _GRAN_RANK.get(d[2], 0)) == best))
+    top = next(d for d in dates if (d[3], _GRAN_RANK.get(d[2], 0)) == best)
+    start, end, _ = best_date(dates)
+    assert start is not None and end is not None
+    if (start.isoformat(), end.isoformat()) == (top[0], top[1]):
+        return [top]
+    return [top, (start.isoformat(), end.isoformat(), top[2], top[3])]
 
 
 def _first_and_latest(ids: list[str]) -> list[str]:
@@ -363,7 +370,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
             continue  # precise dates that disagree: another happening, however alike the reports
         ids = ev_prof.articles[-samevent.MAX_MEMBERS :]
         q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
-        members[eid] = [samevent.ArticleFeatures.from_json(r[0]) for r in db.execute(q, ids)]
+        members[eid] = [samevent.parsed(r[0]) for r in db.execute(q, ids)]
     vocab = set(feats.terms).union(
         feats.names, *(set(m.terms) | set(m.names) for ms in members.values() for m in ms)
     )
@@ -426,7 +433,7 @@ def _event_link(
         prof = Profile.from_json(db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()[0])
         ids = prof.articles[-samevent.MAX_MEMBERS :]
         q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
-        feats.append([samevent.ArticleFeatures.from_json(r[0]) for r in db.execute(q, ids)])
+        feats.append([samevent.parsed(r[0]) for r in db.execute(q, ids)])
     fa, fb = feats
     if not fa or not fb:
         return 0.0

@@ -14,6 +14,7 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -22,6 +23,7 @@ from .gazetteer import Gazetteer
 PARTICIPANT_TYPES = ("PERSON", "ORG", "GPE")
 
 
+@lru_cache(maxsize=65536)
 def norm_name(name: str) -> str:
     s = unicodedata.normalize("NFKD", name)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()

@@ -14,6 +14,7 @@ import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 
 FEATURES = (
     "bias",
@@ -105,6 +106,13 @@ class ArticleFeatures:
         return cls(**d)
 
 
+@lru_cache(maxsize=2048)
+def parsed(s: str) -> ArticleFeatures:
+    """A stored report's features, parsed once while they are in use: the reports of the events in the news
+    are compared with every new report. Shared: callers only read them."""
+    return ArticleFeatures.from_json(s)
+
+
 def names(text: str) -> dict[str, float]:
     """Counts of the names and figures of a text (lowercased, to share the terms' document frequencies)."""
     out: dict[str, float] = {}
@@ -154,12 +162,29 @@ def cosine(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) -> f
     return dot(unit(a, idf), unit(b, idf))
 
 
+_IDF_VERSIONS: list[tuple[dict[str, float], int]] = []  # the idfs in use, newest last
+_IDF_COUNT = 0
+
+
+def _idf_version(idf: dict[str, float]) -> int:
+    """A number never reused for the idf maps in use (a freed map's id() can come back)."""
+    global _IDF_COUNT
+    for d, v in reversed(_IDF_VERSIONS):
+        if d is idf:
+            return v
+    _IDF_COUNT += 1
+    _IDF_VERSIONS.append((idf, _IDF_COUNT))
+    del _IDF_VERSIONS[:-4]
+    return _IDF_COUNT
+
+
 def _units(f: ArticleFeatures, idf: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
     """The unit vectors of a report's terms and names under one idf, kept on the report while that idf
     is in use (a report is compared with many others under the same idf)."""
+    version = _idf_version(idf)
     cached = f.__dict__.get("_units")
-    if cached is None or cached[0] is not idf:
-        cached = (idf, unit(f.terms, idf), unit(f.names, idf))
+    if cached is None or cached[0] != version:
+        cached = (version, unit(f.terms, idf), unit(f.names, idf))
         f.__dict__["_units"] = cached
     return cached[1], cached[2]
 

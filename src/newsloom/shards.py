@@ -329,7 +329,7 @@ def _join_link(db: sqlite3.Connection, a: str, b: str) -> float:
     if row is None or not members:
         return 0.0
     feats = samevent.ArticleFeatures.from_json(row[0])
-    ms = [samevent.ArticleFeatures.from_json(m) for m in members]
+    ms = [samevent.parsed(m) for m in members]
     vocab = set(feats.terms).union(feats.names, *(set(m.terms) | set(m.names) for m in ms))
     idf = cluster._idf(db, sorted(vocab))
     return sum(samevent.probability(feats, m, idf) for m in ms) / len(ms)
