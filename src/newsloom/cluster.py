@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
+
 from . import samevent
 from .model import DAY, UNKNOWN, WEEK
 
@@ -37,6 +39,17 @@ STORY_THRESHOLD = 0.22
 # merge, which happens when their reports' average link exceeds MERGE_THRESHOLD.
 BRIDGE_THRESHOLD = 0.5
 MERGE_THRESHOLD = 0.6
+# After a batch, the events that gained reports are re-clustered together with the events that came close
+# (a report scored above REFINE_LINK with them), from single reports, by average link down to
+# REFINE_THRESHOLD: reports that arrived early and joined the wrong event, or split an event, are put right
+# once later reports show the groups. An event of more than REFINE_MOVABLE reports keeps its reports and
+# takes part as a whole (by its latest ones); at most REFINE_ARTICLES reports are re-clustered together,
+# with at most REFINE_ANCHORS large events.
+REFINE_LINK = 0.3
+REFINE_THRESHOLD = 0.55
+REFINE_MOVABLE = 48
+REFINE_ARTICLES = 160
+REFINE_ANCHORS = 8
 
 
 @dataclass
@@ -332,8 +345,9 @@ def _title(db: sqlite3.Connection, article_ids: list[str]) -> str:
     return row[0] if row else ""
 
 
-def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
-    """Attach one stored, resolved article to the best-matching event (or a new one). Returns the event id."""
+def assign_article(db: sqlite3.Connection, article: sqlite3.Row, links: list[set[str]] | None = None) -> str:
+    """Attach one stored, resolved article to the best-matching event (or a new one). Returns the event id.
+    `links` collects the event it joined with the events that came close, for `refine`."""
     aid = article["id"]
     if article["duplicate_of"]:
         orig = db.execute(
@@ -418,6 +432,8 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row) -> str:
             best, ev = _merge_events(db, best, other)
             gained = None  # the merged event's reports may all change storyline
     _assign_storyline(db, best, ev, idf, gained)
+    if links is not None:
+        links.append({best} | {e for e, sc in scores.items() if sc > REFINE_LINK})
     return best
 
 
@@ -465,6 +481,224 @@ def _merge_events(db: sqlite3.Connection, a: str, b: str) -> tuple[str, Profile]
     if story and not db.execute("SELECT 1 FROM events WHERE storyline_id = ? LIMIT 1", (story,)).fetchone():
         db.execute("DELETE FROM storylines WHERE id = ?", (story,))
     return keep, ev
+
+
+# --- refinement after a batch ----------------------------------------------------------------------
+
+
+def _components(groups: list[set[str]]) -> list[list[str]]:
+    """Connected groups of events (union-find), each in order of first appearance."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    order: list[str] = []
+    for g in groups:
+        members = sorted(g)
+        for e in members:
+            if e not in parent:
+                order.append(e)
+            find(e)
+        for e in members[1:]:
+            parent[find(e)] = find(members[0])
+    comps: dict[str, list[str]] = {}
+    for e in order:
+        comps.setdefault(find(e), []).append(e)
+    return list(comps.values())
+
+
+def _average_link(sim: np.ndarray, sizes: list[int], threshold: float) -> list[list[int]]:
+    """Agglomerate clusters while the closest two have an average link of at least `threshold`."""
+    n = len(sizes)
+    s = sim.astype(float).copy()
+    np.fill_diagonal(s, -np.inf)
+    size = np.array(sizes, dtype=float)
+    groups: list[list[int] | None] = [[i] for i in range(n)]
+    while n > 1:
+        i, j = divmod(int(np.argmax(s)), s.shape[0])
+        if s[i, j] < threshold:
+            break
+        i, j = min(i, j), max(i, j)
+        row = (size[i] * s[i] + size[j] * s[j]) / (size[i] + size[j])
+        s[i], s[:, i] = row, row
+        s[i, i] = -np.inf
+        s[j], s[:, j] = -np.inf, -np.inf
+        size[i] += size[j]
+        gi, gj = groups[i], groups[j]
+        assert gi is not None and gj is not None
+        gi.extend(gj)
+        groups[j] = None
+        n -= 1
+    return [g for g in groups if g is not None]
+
+
+def refine(db: sqlite3.Connection, links: list[set[str]]) -> None:
+    """Re-cluster the events a batch touched with their close rivals (see REFINE_THRESHOLD)."""
+    for comp in _components(links):
+        _refine_component(db, comp)
+
+
+def _refine_component(db: sqlite3.Connection, comp: list[str]) -> None:
+    rows = {
+        r[0]: (r[1], Profile.from_json(r[2]), r[3])
+        for r in db.execute(
+            f"SELECT id, seq, profile, article_count FROM events WHERE id IN ({','.join('?' * len(comp))})",
+            comp,
+        )
+    }
+    events = [e for e in comp if e in rows]
+    if not events:
+        return
+    movable: list[str] = []  # reports that may change event
+    owner: dict[str, str] = {}  # report -> its event now
+    anchors: list[tuple[str, list[str]]] = []  # events that keep their reports, by their latest ones
+    for eid in events:
+        if rows[eid][2] > REFINE_MOVABLE:
+            if len(anchors) < REFINE_ANCHORS:
+                anchors.append((eid, rows[eid][1].articles[-samevent.MAX_MEMBERS :]))
+            continue
+        members = [
+            r[0]
+            for r in db.execute(
+                "SELECT a.id FROM articles a JOIN article_features f ON f.article_id = a.id "
+                "WHERE a.event_id = ? ORDER BY a.seq",
+                (eid,),
+            )
+        ]
+        if len(movable) + len(members) <= REFINE_ARTICLES:
+            movable.extend(members)
+            owner.update(dict.fromkeys(members, eid))
+        elif len(anchors) < REFINE_ANCHORS:
+            anchors.append((eid, rows[eid][1].articles[-samevent.MAX_MEMBERS :]))
+    if len(movable) < 2:
+        return  # nothing that can move (large events meet through the bridges of assign_article)
+    wanted = movable + [a for _, ids in anchors for a in ids]
+    feats: dict[str, samevent.ArticleFeatures] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        for aid, f in db.execute(
+            f"SELECT article_id, features FROM article_features WHERE article_id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            feats[aid] = samevent.parsed(f)
+    movable = [a for a in movable if a in feats]
+    anchors = [(e, [a for a in ids if a in feats]) for e, ids in anchors]
+    anchors = [(e, ids) for e, ids in anchors if ids]
+    items: list[list[str]] = [[a] for a in movable] + [ids for _, ids in anchors]
+    vocab = {t for f in feats.values() for t in (*f.terms, *f.names)}
+    idf = _idf(db, sorted(vocab))
+    flat = [a for it in items for a in it]
+    index = {a: i for i, a in enumerate(flat)}
+    n_mov = len(movable)
+    # movable reports against every report; two large events are not compared (they never merge here)
+    pair = np.zeros((len(flat), len(flat)))
+    for i in range(n_mov):
+        for j in range(i + 1, len(flat)):
+            pair[i, j] = pair[j, i] = samevent.probability(feats[flat[i]], feats[flat[j]], idf)
+    sim = np.full((len(items), len(items)), -np.inf)
+    for x in range(n_mov):
+        for y in range(x + 1, len(items)):
+            ry = [index[a] for a in items[y]]
+            sim[x, y] = sim[y, x] = float(pair[x, ry].mean())
+    clusters = _average_link(sim, [len(it) for it in items], REFINE_THRESHOLD)
+    # keep event ids: a cluster with a large event is that event; a cluster of movable reports is the
+    # event that held most of them, each event claimed once; else a new event
+    plan: list[tuple[str | None, list[str]]] = []
+    for cl in clusters:
+        anchor_ids = sorted((anchors[k - n_mov][0] for k in cl if k >= n_mov), key=lambda e: (rows[e][0], e))
+        reports = sorted((movable[k] for k in cl if k < n_mov), key=lambda a: index[a])
+        plan.append((anchor_ids[0] if anchor_ids else None, reports))
+        for other in anchor_ids[1:]:
+            _merge_events(db, anchor_ids[0], other)
+    claimed = {e for e, _ in plan if e is not None}
+    order = sorted(
+        (i for i, (e, _) in enumerate(plan) if e is None),
+        key=lambda i: (-len(plan[i][1]), plan[i][1][0]),
+    )
+    for i in order:
+        votes = Counter(owner[a] for a in plan[i][1] if owner[a] not in claimed)
+        if votes:
+            best = max(votes, key=lambda e: (votes[e], -rows[e][0]))
+            claimed.add(best)
+            plan[i] = (best, plan[i][1])
+    moved: set[str] = set()
+    for target, reports in plan:
+        eid = target or _new_event_id(db, reports[0])
+        for a in reports:
+            if owner[a] != eid:
+                moved.update((owner[a], eid))
+                _move_report(db, a, eid, owner[a])
+    if moved:
+        _rebuild_events(db, sorted(moved), idf)
+
+
+def _new_event_id(db: sqlite3.Connection, aid: str) -> str:
+    """An unused id derived from a report (its first event may still exist, held by others)."""
+    n = 0
+    while True:
+        eid = "ev_" + hashlib.sha1((aid if n == 0 else f"{aid}|{n}").encode()).hexdigest()[:12]
+        if db.execute("SELECT 1 FROM events WHERE id = ?", (eid,)).fetchone() is None:
+            return eid
+        n += 1
+
+
+def _move_report(db: sqlite3.Connection, aid: str, eid: str, old: str) -> None:
+    if db.execute("SELECT 1 FROM events WHERE id = ?", (eid,)).fetchone() is None:
+        seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").fetchone()[0])
+        db.execute(
+            "INSERT INTO events(id, seq, type, title, profile) VALUES (?, ?, 'OTHER', '', '{}')", (eid, seq)
+        )
+    # the report and its near-duplicates, which follow their original
+    db.execute(
+        "UPDATE articles SET event_id = ? WHERE id = ? OR (duplicate_of = ? AND event_id = ?)",
+        (eid, aid, aid, old),
+    )
+    db.execute("UPDATE event_mentions SET event_id = ? WHERE article_id = ? AND is_main = 1", (eid, aid))
+
+
+def _rebuild_events(db: sqlite3.Connection, eids: list[str], idf: dict[str, float]) -> None:
+    """Recompute events from their reports after reports moved; an event left without reports goes."""
+    for eid in eids:
+        rows = db.execute("SELECT * FROM articles WHERE event_id = ? ORDER BY seq", (eid,)).fetchall()
+        db.execute("DELETE FROM event_entities WHERE event_id = ?", (eid,))
+        ev: Profile | None = None
+        for r in rows:
+            if not r["duplicate_of"]:  # a near-duplicate counts once, through its original
+                p, _ = article_profile(db, r)
+                ev = p if ev is None else _merge(ev, p)
+        if ev is None:
+            # no report of its own left: near-duplicates follow their originals, and the event goes
+            db.execute(
+                "UPDATE articles SET event_id = (SELECT o.event_id FROM articles o WHERE o.id = articles.duplicate_of) "
+                "WHERE event_id = ?",
+                (eid,),
+            )
+            story = db.execute("SELECT storyline_id FROM events WHERE id = ?", (eid,)).fetchone()
+            db.execute("DELETE FROM events WHERE id = ?", (eid,))
+            if (
+                story
+                and story[0]
+                and not db.execute(
+                    "SELECT 1 FROM events WHERE storyline_id = ? LIMIT 1", (story[0],)
+                ).fetchone()
+            ):
+                db.execute("DELETE FROM storylines WHERE id = ?", (story[0],))
+            continue
+        _update_event(db, eid, ev)
+        db.execute("UPDATE events SET title = ? WHERE id = ?", (rows[0]["title"], eid))
+        db.executemany(
+            "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
+            "VALUES (?, (SELECT seq FROM events WHERE id = ?), ?)",
+            [(k, eid, eid) for k in list(ev.participants) + list(ev.places)],
+        )
+    for eid in eids:
+        row = db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
+        if row is not None:
+            _assign_storyline(db, eid, Profile.from_json(row[0]), idf)
 
 
 # --- storylines -------------------------------------------------------------------------------------
