@@ -49,7 +49,7 @@ def test_refinement_splits_an_event_that_took_reports_of_another(tmp_path, resou
         keep, _ = cluster._merge_events(db, big[0][0], big[1][0])
     assert len(partition(store, "event_id")) == len(events) - 1
     with store.transaction() as db:
-        cluster.refine(db, [{keep}])
+        cluster.refine(db, cluster.Batch([{keep}]))
     assert partition(store, "event_id") == events
     assert sorted(tuple(r) for r in store.query("SELECT date_start, date_end FROM events")) == dates
     assert (
@@ -61,7 +61,7 @@ def test_refinement_splits_an_event_that_took_reports_of_another(tmp_path, resou
     )
     # refining what is already right changes nothing
     with store.transaction() as db:
-        cluster.refine(db, [{e[0] for e in store.query("SELECT id FROM events")}])
+        cluster.refine(db, cluster.Batch([{e[0] for e in store.query("SELECT id FROM events")}]))
     assert partition(store, "event_id") == events
 
 

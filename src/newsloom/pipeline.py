@@ -156,7 +156,7 @@ def store_annotated(
 def corpus_update(store: Store, article_ids: list[str], res: Resources) -> None:
     """Resolve entities and cluster events for stored articles (inside the caller's transaction)."""
     db = store.db
-    links: list[set[str]] = []
+    batch = cluster.Batch()
     for aid in article_ids:
         row = db.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
         if row is None or row["clustered"]:
@@ -165,8 +165,8 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> None:
             db.execute("UPDATE articles SET clustered = 1 WHERE id = ?", (aid,))  # stored and flagged only
             continue
         resolve.resolve_article(db, aid, row["text"], res.gazetteer)
-        cluster.assign_article(db, row, links)
-    cluster.refine(db, links)
+        cluster.assign_article(db, row, batch)
+    cluster.refine(db, batch)
 
 
 def finish_pending(store: Store, res: Resources) -> int:
