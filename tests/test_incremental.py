@@ -1,5 +1,9 @@
 """A full rebuild (recluster) gives the same events and storylines as the increments it replaces."""
 
+import math
+
+import pytest
+
 from newsloom.pipeline import ingest, recluster
 from newsloom.store import Store
 
@@ -28,7 +32,7 @@ def test_rebuild_equals_increments(tmp_path, resources):
     assert sorted(tuple(r) for r in store.query("SELECT date_start, date_end FROM events")) == event_dates
 
 
-def test_refinement_splits_an_event_that_took_reports_of_another(tmp_path, resources):
+def test_refinement_splits_an_event_that_took_reports_of_another(tmp_path, resources, monkeypatch):
     """Reports that joined the wrong event early are put right when their event is refined: two demo events
     wrongly merged into one come apart again, with their profiles, dates and storylines rebuilt."""
     from newsloom import cluster
@@ -48,6 +52,12 @@ def test_refinement_splits_an_event_that_took_reports_of_another(tmp_path, resou
     with store.transaction() as db:
         keep, _ = cluster._merge_events(db, big[0][0], big[1][0])
     assert len(partition(store, "event_id")) == len(events) - 1
+    # over its budget of comparisons a group waits: nothing moves
+    monkeypatch.setattr(cluster, "REFINE_PAIRS", 0)
+    with store.transaction() as db:
+        cluster.refine(db, cluster.Batch([{keep}]))
+    assert len(partition(store, "event_id")) == len(events) - 1
+    monkeypatch.undo()
     with store.transaction() as db:
         cluster.refine(db, cluster.Batch([{keep}]))
     assert partition(store, "event_id") == events
@@ -63,6 +73,31 @@ def test_refinement_splits_an_event_that_took_reports_of_another(tmp_path, resou
     with store.transaction() as db:
         cluster.refine(db, cluster.Batch([{e[0] for e in store.query("SELECT id FROM events")}]))
     assert partition(store, "event_id") == events
+
+
+def test_batch_idf_is_fresh_for_a_small_store_and_shared_at_scale(tmp_path):
+    """A batch's idf map: the same values as a fresh lookup; one map while the store grows less than
+    IDF_DRIFT (so cached unit vectors stay valid), a new map once it grows more."""
+    from newsloom import cluster
+
+    store = Store(tmp_path / "idf.db")
+    with store.transaction() as db:
+        db.executemany("INSERT INTO term_df(term, df) VALUES (?, ?)", [("envoy", 3), ("visit", 40)])
+        db.execute("INSERT INTO meta(key, value) VALUES ('df_articles', '10')")
+        batch = cluster.Batch()
+        first = batch.idf_for(db, ["envoy", "quake"])
+        assert first == cluster._idf(db, ["envoy", "quake"])
+        db.execute("UPDATE meta SET value = '11' WHERE key = 'df_articles'")  # 10% more: a new map
+        second = batch.idf_for(db, ["visit"])
+        assert second is not first and second == cluster._idf(db, ["visit"])
+        db.execute("UPDATE meta SET value = '1000' WHERE key = 'df_articles'")
+        big = batch.idf_for(db, ["envoy"])
+        db.execute("UPDATE term_df SET df = df + 1 WHERE term = 'envoy'")
+        db.execute("UPDATE meta SET value = '1010' WHERE key = 'df_articles'")  # 1% more: the same map
+        same = batch.idf_for(db, ["envoy", "visit"])
+        assert same is big
+        assert same["envoy"] == pytest.approx(math.log(1001 / 3.5))  # as at its first use in the map
+        assert same["visit"] == cluster._idf(db, ["visit"])["visit"]  # a new term: looked up now
 
 
 def test_average_link_stops_at_its_threshold():
