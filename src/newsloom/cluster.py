@@ -14,6 +14,7 @@ import json
 import math
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -249,7 +250,7 @@ class Batch:
     idf: dict[str, float] = field(default_factory=dict)
     idf_n: int = 0  # the number of articles when `idf` was started
 
-    def idf_for(self, db: sqlite3.Connection, terms: list[str]) -> dict[str, float]:
+    def idf_for(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
         n = _df_articles(db)
         if n > self.idf_n * (1 + IDF_DRIFT):
             self.idf, self.idf_n = {}, n  # a new map: unit vectors cached under the old one are not reused
@@ -423,7 +424,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     vocab = set(feats.terms).union(
         feats.names, *(set(m.terms) | set(m.names) for ms in members.values() for m in ms)
     )
-    idf = batch.idf_for(db, sorted(vocab)) if batch else _idf(db, sorted(vocab))
+    idf = batch.idf_for(db, vocab) if batch else _idf(db, sorted(vocab))
     scores: dict[str, float] = {}
     for eid, ms in members.items():
         if not ms:
@@ -633,7 +634,7 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
     anchors = [(e, ids) for e, ids in anchors if ids]
     items: list[list[str]] = [[a] for a in movable] + [ids for _, ids in anchors]
     vocab = {t for f in feats.values() for t in (*f.terms, *f.names)}
-    idf = batch.idf_for(db, sorted(vocab))
+    idf = batch.idf_for(db, vocab)
     flat = [a for it in items for a in it]
     index = {a: i for i, a in enumerate(flat)}
     n_mov = len(movable)
