@@ -1,8 +1,9 @@
 import random
 from datetime import date
 
-from newsloom.cluster import KEPT_ARTICLES, Profile, _dates_compatible, _merge, best_date
+from newsloom.cluster import KEPT_ARTICLES, Profile, _dates_compatible, _merge, article_profile, best_date
 from newsloom.samevent import ArticleFeatures, cosine, probability
+from newsloom.store import Store
 
 
 def prof(dates=()) -> Profile:
@@ -29,6 +30,20 @@ def test_far_apart_precise_dates_veto_but_coarse_or_fallback_dates_do_not():
     assert _dates_compatible(prof([("2021-05-04", "2021-05-04", "day", 3)]), may_visit)[0] is True
     assert _dates_compatible(prof([("2021-01-01", "2021-12-31", "year", 3)]), may_visit)[0] is True
     assert _dates_compatible(prof(), may_visit)[0] is True
+
+
+def test_an_inferred_publication_date_is_a_lower_bound_that_vetoes_nothing(tmp_path):
+    # an undated obituary whose latest stated date is a background one (a 1972 burglary)
+    store = Store(tmp_path / "s.db")
+    row = {"id": "a1", "title_event_type": None, "outlet": "x", "terms": "{}", "published_date": "1972-06-17",
+           "published_granularity": "day", "published_inferred": 1}  # fmt: skip
+    death = prof([("2004-07-20", "2004-07-20", "day", 3)])
+    inferred, _ = article_profile(store.db, row)
+    assert best_date(inferred.dates)[0] == date(1972, 6, 17)  # still shown
+    assert _dates_compatible(inferred, death)[0] is True
+    stated, _ = article_profile(store.db, {**row, "published_inferred": 0})
+    assert _dates_compatible(stated, death)[0] is False  # a stated publication date 32 years earlier
+    store.close()
 
 
 def feats(**kw) -> ArticleFeatures:

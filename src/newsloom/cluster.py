@@ -116,6 +116,8 @@ def _dates_compatible(a: Profile, b: Profile, day_tolerance: int = 2) -> tuple[b
         return True, 0.0
     ra = max((d[3] for d in a.dates), default=0)
     rb = max((d[3] for d in b.dates), default=0)
+    if ra == 0 or rb == 0:
+        return True, 0.0  # a publication date inferred from the text is only a lower bound: no veto
     gap = max((sa - eb).days, (sb - ea).days, 0)
     if ra >= 2 and rb >= 2 and not (ga in (DAY, WEEK) and gb in (DAY, WEEK)):
         return True, 0.0  # a month or a year is too coarse to tell two happenings apart
@@ -219,6 +221,10 @@ def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profi
         p.dates.append(
             (article["published_date"], article["published_date"], article["published_granularity"], 1)
         )
+    if article["published_inferred"]:
+        # an undated report "written on or after the latest date it states" (an obituary's birth date,
+        # a story's background) bounds nothing: these dates are kept for display but veto no match
+        p.dates = [(s, e, g, 0 if r == 1 else r) for s, e, g, r in p.dates]
     p.types = {p.type: 1}
     ents = db.execute(
         """SELECT m.entity_id, e.type, m.sentence FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
