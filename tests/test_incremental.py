@@ -111,3 +111,38 @@ def test_average_link_stops_at_its_threshold():
     assert len(_average_link(sim, [1, 1, 1, 1], 0.95)) == 4
     # a cluster of several reports weighs by its size
     assert sorted(map(sorted, _average_link(sim, [3, 1, 1, 1], 0.85))) == [[0, 1], [2], [3]]
+
+
+def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
+    import numpy as np
+
+    from newsloom.cluster import _split_protagonists
+    from newsloom.samevent import ArticleFeatures
+
+    store = Store(tmp_path / "split.db")
+    store.db.executemany(
+        "INSERT INTO entities(id, name, type) VALUES (?, ?, 'PERSON')",
+        [("p_a", "Ann Arden"), ("p_b", "Bo Brandt"), ("p_c", "Ann Cole"), ("p_x", "Xi Xu")],
+    )
+
+    def reports(*leads):
+        return [ArticleFeatures(lead_people=list(ls)) for ls in leads]
+
+    pair = np.full((8, 8), 0.6)
+    pair[7, [0, 1, 2]] = 0.9  # the report that leads with nobody is closest to Arden's
+    group = list(range(8))
+    # three lead with Arden, four with Brandt (two also with Xu), one with nobody
+    split = reports(["p_a"], ["p_a"], ["p_a"], ["p_b"], ["p_b", "p_x"], ["p_b"], ["p_b", "p_x"], [])
+    assert _split_protagonists(store.db, group, split, pair) == [[0, 1, 2, 7], [3, 4, 5, 6]]
+    # one report leads with both: the two people belong to one happening
+    together = reports(["p_a"], ["p_a"], ["p_a", "p_b"], ["p_b"], ["p_b"], ["p_b"], ["p_a"], [])
+    assert _split_protagonists(store.db, group, together, pair) == [group]
+    # two names that share a word may be one person
+    alias = reports(["p_a"], ["p_a"], ["p_a"], ["p_c"], ["p_c"], ["p_c"], ["p_a"], [])
+    assert _split_protagonists(store.db, group, alias, pair) == [group]
+    # most reports lead with neither of them: too little to split on
+    few = reports(["p_a"], ["p_a"], ["p_a"], ["p_b"], ["p_b"], ["p_b"], [], [])
+    assert _split_protagonists(store.db, group, few, pair) == [group]
+    # a group holding a large event (an index past the movable reports) keeps its reports
+    assert _split_protagonists(store.db, group + [8], split, pair) == [group + [8]]
+    store.close()
