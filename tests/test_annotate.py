@@ -54,6 +54,18 @@ def test_event_without_date_falls_back_to_publication_with_a_flag(resources):
     assert ev.date_source == "published" and ev.date_start == date(2021, 5, 5)
 
 
+def test_relative_dates_counted_from_a_bound_only_publication_date_are_no_better_than_it(resources):
+    text = ["The actress died yesterday in a Los Angeles hospital, her agent said."]
+    for bound_only, source in ((False, "sentence"), (True, "published")):
+        a = Article("d1", "src", title="Actress dies", paragraphs=text)
+        a.published = PublishedDate(date(1923, 4, 22), "day", "inferred", True, bound_only=bound_only)
+        it = next(
+            annotate_docs([AnnotatedArticle(Document("d1", "src", "text/plain", b"", "", {}), a)], resources)
+        )
+        ev = next(e for e in it.events if e.trigger == "died")
+        assert (ev.date_start, ev.date_source) == (date(1923, 4, 21), source)
+
+
 def test_old_caption_dates_never_date_events(resources):
     it = annotate(
         resources,

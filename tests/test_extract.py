@@ -87,6 +87,13 @@ def test_publication_date_inferred_from_weekday_and_this_week():
     p = infer_published(body, date(2026, 1, 1))
     assert p.inferred and p.date == date(2021, 5, 5) and p.granularity == "week"
     assert p.end == date(2021, 5, 9) and "May 3-5" in p.evidence
+    assert not p.bound_only  # the weekdays confirm the year
+
+
+def test_publication_date_inferred_from_the_latest_stated_date_is_only_a_bound():
+    body = "Fred Lane, who was born on June 17, 1929, died yesterday at his home."
+    p = infer_published(body, date(2026, 1, 1))
+    assert p.inferred and p.bound_only and p.date == date(1929, 6, 17)
 
 
 def test_html_page_with_nav_cookie_comments_and_caption():

@@ -512,6 +512,13 @@ def _events(
     return [e for e in out if not (e.type == "ASSAULT" and e.sentence in natural)]
 
 
+def _source(t: TimeMention, art: Article, where: str) -> str:
+    """Where an event's date comes from: a relative expression ("yesterday", "Thursday") counted from a
+    publication date that is only a lower bound inferred from the text is no better than that date (an
+    obituary's "yesterday" counted from the birth date it states)."""
+    return "published" if t.anchor != "none" and art.published.bound_only else where
+
+
 def _date_event(
     ev: EventMention,
     s: Sentence,
@@ -536,7 +543,7 @@ def _date_event(
             t.range_start,
             t.range_end,
             t.granularity,
-            "sentence",
+            _source(t, art, "sentence"),
         )
         return
     para_prev = [
@@ -548,7 +555,7 @@ def _date_event(
             t.range_start,
             t.range_end,
             t.granularity,
-            "paragraph",
+            _source(t, art, "paragraph"),
         )
         return
     if art.published.date is not None:

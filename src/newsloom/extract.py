@@ -118,7 +118,11 @@ def infer_published(body: str, before: date) -> PublishedDate:
     if full:
         last = max(full, key=lambda t: t.range_end or date.min)
         return PublishedDate(
-            last.range_end, DAY, f"on or after the latest date the text states: {last.text!r}", True
+            last.range_end,
+            DAY,
+            f"on or after the latest date the text states: {last.text!r}",
+            True,
+            bound_only=True,
         )
     return PublishedDate(
         None, UNKNOWN, "no publication date stated, and none can be inferred from the text", False

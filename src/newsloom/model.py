@@ -69,6 +69,9 @@ class PublishedDate:
     evidence: str = ""  # the line or phrase it comes from, or how it was inferred
     inferred: bool = False
     end: Day | None = None  # for an inferred window (start = date)
+    # inferred only as "on or after" the latest date the text states, with no weekday to confirm the
+    # year: relative dates ("yesterday") counted from it are no better than it
+    bound_only: bool = False
 
 
 @dataclass
