@@ -728,7 +728,7 @@ def _split_protagonists(
     for i, a in enumerate(leads):
         for b in leads[i + 1 :]:
             if led[a] & led[b] or words.get(a, set()) & words.get(b, set()):
-                continue  # led together, or two names of one person ("Ed Hale", "Edward Hale")
+                continue  # both lead one report, or the names may be one person ("Ed Hale", "Edward Hale")
             covered = len(led[a] | led[b])
             if covered >= SPLIT_COVER * n and (best is None or covered > best[0]):
                 best = (covered, a, b)
