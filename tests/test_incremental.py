@@ -146,3 +146,39 @@ def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
     # a group holding a large event (an index past the movable reports) keeps its reports
     assert _split_protagonists(store.db, group + [8], split, pair) == [group + [8]]
     store.close()
+
+
+def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
+    import numpy as np
+
+    from newsloom.cluster import _attach_small
+
+    # items 0-5 are movable reports, item 6 a large event of 10 reports; groups as average link left them
+    groups = [[0, 1, 2], [3], [4, 5], [6]]
+    sizes = [1, 1, 1, 1, 1, 1, 10]
+
+    def sim_with(links_of_3, links_of_45):
+        s = np.full((7, 7), 0.1)
+        s[3, :] = s[:, 3] = links_of_3
+        for k in (4, 5):
+            s[k, :] = s[:, k] = links_of_45
+        s[4, 5] = s[5, 4] = 0.8
+        return s
+
+    def result(sim):
+        return sorted(map(sorted, _attach_small(groups, sim, sizes, 6)))
+
+    # report 3 links 0.45 on average with the group 0-2, 0.2 with anything else: it joins
+    near = sim_with([0.5, 0.4, 0.45, 0, 0.2, 0.2, 0.2], [0.1, 0.1, 0.1, 0.2, 0, 0.8, 0.5])
+    assert result(near) == [[0, 1, 2, 3], [4, 5, 6]]  # and the pair 4-5 joins the large event
+    # too weak a link: stays alone
+    weak = sim_with([0.35, 0.35, 0.35, 0, 0.1, 0.1, 0.1], [0.1, 0.1, 0.1, 0.1, 0, 0.8, 0.1])
+    assert result(weak) == [[0, 1, 2], [3], [4, 5], [6]]
+    # as near to another event (within the margin): stays alone
+    torn = sim_with([0.45, 0.45, 0.45, 0, 0.1, 0.1, 0.4], [0.1, 0.1, 0.1, 0.1, 0, 0.8, 0.1])
+    assert result(torn) == [[0, 1, 2], [3], [4, 5], [6]]
+    # the nearest group is small itself (report 3 nearest to the pair 4-5): nobody moves
+    small = sim_with([0.1, 0.1, 0.1, 0, 0.6, 0.6, 0.1], [0.1, 0.1, 0.1, 0.6, 0, 0.8, 0.1])
+    assert result(small) == [[0, 1, 2], [3], [4, 5], [6]]
+    # the large event never moves, however small its group
+    assert sorted(map(sorted, _attach_small([[0, 1, 2], [6]], near, sizes, 6))) == [[0, 1, 2], [6]]
