@@ -39,12 +39,10 @@ SCORED_CANDIDATES = 25  # candidates, ranked by shared participants, places and 
 # Entities known by one of the same names (a surname alone resolved apart from the full name, a town tagged
 # as an organisation in one report and a place in another) lead to candidates too, for an entity found in
 # fewer than NAMESAKE_RARE events: up to NAMESAKES of them per name, each by its latest PER_ENTITY // 4
-# events, and at most NAMESAKE_EVENTS of their events beyond the usual candidates (each candidate scored
-# costs a comparison with its latest reports). ECB+ (harness, mean of two orders): 0.930 -> 0.932;
+# events, counting half a shared entity. ECB+ (harness, mean of two orders): 0.930 -> 0.932;
 # benchmarks/clustering.py: 0.927 -> 0.929.
 NAMESAKES = 8
 NAMESAKE_RARE = 3
-NAMESAKE_EVENTS = 3
 STORY_THRESHOLD = 0.22
 # A report scoring above BRIDGE_THRESHOLD with a second event makes the two events candidates for a
 # merge, which happens when their reports' average link exceeds MERGE_THRESHOLD.
@@ -375,10 +373,9 @@ def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str
             "SELECT event_id FROM event_entities WHERE entity_id = ? ORDER BY seq DESC LIMIT ?",
             (key, PER_ENTITY),
         ).fetchall()
-        found.update(eid for (eid,) in events)
+        found.update({eid: 2 for (eid,) in events})
         if len(events) < NAMESAKE_RARE:
             rare.append(key)
-    namesakes: Counter[str] = Counter()
     seen = set(keys)
     for key in _name_keys(db, rare):
         for (other,) in db.execute(
@@ -391,7 +388,7 @@ def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str
                 "SELECT event_id FROM event_entities WHERE entity_id = ? ORDER BY seq DESC LIMIT ?",
                 (other, PER_ENTITY // 4),
             ):
-                namesakes[eid] += 1
+                found[eid] += 1
     s, e, _ = best_date(p.dates)
     if s and e:
         # events last days, rarely months: those starting up to a month before this date can overlap it
@@ -400,10 +397,8 @@ def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str
             "SELECT id FROM events WHERE date_start BETWEEN ? AND ? AND date_end >= ? LIMIT 200",
             (lo, hi, (s - timedelta(days=3)).isoformat()),
         ):
-            found[eid] += 1
-    ranked = [eid for eid, _ in found.most_common(limit)]
-    taken = set(ranked)
-    return ranked + [eid for eid, _ in namesakes.most_common() if eid not in taken][:NAMESAKE_EVENTS]
+            found[eid] += 2
+    return [eid for eid, _ in found.most_common(limit)]
 
 
 def _name_keys(db: sqlite3.Connection, entities: list[str]) -> list[str]:
