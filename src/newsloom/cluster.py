@@ -37,12 +37,10 @@ VETO_DAYS = 10
 PER_ENTITY = 40  # latest events looked at per participant or place (bounds the cost in a large store)
 SCORED_CANDIDATES = 25  # candidates, ranked by shared participants, places and dates, that get the full model
 # Entities known by one of the same names (a surname alone resolved apart from the full name, a town tagged
-# as an organisation in one report and a place in another) lead to candidates too, for an entity found in
-# fewer than NAMESAKE_RARE events: up to NAMESAKES of them per name, each by its latest PER_ENTITY // 4
-# events, counting half a shared entity. ECB+ (harness, mean of two orders): 0.930 -> 0.932;
-# benchmarks/clustering.py: 0.927 -> 0.929.
+# as an organisation in one report and a place in another) lead to candidates too: up to NAMESAKES of them
+# per name, each by its latest PER_ENTITY // 4 events, counting half a shared entity. ECB+ (harness, mean
+# of two orders): 0.930 -> 0.932; benchmarks/clustering.py: 0.927 -> 0.929.
 NAMESAKES = 8
-NAMESAKE_RARE = 3
 STORY_THRESHOLD = 0.22
 # A report scoring above BRIDGE_THRESHOLD with a second event makes the two events candidates for a
 # merge, which happens when their reports' average link exceeds MERGE_THRESHOLD.
@@ -367,17 +365,14 @@ def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str
     of bounded length, so the cost does not grow with the store."""
     keys = [k for k, _ in sorted({**p.participants, **p.places}.items(), key=lambda kv: -kv[1])[:12]]
     found: Counter[str] = Counter()
-    rare = []  # entities in fewer than NAMESAKE_RARE events: perhaps known under another entity
     for key in keys:
-        events = db.execute(
+        for (eid,) in db.execute(
             "SELECT event_id FROM event_entities WHERE entity_id = ? ORDER BY seq DESC LIMIT ?",
             (key, PER_ENTITY),
-        ).fetchall()
-        found.update({eid: 2 for (eid,) in events})
-        if len(events) < NAMESAKE_RARE:
-            rare.append(key)
+        ):
+            found[eid] += 2
     seen = set(keys)
-    for key in _name_keys(db, rare):
+    for key in _name_keys(db, keys):
         for (other,) in db.execute(
             "SELECT entity_id FROM entity_keys WHERE key = ? LIMIT ?", (key, NAMESAKES)
         ):
