@@ -182,37 +182,3 @@ def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     assert result(small) == [[0, 1, 2], [3], [4, 5], [6]]
     # the large event never moves, however small its group
     assert sorted(map(sorted, _attach_small([[0, 1, 2], [6]], near, sizes, 6))) == [[0, 1, 2], [6]]
-
-
-def test_an_entity_known_by_the_same_name_leads_to_its_events(tmp_path):
-    from newsloom.cluster import Profile, _candidates
-
-    store = Store(tmp_path / "namesakes.db")
-    db = store.db
-    # "Williams" resolved apart from "Esther Williams", who is also known as "Williams"; "Ann Lee" shares no name
-    db.executemany(
-        "INSERT INTO entities(id, name, type, aliases) VALUES (?, ?, 'PERSON', ?)",
-        [
-            ("p_full", "Esther Williams", '["Williams"]'),
-            ("p_bare", "Williams", "[]"),
-            ("p_other", "Ann Lee", "[]"),
-        ],
-    )
-    db.executemany(
-        "INSERT INTO entity_keys(key, entity_id) VALUES (?, ?)",
-        [
-            ("n:esther williams", "p_full"),
-            ("n:williams", "p_full"),
-            ("n:williams", "p_bare"),
-            ("n:ann lee", "p_other"),
-        ],
-    )
-    db.executemany(
-        "INSERT INTO event_entities(entity_id, seq, event_id) VALUES (?, ?, ?)",
-        [("p_full", 1, "ev_full"), ("p_other", 2, "ev_other"), ("p_bare", 3, "ev_bare")],
-    )
-    assert _candidates(db, Profile(participants={"p_bare": 1.0})) == ["ev_bare", "ev_full"]
-    # the event of the entity itself ranks before its namesake's
-    assert _candidates(db, Profile(participants={"p_full": 1.0})) == ["ev_full", "ev_bare"]
-    assert _candidates(db, Profile(participants={"p_other": 1.0})) == ["ev_other"]
-    store.close()

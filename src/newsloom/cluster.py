@@ -23,7 +23,6 @@ import numpy as np
 
 from . import samevent
 from .model import DAY, UNKNOWN, WEEK
-from .resolve import norm_name
 
 # Ranking of where a date came from: stated next to the event beats inferred from the article.
 _SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
@@ -36,11 +35,6 @@ KEPT_ARTICLES = 2 * samevent.MAX_MEMBERS  # reports an event's profile lists (th
 VETO_DAYS = 10
 PER_ENTITY = 40  # latest events looked at per participant or place (bounds the cost in a large store)
 SCORED_CANDIDATES = 25  # candidates, ranked by shared participants, places and dates, that get the full model
-# Entities known by one of the same names (a surname alone resolved apart from the full name, a town tagged
-# as an organisation in one report and a place in another) lead to candidates too: up to NAMESAKES of them
-# per name, each by its latest PER_ENTITY // 4 events, counting half a shared entity. ECB+ (harness, mean
-# of two orders): 0.930 -> 0.932; benchmarks/clustering.py: 0.927 -> 0.929.
-NAMESAKES = 8
 STORY_THRESHOLD = 0.22
 # A report scoring above BRIDGE_THRESHOLD with a second event makes the two events candidates for a
 # merge, which happens when their reports' average link exceeds MERGE_THRESHOLD.
@@ -370,20 +364,7 @@ def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str
             "SELECT event_id FROM event_entities WHERE entity_id = ? ORDER BY seq DESC LIMIT ?",
             (key, PER_ENTITY),
         ):
-            found[eid] += 2
-    seen = set(keys)
-    for key in _name_keys(db, keys):
-        for (other,) in db.execute(
-            "SELECT entity_id FROM entity_keys WHERE key = ? LIMIT ?", (key, NAMESAKES)
-        ):
-            if other in seen:
-                continue
-            seen.add(other)
-            for (eid,) in db.execute(
-                "SELECT event_id FROM event_entities WHERE entity_id = ? ORDER BY seq DESC LIMIT ?",
-                (other, PER_ENTITY // 4),
-            ):
-                found[eid] += 1
+            found[eid] += 1
     s, e, _ = best_date(p.dates)
     if s and e:
         # events last days, rarely months: those starting up to a month before this date can overlap it
@@ -392,20 +373,8 @@ def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str
             "SELECT id FROM events WHERE date_start BETWEEN ? AND ? AND date_end >= ? LIMIT 200",
             (lo, hi, (s - timedelta(days=3)).isoformat()),
         ):
-            found[eid] += 2
+            found[eid] += 1
     return [eid for eid, _ in found.most_common(limit)]
-
-
-def _name_keys(db: sqlite3.Connection, entities: list[str]) -> list[str]:
-    """The name keys (see resolve) of the names and aliases of some entities."""
-    if not entities:
-        return []
-    keys: set[str] = set()
-    for name, aliases in db.execute(
-        f"SELECT name, aliases FROM entities WHERE id IN ({','.join('?' * len(entities))})", entities
-    ):
-        keys.update("n:" + norm_name(n) for n in [name, *json.loads(aliases)])
-    return sorted(keys)
 
 
 def _event_fields(db: sqlite3.Connection, ev: Profile) -> dict[str, Any]:
