@@ -2,7 +2,7 @@ import random
 from datetime import date
 
 from newsloom.cluster import KEPT_ARTICLES, Profile, _dates_compatible, _merge, article_profile, best_date
-from newsloom.samevent import ArticleFeatures, cosine, probability
+from newsloom.samevent import ArticleFeatures, cosine, lead_figures, probability
 from newsloom.store import Store
 
 
@@ -90,6 +90,28 @@ def test_same_event_probability_uses_people_places_numbers_and_dates():
     later = feats(places=["haiti"], date=("2010-03-20", "2010-03-20"))
     assert probability(dated, later, {}) < probability(
         dated, feats(places=["haiti"], date=("2010-01-12", "2010-01-12")), {}
+    )
+
+
+def test_lead_figures_are_the_happenings_numbers_not_times_dates_or_years():
+    lead = (
+        "LONDON | Wed Apr 29, 2009 7:31 pm BST - Sunday 26 April 2009 11.25 BST. A quake of magnitude 5.6 "
+        "killed 1,200 people on Dec. 11 and 3 more on 2009-12-12; 14 villages were flattened."
+    )
+    assert sorted(lead_figures(lead)) == ["1200", "14", "5.6"]
+
+
+def test_different_figures_in_the_lead_tell_two_happenings_apart():
+    quake = feats(places=["qeshm"], lead_numbers=["5.6", "10"])
+    again = feats(places=["qeshm"], lead_numbers=["5.6", "12"])
+    grown = feats(places=["qeshm"], lead_numbers=["11"])  # the toll rose between two reports
+    other = feats(places=["qeshm"], lead_numbers=["6.1", "70"])
+    silent = feats(places=["qeshm"])
+    assert probability(quake, again, {}) > probability(quake, silent, {}) > probability(quake, other, {})
+    assert probability(quake, grown, {}) == probability(quake, silent, {})
+    # a magnitude is not a count: 5.6 and 5.9 are two quakes
+    assert probability(feats(lead_numbers=["5.6"]), feats(lead_numbers=["5.9"]), {}) < probability(
+        feats(lead_numbers=["5.6"]), feats(), {}
     )
 
 
