@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 
 from newsloom.gazetteer import load_gazetteer
-from newsloom.resolve import PERSON_BLOCK, _acronyms, canonical, resolve_article
+from newsloom.resolve import PERSON_BLOCK, _acronyms, canonical, headline_people, resolve_article
 from newsloom.store import Store
 
 
@@ -65,6 +65,30 @@ def test_spelling_variants_merge_but_different_first_names_do_not(tmp_path, gaz)
         _article(db, "a4", [("Yatimov", "PERSON")])
         resolve_article(db, "a4", "", gaz)
     assert s.query("SELECT COUNT(*) FROM entities WHERE type = 'PERSON' AND name LIKE '%Yatimov%'")[0][0] == 3
+
+
+def test_a_bare_surname_takes_the_full_name_the_headline_gives(tmp_path, gaz):
+    assert headline_people("Esther Williams, who swam to stardom, dies at 91", {"Williams"}, gaz) == {
+        "Williams": "Esther Williams"
+    }
+    # a function word, a role title or two first names in one headline name nobody
+    assert headline_people("The Bush administration eases rules", {"Bush"}, gaz) == {}
+    assert headline_people("President Obama meets Merkel", {"Obama"}, gaz) == {}
+    assert headline_people("Serena Williams beats Venus Williams", {"Williams"}, gaz) == {}
+    s = Store(tmp_path / "h.db")
+    with s.transaction() as db:
+        for first in ("Esther", "Robin", "Serena"):  # a bare "Williams" alone is ambiguous among them
+            _article(db, first, [(f"{first} Williams", "PERSON")])
+            resolve_article(db, first, "", gaz)
+        _article(db, "obit", [("Williams", "PERSON")])
+        resolve_article(db, "obit", "", gaz, title="Esther Williams dies at 91")
+        _article(db, "other", [("Williams", "PERSON")])
+        resolve_article(db, "other", "", gaz, title="Swimming legend dies at 91")
+    linked = dict(
+        s.query("SELECT m.article_id, e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id")
+    )
+    assert linked["obit"] == "Esther Williams"
+    assert linked["other"] == "Williams"
 
 
 def test_a_crowded_surname_block_still_finds_the_person_in_the_news(tmp_path, gaz):

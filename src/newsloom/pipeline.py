@@ -164,7 +164,7 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> None:
         if row["language"] not in ("en", "und"):
             db.execute("UPDATE articles SET clustered = 1 WHERE id = ?", (aid,))  # stored and flagged only
             continue
-        resolve.resolve_article(db, aid, row["text"], res.gazetteer)
+        resolve.resolve_article(db, aid, row["text"], res.gazetteer, row["title"] or "")
         cluster.assign_article(db, row, batch)
     cluster.refine(db, batch)
 

@@ -1,7 +1,7 @@
 """Resolve: entity mentions -> canonical entities across the corpus, incrementally.
 
 Within an article, a bare surname takes the full name written earlier ("Khalilzad" -> "Zalmay
-Khalilzad"), an acronym takes its long form ("State Committee for National Security (GKNB)"), a
+Khalilzad") or in the headline, an acronym takes its long form ("State Committee for National Security (GKNB)"), a
 demonym names its country. Across articles, people are blocked by surname and matched fuzzily
 (transliteration variants such as Saimumin / Saymumin) unless their first names conflict.
 """
@@ -209,13 +209,37 @@ def _add_alias(db: sqlite3.Connection, eid: str, name: str, etype: str, alias: s
         db.execute("INSERT OR IGNORE INTO entity_keys(key, entity_id) VALUES (?, ?)", (k, eid))
 
 
-def resolve_article(db: sqlite3.Connection, article_id: str, text: str, gaz: Gazetteer) -> None:
+_HEADLINE_NAME_RX = re.compile(r"\b([A-Z][\w'’.-]*)\s+([A-Z][\w'’-]+)\b")
+_NOT_FIRST_NAMES = frozenset(
+    "the a an in on at to for of by from with and as after over new former top".split()
+)
+
+
+def headline_people(title: str, surnames: set[str], gaz: Gazetteer) -> dict[str, str]:
+    """Full names the headline gives to bare surnames of the text ("Esther Williams ... dies at 91" over a
+    text that says only "Williams"): the capitalised word before the surname, when it is not a function
+    word or a role title, and the headline gives that surname one first name only."""
+    found: dict[str, set[str]] = {}
+    for m in _HEADLINE_NAME_RX.finditer(title):
+        first, last = m.group(1), m.group(2)
+        if last in surnames and first.lower() not in _NOT_FIRST_NAMES and first.lower() not in gaz.titles:
+            found.setdefault(last, set()).add(f"{first} {last}")
+    return {last: names.pop() for last, names in found.items() if len(names) == 1}
+
+
+def resolve_article(
+    db: sqlite3.Connection, article_id: str, text: str, gaz: Gazetteer, title: str = ""
+) -> None:
     """Link every entity mention of one stored article to a canonical entity, creating entities as needed."""
     rows = db.execute(
         "SELECT id, text, label, role, affiliation FROM entity_mentions WHERE article_id = ? ORDER BY start",
         (article_id,),
     ).fetchall()
     full_people = [r[1] for r in rows if r[2] == "PERSON" and len(r[1].split()) >= 2]
+    if title:
+        bare = {r[1] for r in rows if r[2] == "PERSON" and len(r[1].split()) == 1}
+        bare -= {p.split()[-1] for p in full_people}
+        full_people += headline_people(title, bare, gaz).values()
     acronyms = _acronyms(text, gaz.titles)
     people_roles = [(r[1], (r[3] or "").lower(), r[4]) for r in rows if r[2] == "PERSON" and r[3]]
     for mid, surface, label, role, affiliation in rows:
