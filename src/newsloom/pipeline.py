@@ -169,12 +169,20 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> None:
     cluster.refine(db, batch)
 
 
+# Articles per ingest batch. Events are refined once per batch, so the batch size shapes them a little:
+# a rebuild (`recluster`) goes through the stored articles in batches of the same size, and gives the
+# events an ingest of the same articles in the same order gave (ECB+ B-cubed F1, two orders: batches of
+# 32: 0.924, 64: 0.929, 128: 0.934, 200: 0.940, 400: 0.933; rebuilds used 200 until 2026-11-23).
+BATCH_SIZE = 64
+
+
 def finish_pending(store: Store, res: Resources) -> int:
-    """Complete the corpus stages for articles stored but not yet clustered (after a crash)."""
+    """Complete the corpus stages for articles stored but not yet clustered (after a crash, or all of them
+    after `recluster`), in batches of BATCH_SIZE, as ingest does."""
     pending = [r[0] for r in store.query("SELECT id FROM articles WHERE clustered = 0 ORDER BY seq")]
-    for i in range(0, len(pending), 200):
+    for i in range(0, len(pending), BATCH_SIZE):
         with store.transaction():
-            corpus_update(store, pending[i : i + 200], res)
+            corpus_update(store, pending[i : i + BATCH_SIZE], res)
     return len(pending)
 
 
@@ -184,7 +192,7 @@ def ingest(
     fmt: str = "auto",
     hints: dict[str, str] | None = None,
     res: Resources | None = None,
-    batch_size: int = 64,
+    batch_size: int = BATCH_SIZE,
     progress: Callable[[int], Any] | None = None,
     allow_private: bool = False,
 ) -> IngestReport:
