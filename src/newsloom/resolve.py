@@ -1,8 +1,8 @@
 """Resolve: entity mentions -> canonical entities across the corpus, incrementally.
 
 Within an article, a bare surname takes the full name written earlier ("Khalilzad" -> "Zalmay
-Khalilzad") or in the headline, an acronym takes its long form ("State Committee for National Security (GKNB)"), a
-demonym names its country. Across articles, people are blocked by surname and matched fuzzily
+Khalilzad") or in the headline, an acronym takes its long form ("State Committee for National Security
+(GKNB)"), a demonym names its country. Across articles, people are blocked by surname and matched fuzzily
 (transliteration variants such as Saimumin / Saymumin) unless their first names conflict.
 """
 
