@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from .temporal import MONTH_PATTERN
+
 FEATURES = (
     "bias",
     "cosine",
@@ -220,10 +222,9 @@ def _lead_disjoint(lead_a: list[str], all_a: list[str], lead_b: list[str], all_b
 # Whole numbers within FIGURE_TOLERANCE of each other do not count as different: a toll or a count that
 # grew between two reports of one happening (27,000 cases, then 30,000); decimals (a magnitude of 5.6 or
 # 6.1, a share of the vote) must agree.
-_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _NOT_FIGURES_RX = re.compile(
     r"\b\d{1,2}:\d{2}\b(?:\s*[ap]\.?m\b\.?)?|\b\d{1,2}\.\d{2}\s*(?:[ap]\.?m\b\.?|[A-Z]{2,4}\b)"
-    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r"|" + _MON + r"\s+\d{1,2}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH_PATTERN + r"|" + MONTH_PATTERN + r"\s+\d{1,2}\b"
     r"|\b(?:19|20)\d\d[ ./-]\d{1,2}[ ./-]\d{1,2}\b|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d\b"
 )
 FIGURE_TOLERANCE = 0.2
@@ -236,12 +237,15 @@ def lead_figures(lead: str) -> list[str]:
     return [n for n in nums if "." in n or len(n) >= 2]
 
 
-def _figures_disjoint(a: list[str], b: list[str]) -> float:
-    """1 when both reports state figures and share none, not even whole numbers within FIGURE_TOLERANCE."""
-    if not a or not b or set(a) & set(b):
-        return 0.0
+def _figures(a: list[str], b: list[str]) -> tuple[float, float]:
+    """(shared, disjoint): 1 when the reports share a figure; 1 when both state figures and share none,
+    not even whole numbers within FIGURE_TOLERANCE."""
+    if not a or not b:
+        return 0.0, 0.0
+    if set(a) & set(b):
+        return 1.0, 0.0
     ia, ib = [int(x) for x in a if x.isdigit()], [int(y) for y in b if y.isdigit()]
-    return 0.0 if any(abs(x - y) <= FIGURE_TOLERANCE * max(x, y) for x in ia for y in ib) else 1.0
+    return 0.0, 0.0 if any(abs(x - y) <= FIGURE_TOLERANCE * max(x, y) for x in ia for y in ib) else 1.0
 
 
 def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float]) -> list[float]:
@@ -279,8 +283,7 @@ def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float])
         _lead_disjoint(a.lead_people, a.people, b.lead_people, b.people),
         _lead_disjoint(a.lead_organisations, a.organisations, b.lead_organisations, b.organisations),
         _lead_disjoint(a.lead_places, a.places, b.lead_places, b.places),
-        1.0 if set(a.lead_numbers) & set(b.lead_numbers) else 0.0,
-        _figures_disjoint(a.lead_numbers, b.lead_numbers),
+        *_figures(a.lead_numbers, b.lead_numbers),
     ]
 
 
