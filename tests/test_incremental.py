@@ -75,6 +75,29 @@ def test_refinement_splits_an_event_that_took_reports_of_another(tmp_path, resou
     assert partition(store, "event_id") == events
 
 
+def test_the_next_batch_refines_again_what_a_batch_refined(tmp_path, resources):
+    """A batch's links are kept in the store: the next batch refines those groups once more, even when it
+    touches none of them, and then keeps only its own; a rebuild forgets them."""
+    import json
+
+    from newsloom import cluster
+
+    store = Store(tmp_path / "carry.db")
+    ingest(store, [str(DEMO)], res=resources)
+    events = partition(store, "event_id")
+    big = store.query("SELECT id FROM events WHERE article_count > 1 ORDER BY article_count DESC, seq LIMIT 2")
+    with store.transaction() as db:
+        keep, _ = cluster._merge_events(db, big[0][0], big[1][0])  # reports of two events in one
+        db.execute("UPDATE meta SET value = ? WHERE key = 'refine_links'", (json.dumps([[[keep]]]),))
+        cluster.refine(db, cluster.Batch())  # a batch that touched nothing
+    assert partition(store, "event_id") == events
+    kept = store.query("SELECT value FROM meta WHERE key = 'refine_links'")[0][0]
+    assert json.loads(kept) == [[]]
+    recluster(store, resources)
+    assert partition(store, "event_id") == events
+    assert json.loads(store.query("SELECT value FROM meta WHERE key = 'refine_links'")[0][0]) != [[[keep]]]
+
+
 def test_batch_idf_is_fresh_for_a_small_store_and_shared_at_scale(tmp_path):
     """A batch's idf map: the same values as a fresh lookup; one map while the store grows less than
     IDF_DRIFT (so cached unit vectors stay valid), a new map once it grows more."""
