@@ -85,7 +85,9 @@ def test_the_next_batch_refines_again_what_a_batch_refined(tmp_path, resources):
     store = Store(tmp_path / "carry.db")
     ingest(store, [str(DEMO)], res=resources)
     events = partition(store, "event_id")
-    big = store.query("SELECT id FROM events WHERE article_count > 1 ORDER BY article_count DESC, seq LIMIT 2")
+    big = store.query(
+        "SELECT id FROM events WHERE article_count > 1 ORDER BY article_count DESC, seq LIMIT 2"
+    )
     with store.transaction() as db:
         keep, _ = cluster._merge_events(db, big[0][0], big[1][0])  # reports of two events in one
         db.execute("UPDATE meta SET value = ? WHERE key = 'refine_links'", (json.dumps([[[keep]]]),))

@@ -71,6 +71,9 @@ def test_a_bare_surname_takes_the_full_name_the_headline_gives(tmp_path, gaz):
     assert headline_people("Esther Williams, who swam to stardom, dies at 91", {"Williams"}, gaz) == {
         "Williams": "Esther Williams"
     }
+    assert headline_people("Chargers Jamal Williams arrested", {"Williams"}, gaz) == {
+        "Williams": "Jamal Williams"
+    }
     # a function word, a role title or two first names in one headline name nobody
     assert headline_people("The Bush administration eases rules", {"Bush"}, gaz) == {}
     assert headline_people("President Obama meets Merkel", {"Obama"}, gaz) == {}

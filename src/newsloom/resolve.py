@@ -209,7 +209,9 @@ def _add_alias(db: sqlite3.Connection, eid: str, name: str, etype: str, alias: s
         db.execute("INSERT OR IGNORE INTO entity_keys(key, entity_id) VALUES (?, ?)", (k, eid))
 
 
-_HEADLINE_NAME_RX = re.compile(r"\b([A-Z][\w'’.-]*)\s+([A-Z][\w'’-]+)\b")
+# two capitalised words; the second is matched inside a lookahead, so that it can also start the next
+# pair ("Chargers Jamal Williams": "Chargers Jamal", then "Jamal Williams")
+_HEADLINE_NAME_RX = re.compile(r"\b([A-Z][\w'’.-]*)\s+(?=([A-Z][\w'’-]+)\b)")
 _NOT_FIRST_NAMES = frozenset(
     "the a an in on at to for of by from with and as after over new former top".split()
 )
