@@ -30,6 +30,11 @@ def test_far_apart_precise_dates_veto_but_coarse_or_fallback_dates_do_not():
     assert _dates_compatible(prof([("2021-05-04", "2021-05-04", "day", 3)]), may_visit)[0] is True
     assert _dates_compatible(prof([("2021-01-01", "2021-12-31", "year", 3)]), may_visit)[0] is True
     assert _dates_compatible(prof(), may_visit)[0] is True
+    # against a publication date, a stated month still bounds the event; a stated decade or year does not
+    published = prof([("2013-06-06", "2013-06-06", "day", 1)])
+    assert _dates_compatible(prof([("1950-01-01", "1959-12-31", "decade", 3)]), published)[0] is True
+    assert _dates_compatible(prof([("2008-01-01", "2008-12-31", "year", 3)]), published)[0] is True
+    assert _dates_compatible(prof([("2008-03-01", "2008-03-31", "month", 3)]), published)[0] is False
 
 
 def test_an_inferred_publication_date_is_a_lower_bound_that_vetoes_nothing(tmp_path):

@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 
 from . import samevent
-from .model import DAY, UNKNOWN, WEEK
+from .model import DAY, MONTH, UNKNOWN, WEEK
 
 # Ranking of where a date came from: stated next to the event beats inferred from the article.
 _SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
-_GRAN_RANK = {DAY: 3, WEEK: 2, "month": 1}
+_GRAN_RANK = {DAY: 3, WEEK: 2, MONTH: 1}
 MAX_TERMS = 300
 KEPT_ARTICLES = 2 * samevent.MAX_MEMBERS  # reports an event's profile lists (the latest), besides its first
 
@@ -150,6 +150,10 @@ def _dates_compatible(a: Profile, b: Profile, day_tolerance: int = 2) -> tuple[b
     rb = max((d[3] for d in b.dates), default=0)
     if ra == 0 or rb == 0:
         return True, 0.0  # a publication date inferred from the text is only a lower bound: no veto
+    if (ra >= 2 and ga not in (DAY, WEEK, MONTH)) or (rb >= 2 and gb not in (DAY, WEEK, MONTH)):
+        # a stated season, year or decade does not bound a publication date either: it is as often the
+        # background as the happening ("a star of the 1950s"). ECB+ B-cubed F1, six orders: 0.941 -> 0.942
+        return True, 0.0
     gap = max((sa - eb).days, (sb - ea).days, 0)
     if ra >= 2 and rb >= 2 and not (ga in (DAY, WEEK) and gb in (DAY, WEEK)):
         return True, 0.0  # a month or a year is too coarse to tell two happenings apart
@@ -195,7 +199,7 @@ def main_mention(
         m += 2.5 if title_type and r["type"] == title_type else 0
         dated = _SOURCE_RANK.get(r["date_source"], 0) >= 2
         m += 2 if dated else 0
-        m += {DAY: 3.0, WEEK: 1.0, "month": 0.5}.get(r["granularity"], 0) if dated else 0
+        m += {DAY: 3.0, WEEK: 1.0, MONTH: 0.5}.get(r["granularity"], 0) if dated else 0
         m += 1 if (json.loads(r["actors"]) or json.loads(r["targets"])) else 0
         m -= 3 * (r["hedged"] + r["negated"])
         if (
