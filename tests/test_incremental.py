@@ -176,7 +176,7 @@ def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
 def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     import numpy as np
 
-    from newsloom.cluster import _attach_small
+    from newsloom.cluster import ATTACH_THRESHOLD, _attach_small
 
     # items 0-5 are movable reports, item 6 a large event of 10 reports; groups as average link left them
     groups = [[0, 1, 2], [3], [4, 5], [6]]
@@ -197,7 +197,8 @@ def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     near = sim_with([0.5, 0.4, 0.45, 0, 0.2, 0.2, 0.2], [0.1, 0.1, 0.1, 0.2, 0, 0.8, 0.5])
     assert result(near) == [[0, 1, 2, 3], [4, 5, 6]]  # and the pair 4-5 joins the large event
     # too weak a link: stays alone
-    weak = sim_with([0.35, 0.35, 0.35, 0, 0.1, 0.1, 0.1], [0.1, 0.1, 0.1, 0.1, 0, 0.8, 0.1])
+    w = ATTACH_THRESHOLD - 0.05
+    weak = sim_with([w, w, w, 0, 0.0, 0.0, 0.0], [0.1, 0.1, 0.1, 0.0, 0, 0.8, 0.1])
     assert result(weak) == [[0, 1, 2], [3], [4, 5], [6]]
     # as near to another event (within the margin): stays alone
     torn = sim_with([0.45, 0.45, 0.45, 0, 0.1, 0.1, 0.4], [0.1, 0.1, 0.1, 0.1, 0, 0.8, 0.1])
