@@ -162,7 +162,7 @@ def _dates_compatible(a: Profile, b: Profile, day_tolerance: int = 2) -> tuple[b
         return True, 0.0
     gap = max((sa - eb).days, (sb - ea).days, 0)
     if ra >= 2 and rb >= 2 and not (ga in (DAY, WEEK) and gb in (DAY, WEEK)):
-        return True, 0.0  # a month or a year is too coarse to tell two happenings apart
+        return True, 0.0  # a month is too coarse to tell two happenings apart
     if ra >= 2 and rb >= 2:
         tol = (
             day_tolerance
@@ -628,7 +628,7 @@ def refine(db: sqlite3.Connection, batch: Batch) -> None:
     proportional to its size."""
     row = db.execute("SELECT value FROM meta WHERE key = 'refine_links'").fetchone()
     earlier: list[list[list[str]]] = json.loads(row[0])[-REFINE_CARRY:] if row and REFINE_CARRY else []
-    links = [set(g) for links in earlier for g in links] + batch.links
+    links = [set(g) for batch_links in earlier for g in batch_links] + batch.links
     budget = REFINE_PAIRS * len(links)
     for comp in _components(links):
         budget -= _refine_component(db, comp, budget, batch)
