@@ -155,3 +155,25 @@ def test_cached_unit_vectors_give_the_plain_cosine():
     assert probability(a, b, {**idf, "klitschko": 9.0}) > first  # a new idf is not served from the cache
     assert probability(a, b, idf) == first
     assert abs(cosine(a.terms, b.terms, idf) - cosine(b.terms, a.terms, idf)) < 1e-12
+
+
+def test_the_agency_a_report_credits_is_no_protagonist(tmp_path, resources):
+    from newsloom.pipeline import ingest
+    from newsloom.samevent import article_features
+
+    story = tmp_path / "spill.txt"
+    story.write_text(
+        "Port fines oil company over fuel spill\n\n"
+        "ROTTERDAM, May 3 (Reuters) - The port authority fined Exxon Mobil Corp. two million euros on Monday "
+        "for a fuel spill in the harbour, the Dutch environment inspectorate said.\n\n"
+        "The company said it would appeal against the fine, Reuters learned from its lawyers.\n"
+    )
+    store = Store(tmp_path / "s.db")
+    ingest(store, [str(story)], res=resources)
+    row = store.db.execute("SELECT * FROM articles").fetchone()
+    assert row["dateline"] == "Rotterdam"  # a dateline with a date
+    orgs = dict(store.db.execute("SELECT id, name FROM entities WHERE type = 'ORG'").fetchall())
+    f = article_features(store.db, row, "OTHER", None)
+    assert {orgs[e] for e in f.organisations} == {"Reuters", "Exxon Mobil Corp"}
+    assert {orgs[e] for e in f.lead_organisations} == {"Exxon Mobil Corp"}
+    store.close()

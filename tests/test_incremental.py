@@ -146,14 +146,21 @@ def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
 
     store = Store(tmp_path / "split.db")
     store.db.executemany(
-        "INSERT INTO entities(id, name, type) VALUES (?, ?, 'PERSON')",
-        [("p_a", "Ann Arden"), ("p_b", "Bo Brandt"), ("p_c", "Ann Cole"), ("p_x", "Xi Xu")],
+        "INSERT INTO entities(id, name, type) VALUES (?, ?, ?)",
+        [
+            ("p_a", "Ann Arden", "PERSON"),
+            ("p_b", "Bo Brandt", "PERSON"),
+            ("p_c", "Ann Cole", "PERSON"),
+            ("p_x", "Xi Xu", "PERSON"),
+            ("o_h", "Harbour Hawks", "ORG"),
+            ("o_r", "River Rovers", "ORG"),
+        ],
     )
 
     def reports(*leads):
         return [ArticleFeatures(lead_people=list(ls)) for ls in leads]
 
-    pair = np.full((8, 8), 0.6)
+    pair = np.full((10, 10), 0.6)
     pair[7, [0, 1, 2]] = 0.9  # the report that leads with nobody is closest to Arden's
     group = list(range(8))
     # three lead with Arden, four with Brandt (two also with Xu), one with nobody
@@ -166,8 +173,20 @@ def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
     alias = reports(["p_a"], ["p_a"], ["p_a"], ["p_c"], ["p_c"], ["p_c"], ["p_a"], [])
     assert _split_protagonists(store.db, group, alias, pair) == [group]
     # most reports lead with neither of them: too little to split on
-    few = reports(["p_a"], ["p_a"], ["p_a"], ["p_b"], ["p_b"], ["p_b"], [], [])
-    assert _split_protagonists(store.db, group, few, pair) == [group]
+    few = reports(["p_a"], ["p_a"], ["p_a"], ["p_b"], ["p_b"], ["p_b"], [], [], [], [])
+    assert _split_protagonists(store.db, list(range(10)), few, pair) == [list(range(10))]
+    # two clubs each lead part of the reports (two offers to one player), as two people would
+    clubs = [
+        ArticleFeatures(lead_people=["p_x"], lead_organisations=[club])
+        for club in ("o_h", "o_h", "o_h", "o_h", "o_r", "o_r", "o_r")
+    ] + [ArticleFeatures(lead_people=["p_x"])]
+    assert _split_protagonists(store.db, group, clubs, pair) == [[0, 1, 2, 3, 7], [4, 5, 6]]
+    # a person and an organisation are no two protagonists (an official, and the agency she leads)
+    official = [
+        ArticleFeatures(lead_people=["p_a"] if k < 4 else [], lead_organisations=["o_h"] if k >= 4 else [])
+        for k in range(8)
+    ]
+    assert _split_protagonists(store.db, group, official, pair) == [group]
     # a group holding a large event (an index past the movable reports) keeps its reports
     assert _split_protagonists(store.db, group + [8], split, pair) == [group + [8]]
     store.close()

@@ -85,6 +85,10 @@ _NUM_RX = re.compile(r"\b\d[\d,]*(?:\.\d+)?\b")
 # Names and figures: capitalised words that do not open a sentence or line, and numbers. Two reports of
 # one happening share its specifics (the player, the ship, the sum); two of the same kind share its words.
 _NAME_RX = re.compile(r"(?<![.!?\"'“‘]\s)(?<!^)\b([A-Z][a-zA-Z]+|\d[\d,.]*\d|\d)\b", re.M)
+# a name in parentheses, as wire copy credits its agency ("LONDON (Reuters) -"; tokenised corpora write
+# the parentheses -LRB- and -RRB-)
+_OPENING_RX = re.compile(r"(?:\(|-LRB-)\s*$")
+_CLOSING_RX = re.compile(r"\s*(?:\)|-RRB-)")
 _NAME_STOP = frozenset("the a an in on at he she it they but and this that his her we i its their".split())
 
 
@@ -295,6 +299,10 @@ def probability(
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
+def _parenthetical(s: str, start: int, end: int) -> bool:
+    return bool(_OPENING_RX.search(s, max(0, start - 8), start) or _CLOSING_RX.match(s, end))
+
+
 def article_features(
     db: sqlite3.Connection, article: sqlite3.Row, main_type: str, main_date: tuple[str, str] | None
 ) -> ArticleFeatures:
@@ -304,8 +312,9 @@ def article_features(
     places: set[str] = set()
     protagonists: dict[str, set[str]] = {"PERSON": set(), "ORG": set(), "PLACE": set()}
     title = article["title"] or ""
-    for eid, etype, para, text in db.execute(
-        """SELECT m.entity_id, e.type, s.paragraph, m.text FROM entity_mentions m
+    body = article["text"]
+    for eid, etype, para, text, start, end in db.execute(
+        """SELECT m.entity_id, e.type, s.paragraph, m.text, m.start, m.end FROM entity_mentions m
            JOIN entities e ON e.id = m.entity_id
            JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence
            WHERE m.article_id = ?""",
@@ -315,7 +324,14 @@ def article_features(
         (people if kind == "PERSON" else orgs if kind == "ORG" else places if kind == "PLACE" else set()).add(
             eid
         )
-        if kind in protagonists and (para == 0 or text in title):
+        if kind == "ORG":
+            # the agency a report credits is no protagonist
+            lead = (para == 0 and not _parenthetical(body, start, end)) or any(
+                not _parenthetical(title, m.start(), m.end()) for m in re.finditer(re.escape(text), title)
+            )
+        else:
+            lead = para == 0 or text in title
+        if kind in protagonists and lead:
             protagonists[kind].add(eid)
     nums, years = numbers_and_years(article["title"] + "\n" + article["text"])
     lead = article["title"] + " " + " ".join(article["text"].split("\n\n")[:2])

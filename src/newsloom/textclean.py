@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .temporal import MONTH_PATTERN
+
 # Vocabulary of widgets, share bars, comment boxes, cookie and newsletter prompts. A line is furniture
 # when it is short and mostly made of these, or matches one of the sentence-shaped notices below.
 _WIDGET_WORDS = set(
@@ -72,7 +74,9 @@ _CREDIT_WORDS = re.compile(
 _CAPTION_PREFIX_RX = re.compile(r"^(?:photo|image|picture|file photo|caption)\s*[:\-–]", re.IGNORECASE)
 _FILENAME_RX = re.compile(r"^[a-z0-9]+(?:[ _\-.][a-z0-9]+){2,}(?:\.(?:jpe?g|png|gif|webp))?$")
 _DATELINE_RX = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][A-Za-z.'\- ]{2,30})?)\s*(?:\((?P<agency>[^)]{2,40})\))?\s*(?:--|—|–|-|_)\s*(?=\S)"
+    r"^(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][A-Za-z.'\- ]{2,30})?)"
+    r"(?:,\s*" + MONTH_PATTERN + r"\s+\d{1,2})?"  # "HOUSTON, April 29 (Reuters) -"
+    r"\s*(?:\((?P<agency>[^)]{2,40})\))?\s*(?:--|—|–|-|_)\s*(?=\S)"
 )
 _AGENCY_LEAD_RX = re.compile(
     r"^(?P<agency>(?:[A-Z][\w'&.-]*\s+){1,5}\((?P<abbr>[A-Z]{2,8})\))\s*(?:--|—|–|-|_|:)\s*(?=\S)"
