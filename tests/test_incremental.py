@@ -209,8 +209,11 @@ def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
         s[4, 5] = s[5, 4] = 0.8
         return s
 
-    def result(sim):
-        return sorted(map(sorted, _attach_small(groups, sim, sizes, 6)))
+    # before refinement: 0-2 and 3 were separate events, 4-5 a third, 6 the large event
+    homes = ["ev_a", "ev_a", "ev_a", "ev_b", "ev_c", "ev_c", "ev_big"]
+
+    def result(sim, homes=homes):
+        return sorted(map(sorted, _attach_small(groups, sim, sizes, 6, homes)))
 
     # report 3 links 0.45 on average with the group 0-2, 0.2 with anything else: it joins
     near = sim_with([0.5, 0.4, 0.45, 0, 0.2, 0.2, 0.2], [0.1, 0.1, 0.1, 0.2, 0, 0.8, 0.5])
@@ -222,8 +225,12 @@ def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     # as near to another event (within the margin): stays alone
     torn = sim_with([0.45, 0.45, 0.45, 0, 0.1, 0.1, 0.4], [0.1, 0.1, 0.1, 0.1, 0, 0.8, 0.1])
     assert result(torn) == [[0, 1, 2], [3], [4, 5], [6]]
+    # ... unless the report comes back to the event it was in: no margin is asked to stay
+    back = ["ev_a", "ev_a", "ev_a", "ev_a", "ev_c", "ev_c", "ev_big"]
+    assert result(torn, back) == [[0, 1, 2, 3], [4, 5], [6]]
+    assert result(weak, back) == [[0, 1, 2], [3], [4, 5], [6]]  # a weak link is still too weak
     # the nearest group is small itself (report 3 nearest to the pair 4-5): nobody moves
     small = sim_with([0.1, 0.1, 0.1, 0, 0.6, 0.6, 0.1], [0.1, 0.1, 0.1, 0.6, 0, 0.8, 0.1])
     assert result(small) == [[0, 1, 2], [3], [4, 5], [6]]
     # the large event never moves, however small its group
-    assert sorted(map(sorted, _attach_small([[0, 1, 2], [6]], near, sizes, 6))) == [[0, 1, 2], [6]]
+    assert sorted(map(sorted, _attach_small([[0, 1, 2], [6]], near, sizes, 6, homes))) == [[0, 1, 2], [6]]
