@@ -177,3 +177,33 @@ def test_the_agency_a_report_credits_is_no_protagonist(tmp_path, resources):
     assert {orgs[e] for e in f.organisations} == {"Reuters", "Exxon Mobil Corp"}
     assert {orgs[e] for e in f.lead_organisations} == {"Exxon Mobil Corp"}
     store.close()
+
+
+def test_reports_sharing_a_rare_name_are_candidates_whatever_their_entities(tmp_path, resources, monkeypatch):
+    from newsloom import cluster
+    from newsloom.pipeline import ingest
+
+    texts = {
+        "flood": "Floods cut off Kelmoor\n\nFlood water cut off the village of Kelmoor on Monday.\n",
+        "budget": "Rivertown passes budget\n\nThe council of Rivertown passed its budget on Tuesday.\n",
+        "bridge": "Rivertown opens bridge\n\nThe mayor of Rivertown opened the new bridge on Friday.\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text)
+    store = Store(tmp_path / "s.db")
+    ingest(store, [str(tmp_path / f"{n}.txt") for n in texts], res=resources)
+    rows = {
+        r["title"]: (r["seq"], r["event_id"])
+        for r in store.db.execute("SELECT seq, event_id, title FROM articles")
+    }
+    flood_seq, flood = rows["Floods cut off Kelmoor"]
+    assert len({e for _, e in rows.values()}) == 3
+    monkeypatch.setattr(cluster, "TEXT_MAX_DF", 1)  # "kelmoor" is rare enough, "rivertown" (two reports) not
+    names = {"kelmoor": 1.0, "rivertown": 1.0, "village": 1.0}
+    assert cluster._text_candidates(store.db, 999, names, []) == [flood]
+    assert cluster._text_candidates(store.db, 999, names, [flood]) == []  # already a candidate
+    assert cluster._text_candidates(store.db, flood_seq, names, []) == []  # the report itself is none
+    monkeypatch.setattr(cluster, "TEXT_MAX_DF", 2)
+    rivertown = {rows["Rivertown passes budget"][1], rows["Rivertown opens bridge"][1]}
+    assert set(cluster._text_candidates(store.db, 999, {"rivertown": 1.0}, [])) == rivertown
+    store.close()

@@ -66,6 +66,14 @@ REFINE_SURE = 0.7
 # batches: no better), for at most twice the comparisons.
 REFINE_CARRY = 1
 IDF_DRIFT = 0.02  # see Batch
+# Besides the events of its people, places and date, a report is compared with up to TEXT_CANDIDATES
+# events whose reports share its TEXT_NAMES rarest names (capitalised words) used by at most TEXT_MAX_DF
+# reports, found in the full-text index: a report whose place was taken for an organisation, or whose
+# people went unrecognised, still meets its event. ECB+ six orders: 0.9487 -> 0.9493 (two orders better,
+# none worse).
+TEXT_CANDIDATES = 5
+TEXT_NAMES = 6
+TEXT_MAX_DF = 100
 # Two protagonists, one event? A refined group is split in two when two people, or two organisations,
 # each lead (headline or first paragraph) at least SPLIT_SHARE of its reports and SPLIT_MIN reports, no
 # report leads with both, their names share no word, and together they lead SPLIT_COVER of the reports:
@@ -403,6 +411,36 @@ def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str
     return [eid for eid, _ in found.most_common(limit)]
 
 
+def _text_candidates(
+    db: sqlite3.Connection, seq: int, names: dict[str, float], known: list[str]
+) -> list[str]:
+    """Events whose reports share the report's rarest names (full-text index): the report whose people
+    and places were recognised differently, or not at all ("Staunton" a place in one report, an
+    organisation in the next), still meets its event. Only names that at most TEXT_MAX_DF reports use
+    are looked up, so each lookup reads a bounded part of the index however large the store."""
+    words = [w for w in names if w.isalpha() and len(w) >= 3]
+    if not TEXT_CANDIDATES or not words:
+        return []
+    df = dict(
+        db.execute(
+            f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(words))})", words
+        ).fetchall()
+    )
+    usable = [w for w in words if 0 < df.get(w, 0) <= TEXT_MAX_DF]
+    rare = sorted(usable, key=lambda w: (df[w], w))[:TEXT_NAMES]
+    if not rare:
+        return []
+    found: Counter[str] = Counter()
+    for (eid,) in db.execute(
+        "SELECT a.event_id FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+        "WHERE articles_fts MATCH ? AND a.seq != ? AND a.event_id IS NOT NULL ORDER BY f.rank LIMIT ?",
+        (" OR ".join(f'"{w}"' for w in rare), seq, 4 * TEXT_CANDIDATES),
+    ):
+        if eid not in known:
+            found[eid] += 1
+    return [eid for eid, _ in found.most_common(TEXT_CANDIDATES)]
+
+
 def _event_fields(db: sqlite3.Connection, ev: Profile) -> dict[str, Any]:
     s, e, g = best_date(ev.dates)
     place = None
@@ -468,7 +506,9 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     )
     best, best_s = None, samevent.THRESHOLD
     members: dict[str, list[samevent.ArticleFeatures]] = {}
-    for eid in _candidates(db, prof, limit=SCORED_CANDIDATES):
+    cands = _candidates(db, prof, limit=SCORED_CANDIDATES)
+    cands += _text_candidates(db, article["seq"], feats.names, cands)
+    for eid in cands:
         row = db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
         if row is None:
             continue
