@@ -195,7 +195,7 @@ def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
 def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     import numpy as np
 
-    from newsloom.cluster import ATTACH_THRESHOLD, _attach_small
+    from newsloom.cluster import ATTACH_MARGIN, ATTACH_THRESHOLD, _attach_small
 
     # items 0-5 are movable reports, item 6 a large event of 10 reports; groups as average link left them
     groups = [[0, 1, 2], [3], [4, 5], [6]]
@@ -223,7 +223,9 @@ def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     weak = sim_with([w, w, w, 0, 0.0, 0.0, 0.0], [0.1, 0.1, 0.1, 0.0, 0, 0.8, 0.1])
     assert result(weak) == [[0, 1, 2], [3], [4, 5], [6]]
     # as near to another event (within the margin): stays alone
-    torn = sim_with([0.45, 0.45, 0.45, 0, 0.1, 0.1, 0.4], [0.1, 0.1, 0.1, 0.1, 0, 0.8, 0.1])
+    torn = sim_with(
+        [0.45, 0.45, 0.45, 0, 0.1, 0.1, 0.45 - ATTACH_MARGIN / 2], [0.1, 0.1, 0.1, 0.1, 0, 0.8, 0.1]
+    )
     assert result(torn) == [[0, 1, 2], [3], [4, 5], [6]]
     # ... unless the report comes back to the event it was in: no margin is asked to stay
     back = ["ev_a", "ev_a", "ev_a", "ev_a", "ev_c", "ev_c", "ev_big"]
