@@ -418,7 +418,7 @@ def _text_candidates(
     db: sqlite3.Connection, seq: int, names: dict[str, float], known: list[str]
 ) -> list[str]:
     """Events whose reports share the report's rarest names (full-text index): the report whose people
-    and places were recognised differently, or not at all ("Staunton" a place in one report, an
+    and places were recognised differently, or not at all (a town read as a place in one report, as an
     organisation in the next), still meets its event. Only names that at most TEXT_MAX_DF reports use
     are looked up, so each lookup reads a bounded part of the index however large the store."""
     words = [w for w in names if w.isalpha() and len(w) >= 3]
