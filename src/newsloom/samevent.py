@@ -326,12 +326,12 @@ def article_features(
         )
         if kind == "ORG":
             # the agency a report credits is no protagonist
-            lead = (para == 0 and not _parenthetical(body, start, end)) or any(
+            leads = (para == 0 and not _parenthetical(body, start, end)) or any(
                 not _parenthetical(title, m.start(), m.end()) for m in re.finditer(re.escape(text), title)
             )
         else:
-            lead = para == 0 or text in title
-        if kind in protagonists and lead:
+            leads = para == 0 or text in title
+        if kind in protagonists and leads:
             protagonists[kind].add(eid)
     nums, years = numbers_and_years(article["title"] + "\n" + article["text"])
     lead = article["title"] + " " + " ".join(article["text"].split("\n\n")[:2])
