@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +39,49 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 3000, lr: fl
         reg[0] = 0
         w -= lr * (grad + reg)
     return w
+
+
+def load_features(store: Any) -> tuple[dict[str, Any], dict[str, float]]:
+    """The stored same-event features of a store's articles (by external id) and the idf that the
+    clustering uses with them."""
+    from newsloom import samevent
+
+    feats = {
+        r[0]: samevent.ArticleFeatures.from_json(r[1])
+        for r in store.query(
+            "SELECT a.external_id, f.features FROM article_features f JOIN articles a ON a.id = f.article_id"
+        )
+    }
+    n = int(store.query("SELECT value FROM meta WHERE key = 'df_articles'")[0][0])
+    idf = {t: math.log((n + 1) / (df + 0.5)) for t, df in store.query("SELECT term, df FROM term_df")}
+    for f in feats.values():  # as the clustering does: a term no article has counted is rare
+        for t in (*f.terms, *f.names):
+            idf.setdefault(t, math.log(n + 1))
+    return feats, idf
+
+
+def topic_pairs(
+    feats: dict[str, Any], idf: dict[str, float], topic: dict[str, int], gold: dict[str, str], cross: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels (same event or not) and 5-fold topic folds of every pair of articles of one topic
+    (the hard cases) and of `cross` sampled pairs across topics."""
+    from newsloom import samevent
+
+    ids = sorted(feats)
+    by_topic: dict[int, list[str]] = defaultdict(list)
+    for i in ids:
+        by_topic[topic[i]].append(i)
+    pairs = [(a, b) for ks in by_topic.values() for i, a in enumerate(ks) for b in ks[i + 1 :]]
+    rng = random.Random(0)
+    while cross > 0:
+        a, b = rng.sample(ids, 2)
+        if topic[a] != topic[b]:
+            pairs.append((a, b))
+        cross -= 1
+    x = np.array([samevent.pair_features(feats[a], feats[b], idf) for a, b in pairs])
+    y = np.array([1.0 if gold[a] == gold[b] else 0.0 for a, b in pairs])
+    fold = np.array([topic[a] % 5 for a, _ in pairs])
+    return x, y, fold
 
 
 def main() -> int:
@@ -64,33 +108,10 @@ def main() -> int:
                 for r in recs:
                     f.write(json.dumps({k: v for k, v in r.items() if k not in ("topic", "event")}) + "\n")
             ingest(store, [str(Path(tmp) / "in.jsonl")], res=load_resources())
-        feats = {
-            r[0]: samevent.ArticleFeatures.from_json(r[1])
-            for r in store.query(
-                "SELECT a.external_id, f.features FROM article_features f JOIN articles a ON a.id = f.article_id"
-            )
-        }
-        n = int(store.query("SELECT value FROM meta WHERE key = 'df_articles'")[0][0])
-        idf = {t: math.log((n + 1) / (df + 0.5)) for t, df in store.query("SELECT term, df FROM term_df")}
-        for f in feats.values():  # as the clustering does: a term no article has counted is rare
-            for t in (*f.terms, *f.names):
-                idf.setdefault(t, math.log(n + 1))
+        feats, idf = load_features(store)
         store.close()
-    ids = sorted(feats)
-    by_topic: dict[int, list[str]] = defaultdict(list)
-    for i in ids:
-        by_topic[topic[i]].append(i)
-    pairs = [(a, b) for ks in by_topic.values() for i, a in enumerate(ks) for b in ks[i + 1 :]]
-    rng = random.Random(0)
-    while args.cross > 0:
-        a, b = rng.sample(ids, 2)
-        if topic[a] != topic[b]:
-            pairs.append((a, b))
-        args.cross -= 1
-    x = np.array([samevent.pair_features(feats[a], feats[b], idf) for a, b in pairs])
-    y = np.array([1.0 if gold[a] == gold[b] else 0.0 for a, b in pairs])
-    fold = np.array([topic[a] % 5 for a, _ in pairs])
-    print(f"{len(pairs)} pairs, {int(y.sum())} same-event")
+    x, y, fold = topic_pairs(feats, idf, topic, gold, args.cross)
+    print(f"{len(y)} pairs, {int(y.sum())} same-event")
     accs, f1s = [], []
     for k in range(5):
         tr, te = fold != k, fold == k
