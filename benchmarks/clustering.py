@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets" / "ecbplus-dev.jsonl"
@@ -42,6 +43,22 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, fl
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
+def shuffled_store(recs: list[dict[str, Any]], seed: int, tmp: Path, res: Any) -> tuple[Any, Any]:
+    """A store in `tmp` holding the ECB+ records ingested in the order of `seed`, without their topic and
+    event fields (nothing can peek at them); and the ingest's report."""
+    from newsloom.pipeline import ingest
+    from newsloom.store import Store
+
+    order = recs[:]
+    random.Random(seed).shuffle(order)
+    path = tmp / "shuffled.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for r in order:
+            f.write(json.dumps({k: v for k, v in r.items() if k not in ("topic", "event")}) + "\n")
+    store = Store(tmp / "ecb.db")
+    return store, ingest(store, [str(path)], res=res)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--seed", type=int, default=1, help="shuffle seed of the first run")
@@ -51,8 +68,6 @@ def main() -> int:
         print(f"skipped: {DATA} is absent")
         return 0
     from newsloom.annotate import load_resources
-    from newsloom.pipeline import ingest
-    from newsloom.store import Store
 
     res = load_resources()
     recs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -60,16 +75,9 @@ def main() -> int:
     scores = []
     for run in range(args.runs):
         seed = args.seed + run
-        order = recs[:]
-        random.Random(seed).shuffle(order)
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "shuffled.jsonl"
-            with open(path, "w", encoding="utf-8") as f:
-                for r in order:
-                    f.write(json.dumps({k: v for k, v in r.items() if k not in ("topic", "event")}) + "\n")
-            store = Store(Path(tmp) / "ecb.db")
             t0 = time.perf_counter()
-            report = ingest(store, [str(path)], res=res)
+            store, report = shuffled_store(recs, seed, Path(tmp), res)
             dt = time.perf_counter() - t0
             pred = {
                 r["external_id"]: r["event_id"] or f"none:{r['external_id']}"

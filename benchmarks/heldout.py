@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from clustering import bcubed
+from clustering import DATA, bcubed, shuffled_store
 from learn_weights import fit, load_features, topic_pairs
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "datasets" / "ecbplus-dev.jsonl"
 CROSS = 3000  # cross-topic pairs for a fit on all topics; a half gets its share
 SPLITS = {"odd/even topics": lambda t: t % 2, "topics 1-17/18-35": lambda t: int(t > 17)}
 
@@ -78,8 +75,6 @@ def main() -> int:
         return 0
     from newsloom import samevent
     from newsloom.annotate import load_resources
-    from newsloom.pipeline import ingest
-    from newsloom.store import Store
 
     res = load_resources()
     recs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -88,15 +83,8 @@ def main() -> int:
     shipped = samevent.WEIGHTS
     means: dict[str, list[float]] = {"held out": [], "seen": [], "shipped": []}
     for seed in range(args.seed, args.seed + args.runs):
-        order = recs[:]
-        random.Random(seed).shuffle(order)
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "shuffled.jsonl"
-            with open(path, "w", encoding="utf-8") as f:
-                for r in order:
-                    f.write(json.dumps({k: v for k, v in r.items() if k not in ("topic", "event")}) + "\n")
-            store = Store(Path(tmp) / "ecb.db")
-            ingest(store, [str(path)], res=res)
+            store, _ = shuffled_store(recs, seed, Path(tmp), res)
             feats, idf = load_features(store)
 
             seen = predicted(store, res, weights_from(feats, idf, topic, gold, set(feats)))
