@@ -138,6 +138,21 @@ def test_average_link_stops_at_its_threshold():
     assert sorted(map(sorted, _average_link(sim, [3, 1, 1, 1], 0.85))) == [[0, 1], [2], [3]]
 
 
+def test_two_groups_of_several_reports_need_a_closer_link_than_single_reports():
+    import numpy as np
+
+    from newsloom.cluster import _average_link
+
+    # two tight groups of three reports, 0.6 apart: together at 0.55, apart when groups need 0.1 more
+    sim = np.full((6, 6), 0.6)
+    sim[:3, :3] = sim[3:, 3:] = 0.9
+    assert len(_average_link(sim, [1] * 6, 0.55)) == 1
+    assert sorted(map(sorted, _average_link(sim, [1] * 6, 0.55, 3, 0.1))) == [[0, 1, 2], [3, 4, 5]]
+    # a single report, or two, still joins a group at the plain threshold
+    assert len(_average_link(sim[:4, :4], [1] * 4, 0.55, 3, 0.1)) == 1
+    assert len(_average_link(sim[:5, :5], [1] * 5, 0.55, 3, 0.1)) == 1
+
+
 def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
     import numpy as np
 
