@@ -251,3 +251,53 @@ def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     assert result(small) == [[0, 1, 2], [3], [4, 5], [6]]
     # the large event never moves, however small its group
     assert sorted(map(sorted, _attach_small([[0, 1, 2], [6]], near, sizes, 6, homes))) == [[0, 1, 2], [6]]
+
+
+def test_an_undated_report_that_joined_early_goes_to_the_dated_event_it_is_closer_to(
+    tmp_path, resources, monkeypatch
+):
+    """An undated report joins the one event there is; a report dated months earlier, which that event's
+    dates veto, still asks for refinement with it, and the undated report goes where it links closest."""
+    import json
+
+    from newsloom import cluster, samevent
+
+    records = [
+        ("aldebaran", "2021-05-06", "The envoy met the president in Dushanbe on Tuesday, May 4, 2021, to discuss the "
+         "border. Talks on the border went on for two days, the ministry said."),
+        ("betelgeuse", None, "The envoy met the president in Dushanbe to discuss the border, officials said. "
+         "Talks on trade and the border went on, the ministry said."),
+        ("capella", "2020-10-05", "The envoy met the president in Dushanbe on Friday, October 2, 2020, to "
+         "discuss trade. Talks on trade went on for three days, the ministry said."),
+    ]  # fmt: skip
+    path = tmp_path / "visits.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for key, published, text in records:
+            title = f"Envoy in Dushanbe, reports {key.title()}"
+            rec = {"id": key, "outlet": f"Outlet {key}", "title": title, "text": title + "\n\n" + text}
+            f.write(json.dumps(rec | ({"published": published} if published else {})) + "\n")
+    # the reports are told apart by a name in their headlines; links set by hand: the undated report
+    # (Betelgeuse) is closer to the October report (Capella) than to the May one (Aldebaran)
+    links = {frozenset(("aldebaran", "betelgeuse")): 0.6, frozenset(("betelgeuse", "capella")): 0.9}
+
+    def which(f: samevent.ArticleFeatures) -> str:
+        return next(k for k in ("aldebaran", "betelgeuse", "capella") if k in f.terms)
+
+    monkeypatch.setattr(
+        samevent, "probability", lambda a, b, idf, w=None: links.get(frozenset((which(a), which(b))), 0.05)
+    )
+
+    def groups() -> set[frozenset[str]]:
+        return {frozenset(x.split(",")) for (x,) in store.query(
+            "SELECT group_concat(external_id) FROM articles GROUP BY event_id")}  # fmt: skip
+
+    store = Store(tmp_path / "on.db")
+    ingest(store, [str(path)], res=resources)
+    assert groups() == {frozenset({"aldebaran"}), frozenset({"betelgeuse", "capella"})}
+    store.close()
+    # without the link from the vetoed event, the undated report stays where it came first
+    monkeypatch.setattr(cluster, "REFINE_UNDATED_LINK", 1.0)
+    store = Store(tmp_path / "off.db")
+    ingest(store, [str(path)], res=resources)
+    assert groups() == {frozenset({"aldebaran", "betelgeuse"}), frozenset({"capella"})}
+    store.close()

@@ -52,6 +52,11 @@ MERGE_THRESHOLD = 0.6
 # cost and did not change ECB+ (REFINE_LINK 0.2 to 0.4: 0.890 to 0.892; REFINE_PAIRS 60 or 150: 0.890;
 # REFINE_SURE 0.7 or 0.8: 0.890 and 0.893 on the two orders).
 REFINE_LINK = 0.3
+# An undated report joins an event by its content alone, before the report that dates its own happening
+# may have come: a later report that the event's dates veto still asks for refinement with it when one of
+# its undated reports links to the new one above REFINE_UNDATED_LINK, and refinement, where dates veto
+# nothing but weigh as evidence, puts the undated report with whichever it is closer to.
+REFINE_UNDATED_LINK = 0.5
 REFINE_THRESHOLD = 0.55
 # Two groups of REFINE_GROUP_MIN reports or more each join only at REFINE_THRESHOLD + REFINE_GROUP_EXTRA.
 # Reports of two happenings of one kind (two players put on injured reserve by one club, two quakes on
@@ -520,6 +525,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     )
     best, best_s = None, samevent.THRESHOLD
     members: dict[str, list[samevent.ArticleFeatures]] = {}
+    undated: dict[str, list[samevent.ArticleFeatures]] = {}  # of events whose dates veto this report
     cands = _candidates(db, prof, limit=SCORED_CANDIDATES)
     cands += _text_candidates(db, article["seq"], feats.names, cands)
     for eid in cands:
@@ -527,13 +533,17 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
         if row is None:
             continue
         ev_prof = Profile.from_json(row[0])
-        if not _dates_compatible(prof, ev_prof, VETO_DAYS)[0]:
-            continue  # precise dates that disagree: another happening, however alike the reports
         ids = ev_prof.articles[-samevent.MAX_MEMBERS :]
         q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
+        if not _dates_compatible(prof, ev_prof, VETO_DAYS)[0]:
+            # precise dates that disagree: another happening, however alike the reports; but a report
+            # of it that states no date of its own may have joined it before this one came
+            undated[eid] = [f for f in map(samevent.parsed, (r[0] for r in db.execute(q, ids))) if not f.date]
+            continue
         members[eid] = [samevent.parsed(r[0]) for r in db.execute(q, ids)]
     vocab = set(feats.terms).union(
-        feats.names, *(set(m.terms) | set(m.names) for ms in members.values() for m in ms)
+        feats.names,
+        *(set(m.terms) | set(m.names) for group in (members, undated) for ms in group.values() for m in ms),
     )
     idf = batch.idf_for(db, vocab) if batch else _idf(db, sorted(vocab))
     scores: dict[str, float] = {}
@@ -544,6 +554,13 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
         scores[eid] = sum(samevent.probability(feats, m, idf) for m in ms) / len(ms)
         if scores[eid] > best_s:
             best, best_s = eid, scores[eid]
+    # an event whose dates veto this report is still a rival for refinement (never joined) when one of
+    # its undated reports is closer to this one than REFINE_UNDATED_LINK
+    vetoed = {
+        eid
+        for eid, ms in undated.items()
+        if ms and max(samevent.probability(feats, m, idf) for m in ms) > REFINE_UNDATED_LINK
+    }
     if best is None:
         seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").fetchone()[0])
         best = "ev_" + hashlib.sha1(aid.encode()).hexdigest()[:12]
@@ -579,7 +596,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
             best, ev = _merge_events(db, best, other)
             gained = None  # the merged event's reports may all change storyline
     _assign_storyline(db, best, ev, idf, gained)
-    rivals = {e for e, sc in scores.items() if sc > REFINE_LINK and e != best}
+    rivals = {e for e, sc in scores.items() if sc > REFINE_LINK and e != best} | (vetoed - {best})
     if batch is not None and (rivals or scores.get(best, 0.0) < REFINE_SURE):
         batch.links.append({best} | rivals)  # a clear join with no rival leaves nothing to put right
     return best
