@@ -54,8 +54,8 @@ MERGE_THRESHOLD = 0.6
 REFINE_LINK = 0.3
 # An undated report joins an event by its content alone, before the report that dates its own happening
 # may have come: a later report that the event's dates veto still asks for refinement with it when one of
-# its undated reports links to the new one above REFINE_UNDATED_LINK, and refinement, where dates veto
-# nothing but weigh as evidence, puts the undated report with whichever it is closer to.
+# its undated reports links to the new one above REFINE_UNDATED_LINK and closer than to its own event's
+# reports, and refinement, where dates veto nothing but weigh as evidence, settles where it goes.
 REFINE_UNDATED_LINK = 0.5
 REFINE_THRESHOLD = 0.55
 # Two groups of REFINE_GROUP_MIN reports or more each join only at REFINE_THRESHOLD + REFINE_GROUP_EXTRA.
@@ -525,7 +525,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     )
     best, best_s = None, samevent.THRESHOLD
     members: dict[str, list[samevent.ArticleFeatures]] = {}
-    undated: dict[str, list[samevent.ArticleFeatures]] = {}  # of events whose dates veto this report
+    vetoing: dict[str, list[samevent.ArticleFeatures]] = {}  # reports of events whose dates veto this one
     cands = _candidates(db, prof, limit=SCORED_CANDIDATES)
     cands += _text_candidates(db, article["seq"], feats.names, cands)
     for eid in cands:
@@ -538,12 +538,12 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
         if not _dates_compatible(prof, ev_prof, VETO_DAYS)[0]:
             # precise dates that disagree: another happening, however alike the reports; but a report
             # of it that states no date of its own may have joined it before this one came
-            undated[eid] = [f for f in map(samevent.parsed, (r[0] for r in db.execute(q, ids))) if not f.date]
+            vetoing[eid] = [samevent.parsed(r[0]) for r in db.execute(q, ids)]
             continue
         members[eid] = [samevent.parsed(r[0]) for r in db.execute(q, ids)]
     vocab = set(feats.terms).union(
         feats.names,
-        *(set(m.terms) | set(m.names) for group in (members, undated) for ms in group.values() for m in ms),
+        *(set(m.terms) | set(m.names) for group in (members, vetoing) for ms in group.values() for m in ms),
     )
     idf = batch.idf_for(db, vocab) if batch else _idf(db, sorted(vocab))
     scores: dict[str, float] = {}
@@ -554,13 +554,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
         scores[eid] = sum(samevent.probability(feats, m, idf) for m in ms) / len(ms)
         if scores[eid] > best_s:
             best, best_s = eid, scores[eid]
-    # an event whose dates veto this report is still a rival for refinement (never joined) when one of
-    # its undated reports is closer to this one than REFINE_UNDATED_LINK
-    vetoed = {
-        eid
-        for eid, ms in undated.items()
-        if ms and max(samevent.probability(feats, m, idf) for m in ms) > REFINE_UNDATED_LINK
-    }
+    vetoed = {eid for eid, ms in vetoing.items() if _claims_undated(feats, ms, idf)}
     if best is None:
         seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").fetchone()[0])
         best = "ev_" + hashlib.sha1(aid.encode()).hexdigest()[:12]
@@ -600,6 +594,22 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     if batch is not None and (rivals or scores.get(best, 0.0) < REFINE_SURE):
         batch.links.append({best} | rivals)  # a clear join with no rival leaves nothing to put right
     return best
+
+
+def _claims_undated(
+    feats: samevent.ArticleFeatures, reports: list[samevent.ArticleFeatures], idf: dict[str, float]
+) -> bool:
+    """Whether a new report may claim an undated report of an event whose dates veto it (see
+    REFINE_UNDATED_LINK): it links to the closest such report above REFINE_UNDATED_LINK and closer than
+    that report's event does."""
+    undated = [(samevent.probability(feats, m, idf), i) for i, m in enumerate(reports) if not m.date]
+    if not undated:
+        return False
+    p, i = max(undated)
+    if p <= REFINE_UNDATED_LINK:
+        return False
+    mates = [o for j, o in enumerate(reports) if j != i]
+    return not mates or p > sum(samevent.probability(reports[i], o, idf) for o in mates) / len(mates)
 
 
 def _event_link(
