@@ -535,12 +535,12 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
         ev_prof = Profile.from_json(row[0])
         ids = ev_prof.articles[-samevent.MAX_MEMBERS :]
         q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
-        if not _dates_compatible(prof, ev_prof, VETO_DAYS)[0]:
-            # precise dates that disagree: another happening, however alike the reports; but a report
-            # of it that states no date of its own may have joined it before this one came
-            vetoing[eid] = [samevent.parsed(r[0]) for r in db.execute(q, ids)]
+        # precise dates that disagree: another happening, however alike the reports; but a report of it
+        # that states no date of its own may have joined it before this one came (see REFINE_UNDATED_LINK)
+        vetoes = not _dates_compatible(prof, ev_prof, VETO_DAYS)[0]
+        if vetoes and batch is None:
             continue
-        members[eid] = [samevent.parsed(r[0]) for r in db.execute(q, ids)]
+        (vetoing if vetoes else members)[eid] = [samevent.parsed(r[0]) for r in db.execute(q, ids)]
     vocab = set(feats.terms).union(
         feats.names,
         *(set(m.terms) | set(m.names) for group in (members, vetoing) for ms in group.values() for m in ms),
@@ -590,7 +590,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
             best, ev = _merge_events(db, best, other)
             gained = None  # the merged event's reports may all change storyline
     _assign_storyline(db, best, ev, idf, gained)
-    rivals = {e for e, sc in scores.items() if sc > REFINE_LINK and e != best} | (vetoed - {best})
+    rivals = {e for e, sc in scores.items() if sc > REFINE_LINK and e != best} | vetoed
     if batch is not None and (rivals or scores.get(best, 0.0) < REFINE_SURE):
         batch.links.append({best} | rivals)  # a clear join with no rival leaves nothing to put right
     return best
