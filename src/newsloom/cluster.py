@@ -697,14 +697,9 @@ def _average_link(
     size = np.array(sizes, dtype=float)
     groups: list[list[int] | None] = [[i] for i in range(n)]
     while n > 1:
-        if group_min and group_extra:
-            big = size >= group_min
-            i, j = divmod(int(np.argmax(s - group_extra * np.outer(big, big))), s.shape[0])
-            need = threshold + (group_extra if big[i] and big[j] else 0.0)
-        else:
-            i, j = divmod(int(np.argmax(s)), s.shape[0])
-            need = threshold
-        if s[i, j] < need:
+        big = size >= group_min
+        i, j = divmod(int(np.argmax(s - group_extra * np.outer(big, big))), s.shape[0])
+        if s[i, j] < threshold + (group_extra if big[i] and big[j] else 0.0):
             break
         i, j = min(i, j), max(i, j)
         row = (size[i] * s[i] + size[j] * s[j]) / (size[i] + size[j])
