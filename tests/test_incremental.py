@@ -207,6 +207,42 @@ def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
     store.close()
 
 
+def test_a_group_left_apart_from_a_mixed_group_meets_the_half_it_belongs_to(tmp_path):
+    import numpy as np
+
+    from newsloom import cluster
+    from newsloom.samevent import ArticleFeatures
+
+    store = Store(tmp_path / "rejoin.db")
+    store.db.executemany(
+        "INSERT INTO entities(id, name, type) VALUES (?, ?, ?)",
+        [("p_a", "Ann Arden", "PERSON"), ("p_b", "Bo Brandt", "PERSON")],
+    )
+    # Arden's reports 0-2 and Brandt's 3-5, as alike as reports of two arrests in one club (0.8), and 6-8
+    # telling Arden's story from another angle: close to hers (0.7), far from his (0.3), so at 0.5 from
+    # the two together, which formed first
+    sim = np.full((9, 9), 0.9)
+    sim[np.ix_(range(3), range(3, 6))] = sim[np.ix_(range(3, 6), range(3))] = 0.8
+    sim[np.ix_(range(6, 9), range(3))] = sim[np.ix_(range(3), range(6, 9))] = 0.7
+    sim[np.ix_(range(6, 9), range(3, 6))] = sim[np.ix_(range(3, 6), range(6, 9))] = 0.3
+    np.fill_diagonal(sim, -np.inf)
+    leads = [["p_a"]] * 3 + [["p_b"]] * 3 + [[]] * 3
+    reports = [ArticleFeatures(lead_people=list(ls)) for ls in leads]
+    groups = cluster._average_link(sim, [1] * 9, 0.55, 3, 0.1)
+    assert sorted(map(sorted, groups)) == [[0, 1, 2, 3, 4, 5], [6, 7, 8]]
+    halves = [cluster._split_protagonists(store.db, sorted(g), reports, sim) for g in groups]
+    assert sorted(map(len, halves)) == [1, 2]
+    rejoined = cluster._rejoin_after_split(halves, sim, [1] * 9)
+    assert sorted(map(sorted, rejoined)) == [[0, 1, 2, 6, 7, 8], [3, 4, 5]]
+    # the two halves of a split never rejoin, however alike
+    sim[np.ix_(range(3), range(3, 6))] = sim[np.ix_(range(3, 6), range(3))] = 0.95
+    rejoined = cluster._rejoin_after_split(halves, sim, [1] * 9)
+    assert sorted(map(sorted, rejoined)) == [[0, 1, 2, 6, 7, 8], [3, 4, 5]]
+    # where nothing was split, the groups stay as they are
+    assert cluster._rejoin_after_split([[[0, 1, 2]], [[6, 7, 8]]], sim, [1] * 9) == [[0, 1, 2], [6, 7, 8]]
+    store.close()
+
+
 def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     import numpy as np
 
