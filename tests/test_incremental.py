@@ -153,6 +153,34 @@ def test_two_groups_of_several_reports_need_a_closer_link_than_single_reports():
     assert len(_average_link(sim[:5, :5], [1] * 5, 0.55, 3, 0.1)) == 1
 
 
+def test_two_groups_led_by_one_person_join_at_the_plain_threshold():
+    from collections import Counter
+
+    import numpy as np
+
+    from newsloom.cluster import _average_link
+
+    # two tight groups of three reports, 0.6 apart, which groups alone would need 0.65 to join
+    sim = np.full((6, 6), 0.6)
+    sim[:3, :3] = sim[3:, 3:] = 0.9
+
+    def led(*people):
+        return [Counter(dict.fromkeys(ps, 1)) for ps in people]
+
+    # Arden leads two of the three reports of each: one protagonist, likely one happening
+    one = led(["a"], ["a"], ["x"], ["a"], ["a"], [])
+    assert len(_average_link(sim, [1] * 6, 0.55, 3, 0.1, one)) == 1
+    # Arden leads one group, Brandt the other: two arrests in one club
+    two = led(["a"], ["a"], ["a"], ["b"], ["b"], ["b"])
+    assert len(_average_link(sim, [1] * 6, 0.55, 3, 0.1, two)) == 2
+    # a person named in the leads of both, who leads neither most (a president in two aides' obituaries)
+    side = led(["a", "n"], ["a", "n"], ["a"], ["b", "n"], ["b", "n"], ["b"])
+    assert len(_average_link(sim, [1] * 6, 0.55, 3, 0.1, side)) == 2
+    # two people leading as many reports of a group: no one protagonist
+    tie = led(["a", "n"], ["a"], ["n"], ["a"], ["a"], ["a"])
+    assert len(_average_link(sim, [1] * 6, 0.55, 3, 0.1, tie)) == 2
+
+
 def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
     import numpy as np
 
