@@ -710,9 +710,9 @@ def _average_link(
     leads: list[Counter[str]] | None = None,
 ) -> list[list[int]]:
     """Agglomerate clusters while the closest two have an average link of at least `threshold`; two
-    clusters of `group_min` reports or more each need `group_extra` more, unless one person leads at
-    least half the reports of each (`leads`: how many of each cluster's reports lead with each person;
-    see PROTAGONIST_SHARE)."""
+    clusters of `group_min` reports or more each need `group_extra` more, unless both have one protagonist,
+    the person who leads the most of each cluster's reports and at least half of them (`leads`: how many
+    of each cluster's reports lead with each person; see PROTAGONIST_SHARE)."""
     n = len(sizes)
     s = sim.astype(float).copy()
     np.fill_diagonal(s, -np.inf)
