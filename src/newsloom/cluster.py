@@ -880,6 +880,16 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
     return cost
 
 
+def _group_link(sim: np.ndarray, weight: np.ndarray, a: list[int], b: list[int]) -> float:
+    """Average link between two groups of items of `sim`, each item weighing its `weight` reports; -inf
+    when two of their items were never compared (two large events)."""
+    block = sim[np.ix_(a, b)]
+    if not np.isfinite(block).all():
+        return -math.inf
+    w = np.outer(weight[a], weight[b])
+    return float((block * w).sum() / w.sum())
+
+
 def _attach_small(
     clusters: list[list[int]], sim: np.ndarray, sizes: list[int], n_mov: int, homes: list[str]
 ) -> list[list[int]]:
@@ -894,11 +904,7 @@ def _attach_small(
     for gi in sorted(small):
         cl = groups[gi]
         links = sorted(
-            (
-                (float((sim[np.ix_(cl, other)] * weight[other]).sum() / (weight[other].sum() * len(cl))), gj)
-                for gj, other in enumerate(groups)
-                if gj != gi
-            ),
+            ((_group_link(sim, weight, cl, other), gj) for gj, other in enumerate(groups) if gj != gi),
             reverse=True,
         )
         if not links or links[0][1] in small:
@@ -978,20 +984,9 @@ def _rejoin_after_split(
     if all(len(parts) == 1 for parts in halves):
         return groups
     weight = np.array(sizes, dtype=float)
-    n = len(groups)
-    gsim = np.full((n, n), -np.inf)
-    for x in range(n):
-        for y in range(x + 1, n):
-            w = np.outer(weight[groups[x]], weight[groups[y]])
-            block = sim[np.ix_(groups[x], groups[y])]
-            if np.isfinite(block).all():
-                gsim[x, y] = gsim[y, x] = float((block * w).sum() / w.sum())
-    start = 0
-    for parts in halves:
-        for x in range(start, start + len(parts)):
-            for y in range(start, start + len(parts)):
-                gsim[x, y] = -np.inf
-        start += len(parts)
+    split_of = np.array([si for si, parts in enumerate(halves) for _ in parts])
+    gsim = np.array([[_group_link(sim, weight, a, b) for b in groups] for a in groups])
+    gsim[np.equal.outer(split_of, split_of)] = -np.inf  # nor with itself
     joined = _average_link(
         gsim,
         [int(weight[g].sum()) for g in groups],
