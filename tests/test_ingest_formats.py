@@ -256,7 +256,7 @@ def local_server():
 def test_urls_loopback_refused_unless_allowed(tmp_path, local_server):
     db = tmp_path / "u.db"
     proc = run_cli("ingest", f"{local_server}/story", db=db, check=False)
-    assert proc.returncode == 1 and "private, loopback or link-local" in proc.stdout
+    assert proc.returncode == 1 and "private, loopback, link-local" in proc.stdout
     out = run_cli("ingest", "--allow-private", f"{local_server}/moved", db=db).stdout
     assert "1 articles added" in out
     art = json.loads(run_cli("articles", "--json", db=db).stdout)[0]

@@ -157,3 +157,34 @@ def test_month_without_a_day_after_through_keeps_the_day():
 def test_unmarked_partial_dates_are_past_unless_near():
     assert tag("The plan was approved in March.", date(1989, 10, 30))[0].value == "1989-03"
     assert tag("Payment is due Nov. 21.", date(1989, 11, 2))[0].value == "1989-11-21"
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("WHAT WAS DONE TO YOU 7000 YEARS AGO", "BC4990"),  # 2011 - 7000 = astronomical -4989 = 4990 BC
+        ("some 5,000 years ago", "BC2990"),  # the thousands separator is part of the number
+        ("It ended 125,000 years ago.", "BC122990"),
+        ("The site was used 3,000 years ago.", "BC0990"),
+    ],
+)
+def test_years_before_the_calendar_get_a_bc_value_and_no_range(text, value):
+    t = one(text, date(2011, 2, 1))
+    assert t.value == value
+    assert t.range_start is None and t.range_end is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3,000,000 days ago", "12345 decades later", "99999999 weeks ago", "9999999 months ago", "in 9,999,999 years"],
+)
+def test_absurd_amounts_never_raise(text):
+    for t in tag(text, date(2011, 2, 1)):
+        assert t.range_start is None or 1 <= t.range_start.year <= 9999
+        assert t.value[:4] == "BC" or not t.value[:1].isdigit() or len(t.value.split("-")[0]) >= 2
+
+
+def test_a_number_with_thousands_separators_is_read_whole():
+    t = one("about 1,200 days ago", date(2011, 2, 1))
+    assert t.text == "about 1,200 days ago"
+    assert t.value == "2007-10-20"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .errors import internal_error
 from .gazetteer import Gazetteer, load_gazetteer
 from .model import DAY, AnnotatedArticle, Article, EntityMention, EventMention, Sentence, TimeMention
 from .temporal import tag
@@ -628,9 +629,27 @@ def _annotate_batch(items: list[AnnotatedArticle], res: Resources) -> list[Annot
         if it.article is not None and it.error is None and it.article.language in ("en", "und")
     ]
     texts = [it.article.text for it in todo if it.article]
-    for it, doc in zip(todo, res.nlp.pipe(texts, batch_size=len(texts) or 1), strict=True):
-        annotate_one(it, doc, res)
+    try:
+        docs = list(res.nlp.pipe(texts, batch_size=len(texts) or 1))
+    except Exception:
+        docs = [_parse_alone(it, res) for it in todo]  # find the one document spaCy cannot take
+    for it, doc in zip(todo, docs, strict=True):
+        if doc is None:
+            continue
+        try:
+            annotate_one(it, doc, res)
+        except Exception as exc:  # one document's annotation error never stops the others
+            it.fail("annotate", internal_error("annotate", it.document.origin, exc))
     return items
+
+
+def _parse_alone(it: AnnotatedArticle, res: Resources) -> Any:
+    assert it.article is not None
+    try:
+        return res.nlp(it.article.text)
+    except Exception as exc:
+        it.fail("annotate", internal_error("annotate (spaCy)", it.document.origin, exc))
+        return None
 
 
 def annotate_one(it: AnnotatedArticle, doc: Any, res: Resources) -> AnnotatedArticle:

@@ -61,14 +61,9 @@ def _spark(master: str, app: str = "newsloom") -> Any:
 
 def _documents_of(path: str, fmt: str, hints: dict[str, str]) -> list[Any]:
     """Documents (or input errors) of one file, read on an executor with the local readers."""
-    from .ingest import _documents_of_file
+    from .ingest import read_file
 
-    try:
-        return [_plain(x) for x in _documents_of_file(Path(path), fmt, hints)]
-    except InputError as exc:
-        return [_plain(exc)]
-    except OSError as exc:
-        return [("error", path, f"cannot read: {exc.strerror or exc}")]
+    return [_plain(x) for x in read_file(Path(path), fmt, hints)]
 
 
 def _plain(item: Any) -> Any:

@@ -11,7 +11,7 @@ import textwrap
 from datetime import date
 from typing import Any
 
-from . import __version__
+from . import __version__, logs
 from .errors import NewsloomError
 
 log = logging.getLogger(__name__)
@@ -463,12 +463,12 @@ def cmd_recluster(args: argparse.Namespace) -> int:
 
 def cmd_failures(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        rows = store.query("SELECT origin, reason, at FROM failures ORDER BY id")
+        rows = store.query("SELECT origin, reason, at, stage FROM failures ORDER BY id")
     if args.json:
-        _print_json([{"source": r[0], "reason": r[1], "at": r[2]} for r in rows])
+        _print_json([{"source": r[0], "reason": r[1], "at": r[2], "stage": r[3]} for r in rows])
     else:
         for r in rows:
-            print(f"{r[2]}  {r[0]}: {r[1]}")
+            print(f"{r[2]}  [{r[3]}] {r[0]}: {r[1]}")
         print(f"{len(rows)} failures")
     return 0
 
@@ -632,9 +632,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    logs.setup(args.verbose)
     try:
         return int(args.func(args) or 0)
     except NewsloomError as exc:
@@ -648,6 +646,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except Exception as exc:  # a bug, not a data problem: one line here, the traceback in the log
+        logging.getLogger("newsloom").error(
+            "internal error (%s: %s); please report it", type(exc).__name__, exc, exc_info=exc
+        )
+        return 1
 
 
 if __name__ == "__main__":

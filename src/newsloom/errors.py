@@ -24,3 +24,13 @@ class PipelineError(NewsloomError):
 
 class NotFoundError(NewsloomError):
     """A requested storyline, event, entity or article does not exist."""
+
+
+def internal_error(stage: str, origin: str, exc: BaseException) -> str:
+    """Log an unexpected exception met on one input with its traceback, and return the one-line reason
+    stored for that input (its failure record) and shown to the user."""
+    import logging
+
+    logging.getLogger("newsloom").error("%s failed on %s", stage, origin, exc_info=exc)
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"internal error in {stage}: {type(exc).__name__}{': ' + text if text else ''}"

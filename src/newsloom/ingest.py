@@ -11,21 +11,17 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import ipaddress
 import json
 import logging
 import os
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from . import __version__
+from . import __version__, netfetch
 from .errors import InputError
 from .model import Document
 from .store import now
@@ -36,7 +32,8 @@ FORMATS = ("auto", "text", "html", "jsonl", "rss", "warc")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # one article larger than this is not an article
 MAX_FEED_BYTES = 50 * 1024 * 1024
 MAX_FETCH_BYTES = 10 * 1024 * 1024
-FETCH_TIMEOUT_S = 20
+FETCH_TIMEOUT_S = 20  # seconds for one connection or one read
+FETCH_TOTAL_S = 60  # seconds for a whole fetch, redirects included
 MAX_REDIRECTS = 5
 USER_AGENT = f"newsloom/{__version__} (news analysis; +https://pypi.org/project/newsloom/)"
 _SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -116,23 +113,28 @@ class _Gunzip:
         self.done = False
         self.truncated = False
 
+    STEP = 1 << 20
+
     def _fill(self, n: int) -> None:
+        """Decode until `n` bytes are buffered (all with n < 0), at most STEP decoded bytes at a time,
+        so that a small gzip holding gigabytes never decodes past what the reader asked for."""
         while (n < 0 or len(self.buf) < n) and not self.done:
-            chunk = self.raw.read(1 << 16)
+            if self.d.unconsumed_tail:
+                chunk = self.d.unconsumed_tail
+            elif self.d.eof and self.d.unused_data:  # concatenated members (WARC.gz)
+                chunk = self.d.unused_data
+                self.d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            else:
+                chunk = self.raw.read(1 << 16)
             if not chunk:
                 self.done = True
                 self.truncated = not self.d.eof
                 break
             try:
-                out = self.d.decompress(chunk)
-                while self.d.eof and self.d.unused_data:
-                    rest = self.d.unused_data
-                    self.d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-                    out += self.d.decompress(rest)
+                self.buf += self.d.decompress(chunk, self.STEP)
             except zlib.error as exc:
                 self.done = True
                 raise EOFError(f"corrupt gzip data: {exc}") from None
-            self.buf += out
 
     def read(self, n: int = -1) -> bytes:
         self._fill(n)
@@ -183,6 +185,12 @@ def _read_capped(stream: IO[bytes], cap: int, origin: str, what: str) -> bytes:
     return data
 
 
+def display_name(path: Path | str) -> str:
+    """A path as text that can be stored and printed: bytes that are not UTF-8 in a file name (a
+    name made on another system) are written as backslash escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def _walk(path: Path) -> Iterator[Path]:
     if path.is_dir():
         for root, dirs, files in os.walk(path):
@@ -194,6 +202,20 @@ def _walk(path: Path) -> Iterator[Path]:
                 yield p
     else:
         yield path
+
+
+def _not_regular(p: Path) -> str | None:
+    """Why a path cannot be read as a file (a FIFO would block a read forever), or None."""
+    try:
+        mode = p.stat().st_mode
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = (
+        "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device or special file"
+    )
+    return f"{kind}, not a regular file: skipped"
 
 
 def read_sources(
@@ -216,42 +238,52 @@ def read_sources(
             continue
         path = Path(raw_path)
         if not path.exists():
-            yield InputError(raw_path, "no such file or directory")
+            yield InputError(display_name(raw_path), "no such file or directory")
             continue
         for p in _walk(path):
-            try:
-                yield from _documents_of_file(p, fmt, hints)
-            except InputError as exc:
-                yield exc
-            except OSError as exc:
-                yield InputError(str(p), f"cannot read: {exc.strerror or exc}")
+            yield from read_file(p, fmt, hints)
 
 
-def _documents_of_file(p: Path, fmt: str, hints: dict[str, str]) -> Iterator[Item]:
+def read_file(p: Path, fmt: str = "auto", hints: dict[str, str] | None = None) -> Iterator[Item]:
+    """The documents of one file, with an InputError in place of whatever cannot be read."""
+    name = display_name(p)
+    why = _not_regular(p)
+    if why:
+        yield InputError(name, why)
+        return
+    try:
+        yield from _documents_of_file(p, name, fmt, hints or {})
+    except InputError as exc:
+        yield exc
+    except OSError as exc:
+        yield InputError(name, f"cannot read: {exc.strerror or exc}")
+
+
+def _documents_of_file(p: Path, origin: str, fmt: str, hints: dict[str, str]) -> Iterator[Item]:
     stream, gz = _open_stream(p)
     with stream:
         try:
             head = stream.peek(8192)[:8192] if hasattr(stream, "peek") else b""
         except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
-            raise InputError(str(p), f"truncated or corrupt gzip file ({exc})") from None
+            raise InputError(origin, f"truncated or corrupt gzip file ({exc})") from None
         name = p.name.lower().removesuffix(".gz")
         kind = sniff(head, name) if fmt == "auto" else fmt
         if not head.strip() and kind != "warc":
-            raise InputError(str(p), "empty file")
+            raise InputError(origin, "empty file")
         if kind == "jsonl":
-            yield from _jsonl_documents(str(p), stream, hints)
+            yield from _jsonl_documents(origin, stream, hints)
         elif kind == "warc":
-            yield from _warc_documents(str(p), stream, hints)
+            yield from _warc_documents(origin, stream, hints)
         elif kind == "rss":
-            yield from _feed_documents(str(p), _read_capped(stream, MAX_FEED_BYTES, str(p), "feed"), hints)
+            yield from _feed_documents(origin, _read_capped(stream, MAX_FEED_BYTES, origin, "feed"), hints)
         else:
             if not gz and p.stat().st_size > MAX_DOCUMENT_BYTES:
                 raise InputError(
-                    str(p),
+                    origin,
                     f"{p.stat().st_size // 2**20} MB is too large for one article (limit {MAX_DOCUMENT_BYTES // 2**20} MB); split it or use JSONL",
                 )
-            data = _read_capped(stream, MAX_DOCUMENT_BYTES, str(p), "article")
-            yield from _documents_of_bytes(data, str(p), kind, hints)
+            data = _read_capped(stream, MAX_DOCUMENT_BYTES, origin, "article")
+            yield from _documents_of_bytes(data, origin, kind, hints)
 
 
 def _documents_of_bytes(data: bytes, origin: str, kind: str, hints: dict[str, str]) -> Iterator[Item]:
@@ -271,19 +303,40 @@ def _documents_of_bytes(data: bytes, origin: str, kind: str, hints: dict[str, st
 # --- JSON Lines -----------------------------------------------------------------------------------------
 
 
-def _lines_of(stream: IO[bytes], chunk: int = 1 << 13) -> Iterator[bytes]:
-    """Lines of a stream, read in chunks, so that a truncated gzip yields every complete line before
-    raising at the point where the data ends."""
-    buf = b""
+@dataclass
+class _LongLine:
+    """A line longer than the cap, skipped without being held: only its length is known."""
+
+    size: int
+
+
+def _lines_of(
+    stream: IO[bytes], cap: int = MAX_DOCUMENT_BYTES, chunk: int = 1 << 20
+) -> Iterator[bytes | _LongLine]:
+    """Lines of a stream in linear time and bounded memory: a line longer than `cap` is skipped and
+    reported by its length. Read in chunks, so that a truncated gzip yields every complete line before
+    raising where its data ends."""
+    parts: list[bytes] = []
+    size = 0
     while True:
         data = stream.read(chunk)
         if not data:
             break
-        buf += data
-        *lines, buf = buf.split(b"\n")
-        yield from lines
-    if buf:
-        yield buf
+        start = 0
+        while True:
+            end = data.find(b"\n", start)
+            piece = data[start:] if end < 0 else data[start:end]
+            size += len(piece)
+            if size <= cap:
+                parts.append(piece)
+            else:
+                parts = []  # too long: count the rest of it, keep none
+            if end < 0:
+                break
+            yield b"".join(parts) if size <= cap else _LongLine(size)
+            parts, size, start = [], 0, end + 1
+    if size:
+        yield b"".join(parts) if size <= cap else _LongLine(size)
 
 
 def _jsonl_documents(origin: str, stream: IO[bytes], hints: dict[str, str]) -> Iterator[Item]:
@@ -292,15 +345,16 @@ def _jsonl_documents(origin: str, stream: IO[bytes], hints: dict[str, str]) -> I
     try:
         for raw in _lines_of(stream):
             lineno += 1
-            line = raw.strip()
-            if not line:
-                continue
             where = f"{origin}:{lineno}"
-            if len(line) > MAX_DOCUMENT_BYTES:
+            if isinstance(raw, _LongLine):
                 yield InputError(
                     where,
-                    f"line {lineno} is larger than {MAX_DOCUMENT_BYTES // 2**20} MB: too large for one article",
+                    f"line {lineno} has {raw.size // 2**20} MB, over the {MAX_DOCUMENT_BYTES // 2**20} MB "
+                    "limit for one article: skipped unread",
                 )
+                continue
+            line = raw.strip()
+            if not line:
                 continue
             try:
                 rec = json.loads(line)
@@ -417,79 +471,29 @@ def _kind_from_content_type(ctype: str) -> str | None:
     return None
 
 
-def check_host(url: str, allow_private: bool = False) -> None:
-    """Refuse URLs whose host resolves to a private, loopback, link-local or otherwise internal address."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise InputError(url, f"only http and https URLs can be fetched, not {parts.scheme or 'a bare path'}")
-    host = parts.hostname
-    if not host:
-        raise InputError(url, "URL has no host")
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(
-            host, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
-        )
-    except socket.gaierror as exc:
-        raise InputError(url, f"cannot resolve host {host!r}: {exc}") from None
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0])
-        if (
-            addr.is_private
-            or addr.is_loopback
-            or addr.is_link_local
-            or addr.is_reserved
-            or addr.is_multicast
-            or addr.is_unspecified
-        ):
-            raise InputError(
-                url,
-                f"refusing to fetch {host} ({addr}): a private, loopback or link-local address; pass --allow-private to allow it",
-            )
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None  # redirects are followed by fetch() itself, checking each hop
-
-
 def fetch(
-    url: str, allow_private: bool = False, timeout: float = FETCH_TIMEOUT_S, max_bytes: int = MAX_FETCH_BYTES
+    url: str,
+    allow_private: bool = False,
+    timeout: float = FETCH_TIMEOUT_S,
+    max_bytes: int = MAX_FETCH_BYTES,
+    total: float = FETCH_TOTAL_S,
 ) -> tuple[bytes, str, str]:
-    """GET a URL with a timeout, a size cap, at most MAX_REDIRECTS checked redirects and our user agent.
-
-    Returns (body, final URL, content type)."""
-    opener = urllib.request.build_opener(_NoRedirect)
-    current = url
-    for _ in range(MAX_REDIRECTS + 1):
-        check_host(current, allow_private)
-        req = urllib.request.Request(
-            current,
+    """GET a URL: checked addresses, checked redirects, a per-read timeout and a total deadline, the
+    size cap on the wire and after decompression (`netfetch.request`). Returns (body, final URL,
+    content type)."""
+    try:
+        resp = netfetch.request(
+            url,
             headers={
                 "User-Agent": USER_AGENT,
                 "Accept": "text/html,application/xhtml+xml,application/rss+xml,*/*;q=0.5",
             },
+            timeout=timeout,
+            total=total,
+            max_bytes=max_bytes,
+            max_redirects=MAX_REDIRECTS,
+            allow_private=allow_private,
         )
-        try:
-            resp = opener.open(req, timeout=timeout)
-        except urllib.error.HTTPError as exc:
-            if exc.code in (301, 302, 303, 307, 308) and exc.headers.get("Location"):
-                current = urllib.parse.urljoin(current, exc.headers["Location"])
-                continue
-            raise InputError(url, f"HTTP {exc.code} {exc.reason}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise InputError(url, f"cannot fetch: {getattr(exc, 'reason', exc)}") from None
-        with resp:
-            declared = resp.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise InputError(
-                    url, f"response of {int(declared) // 2**20} MB is over the {max_bytes // 2**20} MB limit"
-                )
-            data = resp.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                raise InputError(url, f"response is over the {max_bytes // 2**20} MB limit")
-            if resp.headers.get("Content-Encoding") == "gzip":
-                data = gzip.decompress(data)
-            return data, current, resp.headers.get("Content-Type", "")
-    raise InputError(url, f"more than {MAX_REDIRECTS} redirects")
+    except netfetch.FetchError as exc:
+        raise InputError(url, str(exc)) from None
+    return resp.body, resp.url, resp.headers.get("content-type", "")

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.request
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from . import netfetch
 from .errors import NewsloomError
 
 SUPPORT = 0.7  # share of a sentence's content words that its sources must contain
@@ -81,14 +80,23 @@ def abstractive(
     endpoint = url.rstrip("/") + (
         "" if url.rstrip("/").endswith("/chat/completions") else "/v1/chat/completions"
     )
-    req = urllib.request.Request(endpoint, data=body, headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            reply = json.loads(resp.read(2_000_000))
+        # The model server is the user's own, often on this machine: private addresses are allowed.
+        # `timeout` bounds the whole exchange, not each read.
+        resp = netfetch.request(
+            endpoint,
+            data=body,
+            headers={"Content-Type": "application/json"},
+            timeout=timeout,
+            total=timeout,
+            max_bytes=2_000_000,
+            allow_private=True,
+        )
+        reply = json.loads(resp.body)
         text = reply["choices"][0]["message"]["content"]
         if not isinstance(text, str):
             raise TypeError
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+    except netfetch.FetchError as exc:
         raise NewsloomError(f"--llm-url {url}: could not reach the model server ({exc})") from None
     except (ValueError, KeyError, IndexError, TypeError):
         raise NewsloomError(f"--llm-url {url}: the reply is not an OpenAI-style chat completion") from None

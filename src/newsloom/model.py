@@ -167,6 +167,13 @@ class AnnotatedArticle:
     minhash: Any = None  # MinHash signature of the body (numpy array), for near-duplicate detection
     repeated: set[str] = field(default_factory=set)  # lines repeated across this document's site
     error: str | None = None
+    failed_stage: str = ""  # the per-document stage that set `error` (extract, fingerprint, annotate)
+
+    def fail(self, stage: str, reason: str) -> None:
+        """Mark this document failed at `stage`, dropping what the stages had added to it."""
+        self.error, self.failed_stage = reason, stage
+        self.sentences, self.entities, self.times, self.events, self.terms = [], [], [], [], {}
+        self.title_event_type = None
 
 
 @dataclass

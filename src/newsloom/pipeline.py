@@ -13,7 +13,7 @@ from typing import Any
 
 from . import cluster, dedup, resolve
 from .annotate import Resources, annotate_docs, load_resources
-from .errors import InputError, NewsloomError, PipelineError
+from .errors import InputError, NewsloomError, PipelineError, internal_error
 from .extract import extract
 from .ingest import PendingURL, read_sources
 from .linestats import record_lines, repeated_lines
@@ -37,17 +37,19 @@ def _extract_stage(items: Iterable[AnnotatedArticle], res: Resources) -> Iterato
             try:
                 it.article = extract(it.document, it.repeated)
             except InputError as exc:
-                it.error = exc.reason
+                it.fail("extract", exc.reason)
             except Exception as exc:  # a bad document is recorded and skipped, never fatal
-                log.exception("extract failed on %s", it.document.origin)
-                it.error = f"extraction failed: {type(exc).__name__}: {exc}"
+                it.fail("extract", internal_error("extract", it.document.origin, exc))
         yield it
 
 
 def _fingerprint_stage(items: Iterable[AnnotatedArticle], res: Resources) -> Iterator[AnnotatedArticle]:
     for it in items:
         if it.article is not None and it.error is None:
-            it.minhash = dedup.signature(it.article.text)
+            try:
+                it.minhash = dedup.signature(it.article.text)
+            except Exception as exc:
+                it.fail("fingerprint", internal_error("fingerprint", it.document.origin, exc))
         yield it
 
 
@@ -133,30 +135,51 @@ def store_annotated(
     The local ingest and `newsloom batch` (after Spark has annotated) both end here."""
     with store.transaction():
         record_lines(store.db, line_counts)
-        added_ids = []
+        added: dict[str, tuple[str, bool]] = {}  # article id -> (origin, whether a duplicate)
         for it in done:
             if it.error is not None or it.article is None:
-                report.failed.append((it.document.origin, it.error or "no article"))
-                store.add_failure(it.document.origin, it.error or "no article")
+                reason = it.error or "no article"
+                report.failed.append((it.document.origin, reason))
+                store.add_failure(it.document.origin, reason, it.failed_stage or "extract")
+                continue
+            try:
+                with store.savepoint():
+                    it.article.duplicate_of = dedup.find_near_duplicate(store.db, it.minhash)
+                    duplicate = store.add_article(it)
+                    if not duplicate:
+                        dedup.index(store.db, it.article.document_id, it.minhash)
+                    if it.article.url:
+                        store.db.execute("DELETE FROM pending_urls WHERE url = ?", (it.article.url,))
+            except Exception as exc:
+                reason = internal_error("store", it.document.origin, exc)
+                report.failed.append((it.document.origin, reason))
+                store.add_failure(it.document.origin, reason, "store")
                 continue
             if it.article.language not in ("en", "und"):
                 report.non_english += 1
-            it.article.duplicate_of = dedup.find_near_duplicate(store.db, it.minhash)
-            if store.add_article(it):
+            if duplicate:
                 report.duplicates += 1
             else:
                 report.added += 1
-                dedup.index(store.db, it.article.document_id, it.minhash)
-            added_ids.append(it.article.document_id)
-            if it.article.url:
-                store.db.execute("DELETE FROM pending_urls WHERE url = ?", (it.article.url,))
-        corpus_update(store, added_ids, res)
+            added[it.article.document_id] = (it.document.origin, bool(duplicate))
+        for aid, reason in corpus_update(store, list(added), res):
+            origin, was_duplicate = added[aid]
+            report.failed.append((origin, reason))
+            if was_duplicate:
+                report.duplicates -= 1
+            else:
+                report.added -= 1
+            store.add_failure(origin, reason, "corpus")
 
 
-def corpus_update(store: Store, article_ids: list[str], res: Resources) -> None:
-    """Resolve entities and cluster events for stored articles (inside the caller's transaction)."""
+def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[tuple[str, str]]:
+    """Resolve entities and cluster events for stored articles (inside the caller's transaction).
+
+    Each article's corpus work lands whole or not at all: an article the corpus stages fail on is removed
+    (so that ingesting it again retries it) and returned with the reason, and the others go on."""
     db = store.db
     batch = cluster.Batch()
+    failed: list[tuple[str, str]] = []
     for aid in article_ids:
         row = db.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
         if row is None or row["clustered"]:
@@ -164,9 +187,21 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> None:
         if row["language"] not in ("en", "und"):
             db.execute("UPDATE articles SET clustered = 1 WHERE id = ?", (aid,))  # stored and flagged only
             continue
-        resolve.resolve_article(db, aid, row["text"], res.gazetteer, row["title"] or "")
-        cluster.assign_article(db, row, batch)
-    cluster.refine(db, batch)
+        links = [set(g) for g in batch.links]
+        try:
+            with store.savepoint():
+                resolve.resolve_article(db, aid, row["text"], res.gazetteer, row["title"] or "")
+                cluster.assign_article(db, row, batch)
+        except Exception as exc:
+            batch.links = links
+            failed.append((aid, internal_error("corpus stages", row["source"] or aid, exc)))
+            store.remove_article(aid)
+    try:
+        with store.savepoint("refine"):
+            cluster.refine(db, batch)
+    except Exception as exc:  # refinement only improves assignments already made: keep them
+        internal_error("event refinement", f"a batch of {len(article_ids)} articles", exc)
+    return failed
 
 
 # Articles per ingest batch. Events are refined once per batch, so the batch size shapes them a little:
@@ -183,7 +218,8 @@ def finish_pending(store: Store, res: Resources) -> int:
     pending = [r[0] for r in store.query("SELECT id FROM articles WHERE clustered = 0 ORDER BY seq")]
     for i in range(0, len(pending), BATCH_SIZE):
         with store.transaction():
-            corpus_update(store, pending[i : i + BATCH_SIZE], res)
+            for aid, reason in corpus_update(store, pending[i : i + BATCH_SIZE], res):
+                store.add_failure(aid, reason, "corpus")
     return len(pending)
 
 

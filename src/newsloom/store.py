@@ -119,7 +119,29 @@ class Store:
         else:
             self.db.execute("COMMIT")
 
+    @contextmanager
+    def savepoint(self, name: str = "one_document") -> Iterator[sqlite3.Connection]:
+        """A nested atomic write inside `transaction()`: one document's rows land whole or not at all,
+        and a failure rolls back only them."""
+        self.db.execute(f"SAVEPOINT {name}")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute(f"ROLLBACK TO {name}")
+            self.db.execute(f"RELEASE {name}")
+            raise
+        else:
+            self.db.execute(f"RELEASE {name}")
+
     # --- writes -----------------------------------------------------------------------------------
+    def remove_article(self, aid: str) -> None:
+        """Delete an article, its document and its per-document rows (inside the caller's transaction): used
+        for an article the corpus stages could not take, so that a later ingest of it starts afresh."""
+        for table in _ARTICLE_TABLES:
+            self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", (aid,))
+        self.db.execute("DELETE FROM articles WHERE id = ?", (aid,))
+        self.db.execute("DELETE FROM documents WHERE id = ?", (aid,))
+
     def known_documents(self, ids: Iterable[str]) -> set[str]:
         ids = list(ids)
         found: set[str] = set()
@@ -129,10 +151,11 @@ class Store:
             found.update(r[0] for r in self.db.execute(q, chunk))
         return found
 
-    def add_failure(self, origin: str, reason: str) -> None:
+    def add_failure(self, origin: str, reason: str, stage: str = "read") -> None:
         self.db.execute(
-            "INSERT INTO failures(origin, reason, at) VALUES (?,?,?) ON CONFLICT(origin, reason) DO UPDATE SET at = excluded.at",
-            (origin, reason, now()),
+            "INSERT INTO failures(origin, reason, at, stage) VALUES (?,?,?,?) "
+            "ON CONFLICT(origin, reason) DO UPDATE SET at = excluded.at, stage = excluded.stage",
+            (origin, reason, now(), stage),
         )
 
     def add_article(self, it: AnnotatedArticle) -> str | None:
@@ -210,6 +233,13 @@ class Store:
         if not re.fullmatch(r"\w+", table):
             raise StoreError(f"bad table name {table!r}")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+# Tables holding rows of one article, keyed by `article_id`.
+_ARTICLE_TABLES = (
+    "sentences", "entity_mentions", "time_mentions", "event_mentions", "article_minhash", "minhash_bands",
+    "article_features",
+)  # fmt: skip
 
 
 def _split_sql(sql: str) -> list[str]:

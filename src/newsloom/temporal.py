@@ -9,11 +9,14 @@ expressions such as "the next day", against the closest earlier expression in th
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .model import CENTURY, DAY, DECADE, MONTH, QUARTER, SEASON, UNKNOWN, WEEK, YEAR, TimeMention
+
+log = logging.getLogger(__name__)
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -62,7 +65,7 @@ _SPELLED_Y = (
 )
 _Y = rf"(?:1[6-9]\d\d|20\d\d|{_SPELLED_Y})"
 _NUMW = (
-    r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"(?:(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|hundred"
     r"|several|few|a few|many|some|a couple of|couple of)"
 )
@@ -252,6 +255,8 @@ def _num(s: str | None) -> int | None:
     if s is None:
         return None
     s = " ".join(s.lower().split())
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s):
+        s = s.replace(",", "")
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         return int(float(s))
     return NUMBERS.get(s.replace(" of", "").strip(), None)
@@ -500,7 +505,7 @@ def _range_norm(a: date | None, b: date | None, anchor: str) -> _Norm:
 
 def _month_norm(y: int, m: int, anchor: str, mod: str | None = None) -> _Norm:
     start, end = date(y, m, 1), _month_end(y, m)
-    value = f"{y}-{m:02d}"
+    value = f"{y:04d}-{m:02d}"
     if mod:
         mod = mod.lower()
         if mod.startswith("early") or "beginning" in mod or "start" in mod:
@@ -513,6 +518,10 @@ def _month_norm(y: int, m: int, anchor: str, mod: str | None = None) -> _Norm:
 
 
 def _year_norm(y: int, anchor: str, mod: str | None = None) -> _Norm:
+    if not 1 <= y <= 9999:
+        # Outside the calendar Python can hold: a TIMEX3 value (years BC as "BC" and the year, with
+        # astronomical year 0 = 1 BC) and no range, so that no date arithmetic meets it.
+        return _Norm(f"BC{1 - y:04d}" if y < 1 else str(y), granularity=YEAR, anchor=anchor)
     start, end = date(y, 1, 1), date(y, 12, 31)
     if mod:
         mod = mod.lower()
@@ -522,14 +531,14 @@ def _year_norm(y: int, anchor: str, mod: str | None = None) -> _Norm:
             start, end = date(y, 5, 1), date(y, 8, 31)
         elif mod.startswith("late") or "end" in mod:
             start = date(y, 9, 1)
-    return _Norm(str(y), granularity=YEAR, start=start, end=end, anchor=anchor)
+    return _Norm(f"{y:04d}", granularity=YEAR, start=start, end=end, anchor=anchor)
 
 
 def _week_norm(d: date, anchor: str) -> _Norm:
     iso = d.isocalendar()
     start = d - timedelta(days=d.weekday())
     return _Norm(
-        f"{iso[0]}-W{iso[1]:02d}", granularity=WEEK, start=start, end=start + timedelta(days=6), anchor=anchor
+        f"{iso[0]:04d}-W{iso[1]:02d}", granularity=WEEK, start=start, end=start + timedelta(days=6), anchor=anchor
     )
 
 
@@ -537,13 +546,13 @@ def _season_norm(y: int, code: str, anchor: str) -> _Norm:
     m1, m2 = SEASON_MONTHS[code]
     start = date(y, m1, 1)
     end = _month_end(y + 1, m2) if code == "WI" else _month_end(y, m2)
-    return _Norm(f"{y}-{code}", granularity=SEASON, start=start, end=end, anchor=anchor)
+    return _Norm(f"{y:04d}-{code}", granularity=SEASON, start=start, end=end, anchor=anchor)
 
 
 def _quarter_norm(y: int, q: int, anchor: str) -> _Norm:
     m1 = 3 * (q - 1) + 1
     return _Norm(
-        f"{y}-Q{q}", granularity=QUARTER, start=date(y, m1, 1), end=_month_end(y, m1 + 2), anchor=anchor
+        f"{y:04d}-Q{q}", granularity=QUARTER, start=date(y, m1, 1), end=_month_end(y, m1 + 2), anchor=anchor
     )
 
 
@@ -716,7 +725,7 @@ def _normalise(  # noqa: C901
             "nineties": 9,
         }[g["dw"].lower()]
         y0 = 1900 + tens * 10
-        return _Norm(str(y0)[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31))
+        return _Norm(f"{y0:04d}"[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31))
     if k == "weekend":
         if ref is None:
             return _Norm("XXXX-WXX-WE", granularity=DAY)
@@ -729,7 +738,7 @@ def _normalise(  # noqa: C901
         )
         iso = sat.isocalendar()
         return _Norm(
-            f"{iso[0]}-W{iso[1]:02d}-WE",
+            f"{iso[0]:04d}-W{iso[1]:02d}-WE",
             granularity=DAY,
             start=sat,
             end=sat + timedelta(days=1),
@@ -826,7 +835,7 @@ def _normalise(  # noqa: C901
         if u == "decade":
             y0 = (ref.year // 10 + step) * 10
             return _Norm(
-                str(y0)[:3],
+                f"{y0:04d}"[:3],
                 granularity=DECADE,
                 start=date(y0, 1, 1),
                 end=date(y0 + 9, 12, 31),
@@ -872,7 +881,7 @@ def _normalise(  # noqa: C901
         if unit == "decade":
             y0 = (base.year + sign * 10 * n_) // 10 * 10
             return _Norm(
-                str(y0)[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31), anchor=anchor
+                f"{y0:04d}"[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31), anchor=anchor
             )
         return _Norm(_duration_value(n_, unit), type="DURATION")
     if k == "weekday":
@@ -1025,7 +1034,12 @@ def tag(
     quarter_end = -1
     for c in scanned if scanned is not None else scan(text):
         recent_q = prev_quarter if c.start - quarter_end < 300 else None
-        n = _normalise(c, text, reference, prev, prev_any, recent_q)
+        try:
+            n = _normalise(c, text, reference, prev, prev_any, recent_q)
+        except (ArithmeticError, ValueError) as exc:
+            # Date arithmetic past the calendar ("3,000,000 days ago"): the expression stays unnormalised.
+            log.debug("unnormalised %r: %s", text[c.start : c.end], exc)
+            n = None
         if n is None:
             continue
         out.append(
