@@ -6,7 +6,6 @@ import gzip
 import json
 import os
 import time
-from pathlib import Path
 
 import pytest
 
@@ -90,3 +89,105 @@ def test_lines_split_across_reads_are_whole(tmp_path, n):
 def test_read_sources_names_a_missing_path(tmp_path):
     items = list(read_sources([str(tmp_path / "nope")]))
     assert isinstance(items[0], InputError) and "no such file" in items[0].reason
+
+
+def _doc_of(tmp_path, name: str, data: bytes):
+    from newsloom.extract import extract
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    items = list(read_sources([str(path)]))
+    return [extract(i) if not isinstance(i, InputError) else i for i in items]
+
+
+def test_a_feed_item_with_a_plain_text_description_keeps_its_text(tmp_path):
+    body = "\n\n".join([STORY] * 2)  # over 80 words, no markup
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Coast Courier</title>
+<item><title>Quay reopens</title><link>https://coast.example/q</link><description>{body}</description></item>
+</channel></rss>"""
+    [art] = _doc_of(tmp_path, "feed.xml", feed.encode())
+    assert "mooring posts" in art.text and art.title == "Quay reopens"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<body>{s}</body>",
+        "<body><span>{s}</span></body>",
+        "<body><article><h1>Quay reopens</h1>{s}</article></body>",
+    ],
+)
+def test_html_text_outside_paragraphs_is_kept(tmp_path, markup):
+    page = "<html><head><title>Quay reopens</title></head>" + markup.format(s=STORY) + "</html>"
+    [art] = _doc_of(tmp_path, "page.html", page.encode())
+    assert "mooring posts" in art.text
+
+
+def test_a_page_with_only_a_headline_is_a_failure_not_an_empty_article(tmp_path):
+    page = "<html><head><title>Quay reopens</title></head><body><h1>Quay reopens</h1></body></html>"
+    with pytest.raises(InputError):
+        _doc_of(tmp_path, "page.html", page.encode())
+
+
+@pytest.mark.parametrize(
+    "text,encoding",
+    [
+        ("Talks in Genève ended on Friday; the délégués agreed to meet again in the spring.", "latin-1"),
+        ("Die Gespräche in Zürich über Öl endeten am Freitag ohne Ergebnis.", "latin-1"),
+        ("Čeští delegáti se sešli v Brně a shodli se, že žádná strana neustoupí.", "cp1250"),
+    ],
+)
+def test_single_byte_encodings_are_read_in_the_code_page_of_the_texts_language(tmp_path, text, encoding):
+    from newsloom.extract import decode
+
+    assert decode(text.encode(encoding), "x") == text
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        (
+            "北京市政府周一宣布，新的地铁线路将于明年开通。官员表示，这条线路将连接城市东部和西部的多个区。",
+            "zh",
+        ),
+        (
+            "東京都は月曜日、新しい地下鉄路線を来年開業すると発表した。当局者によると、この路線は都市の東部と西部を結ぶという。",
+            "ja",
+        ),
+    ],
+)
+def test_articles_in_other_scripts_are_stored_with_their_language(tmp_path, text, lang):
+    [art] = _doc_of(tmp_path, "story.txt", (text * 3).encode())
+    assert art.language == lang and text[:10] in art.text
+
+
+def _warc(n: int = 3, gz: bool = False) -> bytes:
+    import io as _io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = _io.BytesIO()
+    w = WARCWriter(buf, gzip=gz)  # gzip: one member a record, as CC-NEWS
+    for i in range(n):
+        body = f"<html><head><title>Story {i}</title></head><body><p>{STORY}</p></body></html>".encode()
+        h = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        w.write_record(
+            w.create_warc_record(
+                f"https://x.example/{i}", "response", payload=_io.BytesIO(body), http_headers=h
+            )
+        )
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("fraction", [0.95, 0.5])
+def test_a_warc_cut_inside_a_record_stores_the_whole_ones_and_reports_the_cut(tmp_path, gz, fraction):
+    data = _warc(gz=gz)
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    path.write_bytes(data[: int(len(data) * fraction)])
+    items = list(read_sources([str(path)]))
+    assert isinstance(items[-1], InputError), [getattr(i, "reason", i) for i in items]
+    whole = [i for i in items if not isinstance(i, InputError)]
+    assert len(whole) == (2 if fraction > 0.9 else 1)
+    assert all(b"</html>" in d.content for d in whole)

@@ -176,7 +176,13 @@ def test_years_before_the_calendar_get_a_bc_value_and_no_range(text, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["3,000,000 days ago", "12345 decades later", "99999999 weeks ago", "9999999 months ago", "in 9,999,999 years"],
+    [
+        "3,000,000 days ago",
+        "12345 decades later",
+        "99999999 weeks ago",
+        "9999999 months ago",
+        "in 9,999,999 years",
+    ],
 )
 def test_absurd_amounts_never_raise(text):
     for t in tag(text, date(2011, 2, 1)):

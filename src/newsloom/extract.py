@@ -11,6 +11,7 @@ import logging
 import re
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlparse
 
 from charset_normalizer import from_bytes
@@ -32,13 +33,39 @@ def decode(raw: bytes, source: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        if best is None:
-            raise InputError(
-                source, "cannot detect the text encoding (not UTF-8, no other encoding fits)"
-            ) from None
-        log.info("%s: not UTF-8, decoded as %s", source, best.encoding)
-        return str(best)
+        pass
+    declared = _DECLARED.search(raw[:4096])
+    if declared:
+        try:
+            return raw.decode(declared.group(1).decode("ascii").lower())
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown label: detect instead
+    best = from_bytes(raw).best()
+    if best is None:
+        raise InputError(source, "cannot detect the text encoding (not UTF-8, no other encoding fits)")
+    # Single-byte code pages often decode the same bytes equally cleanly (è is č in cp1250); the
+    # language of the text's plain ASCII words decides: the legacy Windows code page of that language.
+    ascii_words = re.sub(rb"[^\x00-\x7f]", b" ", raw).decode()
+    page = LEGACY_CODE_PAGES.get(detect_language(ascii_words))
+    if page and best.encoding != page:
+        native = from_bytes(raw, cp_isolation=[page]).best()
+        if native is not None and native.chaos <= best.chaos:
+            best = native
+    log.info("%s: not UTF-8, decoded as %s", source, best.encoding)
+    return str(best)
+
+
+# The legacy Windows code page of languages written in Latin script, for text that is not UTF-8.
+LEGACY_CODE_PAGES = {
+    **dict.fromkeys("af ca da de en es et eu fi fo fr ga gl id is it la lb ms nl nn no oc pt sq sv sw wa".split(), "cp1252"),
+    **dict.fromkeys("bs cs hr hu pl ro sk sl".split(), "cp1250"),
+    **dict.fromkeys("lt lv".split(), "cp1257"),
+    "tr": "cp1254",
+}  # fmt: skip
+
+# A charset the document declares: <meta charset="...">, <meta http-equiv ... content="...; charset=...">,
+# <?xml ... encoding="..."?>
+_DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]{2,40})""", re.I)
 
 
 def detect_language(text: str) -> str:
@@ -165,14 +192,18 @@ def _html_to_article(doc: Document, html: str) -> Article:
     page_ps = [p for p in page_ps if p and not textclean.is_furniture(p)]
     if len(paragraphs) <= 1 and len(page_ps) > 1:
         paragraphs = page_ps  # trafilatura flattened a small page; the page's own paragraphs are better
-    if not paragraphs:
-        raise InputError(doc.origin, "HTML page has no article text (no paragraphs found)")
     md = meta.as_dict() if meta is not None and hasattr(meta, "as_dict") else (meta or {})
     title = (md.get("title") or "").strip()
     if paragraphs and title and textclean.norm_line(paragraphs[0]).lower() == title.lower():
         paragraphs = paragraphs[1:]
     removed = [p for p in paragraphs if textclean.is_furniture(p) and not textclean.looks_like_sentence(p)]
     paragraphs = [p for p in paragraphs if p not in removed]
+    if not paragraphs:
+        # The extractor kept only the headline (text not inside <p>: a feed's plain description, a bare
+        # <body>): the page's visible text, line by line, is the body.
+        paragraphs = _visible_lines(tree, title)
+    if not paragraphs:
+        raise InputError(doc.origin, "HTML page has no article text (only a headline or page furniture)")
     body_captions = [p for p in paragraphs if textclean.is_caption(p)]
     paragraphs = [p for p in paragraphs if p not in body_captions]
     url = (canonical[0] if canonical else None) or md.get("url") or doc.hints.get("url")
@@ -213,6 +244,32 @@ def _html_to_article(doc: Document, html: str) -> Article:
     return art
 
 
+_BLOCKS = (
+    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "tr", "pre", "blockquote", "section",
+    "article", "span", "dd", "dt",
+)  # fmt: skip
+_NOT_TEXT = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button")
+
+
+def _visible_lines(tree: Any, title: str) -> list[str]:
+    """The visible text of a page's body, one paragraph per block element or blank-line run, without
+    the headline, scripts, navigation and lines that are page furniture."""
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    for el in list(body.iter(*_NOT_TEXT)):
+        el.drop_tree()
+    for el in body.iter(*_BLOCKS):
+        el.tail = "\n" + (el.tail or "")
+    lines = [textclean.norm_line(x) for x in re.split(r"\n", body.text_content())]
+    heading = title.strip().lower()
+    return [
+        x
+        for x in lines
+        if x and x.lower() != heading and (textclean.looks_like_sentence(x) or not textclean.is_furniture(x))
+    ]
+
+
 def _fetched_date(doc: Document) -> date | None:
     try:
         return date.fromisoformat(doc.fetched[:10]) if doc.fetched else None
@@ -236,6 +293,12 @@ def _text_to_article(
     info = textclean.clean_lines(text, repeated)
     if not info.paragraphs and info.title and len(info.title.split()) >= 4:
         info.paragraphs = [info.title]  # a headline-only report: the headline is its text
+    if not info.paragraphs and detect_language(text) not in ("en", "und"):
+        # The furniture rules read English lines (words, spaces, sentence shapes); a text in another
+        # language or script is stored whole, line by line, with its language tag.
+        lines = [textclean.norm_line(x) for x in text.splitlines()]
+        info.paragraphs = [x for x in lines if x and x != info.title] or [x for x in lines if x]
+        info.title = info.title or (info.paragraphs[0][:120] if info.paragraphs else "")
     if not info.paragraphs:
         raise InputError(doc.origin, "no article text left after removing page furniture")
     art = Article(
@@ -295,6 +358,8 @@ def extract(doc: Document, repeated: set[str] | None = None) -> Article:
     art.outlet = art.outlet or _outlet_from_url(art.url)
     if hints.get("published"):
         art.published = published_from([], "", None, hints["published"])
+    if not art.text.strip():
+        raise InputError(doc.origin, "no article text")
     if not art.title:
         art.title = art.paragraphs[0][:120]
     art.language = detect_language(art.title + "\n" + art.text)

@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from . import __version__, netfetch
 from .errors import InputError
@@ -431,30 +431,74 @@ def _escape(s: str) -> str:
 # --- WARC -----------------------------------------------------------------------------------------------
 
 
+class _Counting:
+    """A stream that counts the bytes read from it (to find where the last whole WARC record ended)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.n = raw, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.n += len(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self.raw.readline(size) if hasattr(self.raw, "readline") else self.raw.read(1)
+        self.n += len(data)
+        return data
+
+
 def _warc_documents(origin: str, stream: IO[bytes], hints: dict[str, str]) -> Iterator[Item]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     n = 0
+    counted = _Counting(stream)
+    records = ArchiveIterator(counted)
+    end = 0  # where the last whole record ended, in the (decompressed) stream
     try:
-        for record in ArchiveIterator(stream):
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
+        for record in records:
             n += 1
-            status = record.http_headers.get_statuscode()
-            ctype = (record.http_headers.get_header("Content-Type") or "").lower()
-            if status != "200" or "html" not in ctype:
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            data = record.content_stream().read(MAX_DOCUMENT_BYTES + 1)
-            where = f"{origin}#{url or n}"
-            if len(data) > MAX_DOCUMENT_BYTES:
-                yield InputError(where, "WARC response larger than the article size limit")
-                continue
-            fetched = record.rec_headers.get_header("WARC-Date") or now()
-            yield Document(doc_id(data), where, "text/html", data, fetched, {**hints, "url": url})
+            if record.rec_type == "response" and record.http_headers is not None:
+                yield from _warc_response(origin, record, n, hints)
+            record.raw_stream.read()  # drain: a record cut short shows as a limit left unread
+            if getattr(record.raw_stream, "limit", 0):
+                if record.rec_type != "response":
+                    yield InputError(
+                        f"{origin}#{n}", f"WARC record {n} is cut short: the file ends inside it"
+                    )
+                break
+            end = records.get_record_offset() + records.get_record_length()
     except (ArchiveLoadFailed, EOFError, zlib.error, gzip.BadGzipFile, ValueError) as exc:
         yield InputError(origin, f"WARC file cannot be read past record {n} ({exc})")
+        return
+    if getattr(stream, "truncated", False):
+        yield InputError(
+            origin, f"the gzip data ends inside a WARC record after record {n}: that record is lost"
+        )
+    elif counted.n - end > 4:  # more than the blank line after a record, yet no whole record
+        yield InputError(origin, f"the WARC file ends inside a record after record {n}: that record is lost")
+
+
+def _warc_response(origin: str, record: Any, n: int, hints: dict[str, str]) -> Iterator[Item]:
+    status = record.http_headers.get_statuscode()
+    ctype = (record.http_headers.get_header("Content-Type") or "").lower()
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    where = f"{origin}#{url or n}"
+    data = record.content_stream().read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        yield InputError(where, "WARC response larger than the article size limit")
+        return
+    left = getattr(record.raw_stream, "limit", 0)
+    if left:
+        yield InputError(
+            where, f"WARC record {n} is cut short ({left} bytes missing): the page is not stored"
+        )
+        return
+    if status != "200" or "html" not in ctype:
+        return
+    fetched = record.rec_headers.get_header("WARC-Date") or now()
+    yield Document(doc_id(data), where, "text/html", data, fetched, {**hints, "url": url})
 
 
 # --- URLs -----------------------------------------------------------------------------------------------

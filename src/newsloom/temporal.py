@@ -538,7 +538,11 @@ def _week_norm(d: date, anchor: str) -> _Norm:
     iso = d.isocalendar()
     start = d - timedelta(days=d.weekday())
     return _Norm(
-        f"{iso[0]:04d}-W{iso[1]:02d}", granularity=WEEK, start=start, end=start + timedelta(days=6), anchor=anchor
+        f"{iso[0]:04d}-W{iso[1]:02d}",
+        granularity=WEEK,
+        start=start,
+        end=start + timedelta(days=6),
+        anchor=anchor,
     )
 
 
@@ -881,7 +885,11 @@ def _normalise(  # noqa: C901
         if unit == "decade":
             y0 = (base.year + sign * 10 * n_) // 10 * 10
             return _Norm(
-                f"{y0:04d}"[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31), anchor=anchor
+                f"{y0:04d}"[:3],
+                granularity=DECADE,
+                start=date(y0, 1, 1),
+                end=date(y0 + 9, 12, 31),
+                anchor=anchor,
             )
         return _Norm(_duration_value(n_, unit), type="DURATION")
     if k == "weekday":
