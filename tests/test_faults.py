@@ -113,3 +113,15 @@ def test_an_internal_error_prints_one_line_and_logs_the_traceback(tmp_path, monk
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert str(log) in proc.stderr and "Traceback" in log.read_text()
+
+
+def test_a_missing_optional_extra_is_one_line_naming_it(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from newsloom.cli import main
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # as if the spark extra were not installed
+    monkeypatch.setenv("NEWSLOOM_LOG", str(tmp_path / "log"))
+    rc = main(["--db", str(tmp_path / "n.db"), "batch", str(tmp_path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "pip install 'newsloom[spark]'" in err and "Traceback" not in err

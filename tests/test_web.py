@@ -246,3 +246,43 @@ def test_hostile_content_does_not_execute_in_the_browser(server, page):
     page.goto(server + "/search?q=Mayor")
     assert "<script>" in page.locator("a.result").first.inner_text()
     assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_a_foreign_host_header_is_refused_when_hosts_are_fixed(web_db):
+    from fastapi.testclient import TestClient
+
+    from newsloom.web.app import create_app
+
+    c = TestClient(create_app(web_db, allowed_hosts={"127.0.0.1:8765"}), base_url="http://127.0.0.1:8765")
+    assert c.get("/index.json").status_code == 200
+    rebound = c.get("/index.json", headers={"host": "attacker.example:8765"})
+    assert rebound.status_code == 400 and "Host" in rebound.text
+
+
+def test_a_cross_site_post_is_refused(client):
+    r = client.post("/upload", data={"urls": ""}, headers={"origin": "https://elsewhere.example"})
+    assert r.status_code == 403
+    r = client.post("/upload", data={"urls": ""}, headers={"referer": "https://elsewhere.example/page"})
+    assert r.status_code == 403
+
+
+def test_an_absurd_page_number_is_a_client_error(client):
+    r = client.get("/search.json", params={"q": "flood", "page": "9223372036854775807"})
+    assert r.status_code == 422
+
+
+def test_the_token_is_never_echoed_into_a_page(web_db):
+    from fastapi.testclient import TestClient
+
+    from newsloom.web.app import create_app
+
+    c = TestClient(create_app(web_db, token="s3cret-token-123"))
+    html = c.get("/search", params={"token": "s3cret-token-123", "q": "flood"}).text
+    assert "s3cret-token-123" not in html
+    assert "search.json?q=flood" in html
+
+
+def test_serve_refuses_a_missing_database(tmp_path):
+    proc = run_cli("serve", "--port", "1", db=tmp_path / "typo.db", check=False)
+    assert proc.returncode == 2 and "no such database" in proc.stderr
+    assert not (tmp_path / "typo.db").exists()

@@ -9,6 +9,7 @@ import os
 import sys
 import textwrap
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from . import __version__, logs
@@ -385,8 +386,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.token is not None and len(args.token) < 12:
         raise NewsloomError("--token: use at least 12 characters")
+    if not Path(args.db).exists() and not args.create:
+        raise NewsloomError(
+            f"--db {args.db}: no such database; ingest articles first, or pass --create to start an empty one"
+        )
     Store(args.db).close()  # create or migrate the database before serving it
-    app = create_app(args.db, token=args.token)
+    allowed = None
+    if loopback and not args.token:  # answer only this machine's names (no DNS rebinding)
+        names = {args.host, "localhost", "127.0.0.1", "[::1]"}
+        allowed = {f"{n}:{args.port}" for n in names} | ({args.host} if args.port == 80 else set())
+    app = create_app(args.db, token=args.token, allowed_hosts=allowed)
     where = f"http://{args.host}:{args.port}/" + (f"?token={args.token}" if args.token else "")
     print(f"newsloom: serving {args.db} at {where}", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
@@ -610,6 +619,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--port", type=int, default=8765)
     s.add_argument("--token", help="access token required on every request (header, cookie or ?token=)")
+    s.add_argument(
+        "--create", action="store_true", help="start with an empty database if --db does not exist"
+    )
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("dates", help="temporal expressions of a text (stdin), normalised")
@@ -630,6 +642,10 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# Modules of optional extras, and the extra that installs each.
+OPTIONAL_MODULES = {"pyspark": "spark", "py4j": "spark"}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.setup(args.verbose)
@@ -647,6 +663,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 130
     except Exception as exc:  # a bug, not a data problem: one line here, the traceback in the log
+        extra = OPTIONAL_MODULES.get((getattr(exc, "name", None) or "").split(".")[0])
+        if isinstance(exc, ModuleNotFoundError) and extra:
+            print(
+                f"newsloom: error: this command needs {exc.name}: pip install 'newsloom[{extra}]'",
+                file=sys.stderr,
+            )
+            return 2
         logging.getLogger("newsloom").error(
             "internal error (%s: %s); please report it", type(exc).__name__, exc, exc_info=exc
         )

@@ -142,6 +142,9 @@ def store_annotated(
                 report.failed.append((it.document.origin, reason))
                 store.add_failure(it.document.origin, reason, it.failed_stage or "extract")
                 continue
+            if store.known_documents([it.document.id]):
+                report.already_stored += 1  # stored meanwhile by another ingest into the same database
+                continue
             try:
                 with store.savepoint():
                     it.article.duplicate_of = dedup.find_near_duplicate(store.db, it.minhash)

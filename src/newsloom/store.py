@@ -53,13 +53,12 @@ class Store:
             if readonly:
                 if not Path(self.path).exists():
                     raise StoreError(f"{self.path}: no such database; run 'newsloom ingest' first")
-                self.db = sqlite3.connect(
-                    f"file:{self.path}?mode=ro", uri=True, timeout=30, check_same_thread=False
-                )
+                self.db = self._open_readonly()
             else:
                 self.db = sqlite3.connect(
                     self.path, timeout=30, isolation_level=None, check_same_thread=False
                 )
+                self.db.execute("PRAGMA busy_timeout=30000")
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.row_factory = sqlite3.Row
@@ -69,10 +68,31 @@ class Store:
             raise StoreError(
                 f"{self.path}: cannot open the database ({exc}); is it a newsloom database?"
             ) from None
+        newest = _migrations()[-1][0]
+        if self.version() > newest:
+            if not readonly:
+                raise StoreError(
+                    f"{self.path}: the database has schema {self.version()}, newer than this newsloom knows "
+                    f"({newest}); upgrade newsloom to write to it"
+                )
+            log.warning(
+                "%s: schema %d is newer than this newsloom knows (%d)", self.path, self.version(), newest
+            )
         if not readonly:
             self.migrate()
         elif self.version() == 0:
             raise StoreError(f"{self.path}: not a newsloom database (no schema)")
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """Read-only, and on a read-only file system too: where SQLite cannot create the WAL's shared
+        memory file beside the database, the file is opened as immutable (nothing writes it meanwhile)."""
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+        try:
+            db.execute("PRAGMA user_version").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+        return sqlite3.connect(f"file:{self.path}?immutable=1", uri=True, check_same_thread=False)
 
     def __enter__(self) -> Store:
         return self
@@ -91,33 +111,72 @@ class Store:
             raise StoreError(f"{self.path}: not a SQLite database ({exc})") from None
 
     def migrate(self) -> None:
-        """Apply the package's numbered migrations that this database has not seen yet."""
-        current = self.version()
+        """Apply the package's numbered migrations that this database has not seen yet. Safe when several
+        processes open a new database at once: each migration re-reads the version under the write lock."""
         for number, sql in _migrations():
-            if number <= current:
+            if number <= self.version():
                 continue
-            log.info("migrating %s to schema %d", self.path, number)
             try:
                 self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise self._write_error(exc) from None
+            try:
+                if number <= self.version():  # another process applied it while this one waited
+                    self.db.execute("COMMIT")
+                    continue
+                log.info("migrating %s to schema %d", self.path, number)
                 for stmt in _split_sql(sql):
                     self.db.execute(stmt)
                 self.db.execute(f"PRAGMA user_version={number}")
                 self.db.execute("COMMIT")
             except sqlite3.DatabaseError as exc:
-                self.db.execute("ROLLBACK")
+                self._rollback()
                 raise StoreError(f"{self.path}: migration {number} failed: {exc}") from None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write: everything inside lands, or nothing does."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """One atomic write: everything inside lands, or nothing does. A full disk or a database held
+        too long by another writer is a StoreError saying so; the database stays as it was."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._write_error(exc) from None
         try:
             yield self.db
+        except sqlite3.OperationalError as exc:
+            self._rollback()
+            raise self._write_error(exc) from None
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                self._rollback()
+                raise self._write_error(exc) from None
+
+    def _rollback(self) -> None:
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            pass  # SQLite already rolled back (a full disk ends the transaction itself)
+
+    def _write_error(self, exc: sqlite3.OperationalError) -> StoreError | sqlite3.OperationalError:
+        msg = str(exc)
+        if "full" in msg:
+            return StoreError(
+                f"{self.path}: the disk is full; this batch was not stored and what was stored before is "
+                "intact: free some space and run the command again"
+            )
+        if "locked" in msg or "busy" in msg:
+            return StoreError(
+                f"{self.path}: another newsloom command has been writing to this database for over 30 s; "
+                "run this command again when it has finished"
+            )
+        if "readonly" in msg or "read-only" in msg:
+            return StoreError(f"{self.path}: the database cannot be written (read-only file or file system)")
+        return exc
 
     @contextmanager
     def savepoint(self, name: str = "one_document") -> Iterator[sqlite3.Connection]:

@@ -40,6 +40,7 @@ CSP = (
     "frame-ancestors 'none'"
 )
 PAGE_SIZE = 20
+MAX_PAGE = 100_000  # a page number past this is refused (422), never a 500 from SQLite's integer range
 MAX_UPLOAD = 50 * 1024 * 1024
 _FILES = File(default=[])
 _URLS = Form("")
@@ -118,7 +119,17 @@ class Jobs:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def create_app(db: str | Path, token: str | None = None) -> FastAPI:
+def _host_of(value: str) -> str:
+    """The host[:port] of a URL (an Origin or Referer header), lower-cased."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(value).netloc or "").lower()
+
+
+def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str] | None = None) -> FastAPI:
+    """The web app over one database. `allowed_hosts` (host or host:port, lower case) are the Host
+    headers answered; None answers any (`serve` on a loopback address without a token passes its own
+    addresses, so that a page from elsewhere that rebinds a name to 127.0.0.1 gets nothing)."""
     db = str(db)
     app = FastAPI(
         title="newsloom",
@@ -135,6 +146,14 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        host = request.headers.get("host", "").lower()
+        if allowed_hosts is not None and host not in allowed_hosts:
+            return Response(f"unexpected Host header {host!r}\n", status_code=400, media_type="text/plain")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            # a form posted from another site's page: refused (the browser names the page's origin)
+            origin = request.headers.get("origin") or request.headers.get("referer") or ""
+            if origin and _host_of(origin) != host:
+                return Response("cross-site request refused\n", status_code=403, media_type="text/plain")
         set_cookie = False
         if token:
             given = (
@@ -173,6 +192,15 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
         if as_json:
             return JSONResponse(data)
         return templates.TemplateResponse(request, name, {"data": data, "token": token})
+
+    def json_twin(request: Request) -> str:
+        """The address of a page's `.json` twin: its query without the access token (never echoed)."""
+        from urllib.parse import urlencode
+
+        query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
+        return (request.url.path.rstrip("/") or "/index") + ".json" + (f"?{query}" if query else "")
+
+    templates.env.globals["json_twin"] = json_twin
 
     def twin(path: str, template: str, data: Callable[[str], dict[str, Any]], summary: str) -> None:
         """Register a page and its `.json` twin, both built from the same data; `path` ends in `/{param}`."""
@@ -415,7 +443,7 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
         "outlet": Query(""),
         "entity": Query("", description="an entity's name or alias"),
         "etype": Query("", alias="type", description="event type, e.g. CONSULT"),
-        "page_no": Query(1, alias="page", ge=1),
+        "page_no": Query(1, alias="page", ge=1, le=MAX_PAGE),
     }
 
     @app.get("/search.json", summary="Full-text search with filters; 20 results a page")
