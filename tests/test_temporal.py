@@ -43,11 +43,15 @@ def test_day_range_and_conjoined_days():
     assert (t.range_start, t.range_end) == (date(2020, 9, 17), date(2020, 9, 18))
 
 
-def test_weekday_range_with_dates_fixes_the_year_without_reference():
+def test_weekday_range_with_dates_fixes_the_year_from_a_bound_not_the_clock():
     t = one("a delegation to Dushanbe Monday-Wednesday (May 3-5) for talks")
-    assert (t.range_start, t.range_end) == (date(2021, 5, 3), date(2021, 5, 5))
+    assert t.value == "XXXX-05-03" and t.range_start is None  # no reference: the year stays unknown
+    years = weekday_anchored_years("a delegation to Dushanbe Monday-Wednesday (May 3-5)", date(2026, 1, 1))
+    assert years[0][0] == 2021
     years = weekday_anchored_years("on Monday (April 22)", date(2026, 1, 1))
     assert years[0][0] == 2024
+    years = weekday_anchored_years("on Monday (April 22)", date(2031, 1, 1), near=date(2024, 3, 1))
+    assert years[0][0] == 2024  # the nearest year to the articles collected with it, not the latest
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from .extract import published_from
 
         published_from([], "", None, args.published)  # fail early on an unreadable date
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of).isoformat()
+        except ValueError:
+            raise NewsloomError(f"--as-of {args.as_of!r}: not a date; use YYYY-MM-DD") from None
     store = _open(args, readonly=False)
     res = load_resources()
     bar = tqdm(
@@ -68,6 +74,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             res=res,
             progress=bar.update,
             allow_private=args.allow_private,
+            as_of=as_of,
         )
     finally:
         bar.close()
@@ -520,6 +527,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--outlet", help="outlet of every article in these files")
     s.add_argument("--published", help="publication date (YYYY-MM-DD) of every article in these files")
+    s.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="when these files were collected (default: now); stored with each article, it bounds the "
+        "publication dates inferred for undated articles",
+    )
     s.add_argument("--json", action="store_true")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")

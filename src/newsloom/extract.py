@@ -111,24 +111,30 @@ def published_from(lines: list[str], body: str, fetched: date | None, hint: str 
         for t in tag(line):
             if t.granularity == DAY and t.range_start and t.value[:4].isdigit():
                 return PublishedDate(t.range_start, DAY, line)
-    return infer_published(body, fetched or date.today())
+    return infer_published(body, fetched)
 
 
-def infer_published(body: str, before: date) -> PublishedDate:
+def infer_published(body: str, before: date | None, near: date | None = None) -> PublishedDate:
     """Infer when an undated article was written from its own dated references.
 
-    A weekday written beside a month and day ("Monday-Wednesday (May 3-5)") fixes the year; the
-    article was then written on or after the latest day it names, within that week if it says "this
-    week". Otherwise the latest fully stated date is a lower bound. A bare year proves nothing.
+    `before` is the collection date (the article existed then), `near` the date of the articles
+    collected with it, when known. A weekday written beside a month and day ("Monday-Wednesday (May
+    3-5)") fixes the year among those where they agree: the one nearest `near`, else the latest not
+    after `before`; the article was then written on or after the latest day it names, within that week
+    if it says "this week". Otherwise the latest fully stated date is a lower bound. A bare year proves
+    nothing. Neither bound known: the weekday fixes nothing.
     """
     scanned = scan(body)
-    anchored = weekday_anchored_years(body, before, scanned)
+    bound = before or (near + timedelta(days=366) if near else None)
+    anchored = weekday_anchored_years(body, bound, scanned, near) if bound else []
     if anchored:
         years = Counter(y for y, _, _ in anchored)
         year = years.most_common(1)[0][0]
         phrases = [p for y, p, _ in anchored if y == year]
         latest = max(last for y, _, last in anchored if y == year)
         evidence = f"weekday and date agree in {year}: " + "; ".join(repr(p) for p in phrases)
+        if near is not None:
+            evidence += f" (of such years, the nearest to the articles collected with it, {near.isoformat()})"
         if re.search(r"\bthis week\b", body, re.I):
             start = latest - timedelta(days=latest.weekday())
             return PublishedDate(latest, WEEK, evidence + "; 'this week'", True, start + timedelta(days=6))
@@ -140,7 +146,7 @@ def infer_published(body: str, before: date) -> PublishedDate:
         and t.granularity == DAY
         and t.range_end
         and t.value[:4].isdigit()
-        and t.range_end <= before
+        and (before is None or t.range_end <= before)
     ]
     if full:
         last = max(full, key=lambda t: t.range_end or date.min)
@@ -230,7 +236,7 @@ def _html_to_article(doc: Document, html: str) -> Article:
         except Exception:  # htmldate fails on odd markup; the text may still date the article
             date_hint = None
     if not date_hint and not doc.hints.get("published"):
-        art.published = published_from([], art.text, _fetched_date(doc), None)
+        art.published = published_from([], art.text, fetched_date(doc), None)
     if date_hint:
         try:
             art.published = PublishedDate(
@@ -270,7 +276,8 @@ def _visible_lines(tree: Any, title: str) -> list[str]:
     ]
 
 
-def _fetched_date(doc: Document) -> date | None:
+def fetched_date(doc: Document) -> date | None:
+    """The day a document was collected (its `--as-of`), the upper bound of its publication date."""
     try:
         return date.fromisoformat(doc.fetched[:10]) if doc.fetched else None
     except ValueError:
@@ -314,7 +321,7 @@ def _text_to_article(
     if info.outlet_candidates:
         art.outlet = _clean_outlet(info.outlet_candidates[0])
     if given_published is None:  # a given date makes reading or inferring one from the text moot
-        art.published = published_from(info.date_lines, art.text, _fetched_date(doc), None)
+        art.published = published_from(info.date_lines, art.text, fetched_date(doc), None)
     return art
 
 

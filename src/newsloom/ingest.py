@@ -219,9 +219,23 @@ def _not_regular(p: Path) -> str | None:
 
 
 def read_sources(
-    paths: list[str], fmt: str = "auto", hints: dict[str, str] | None = None, allow_private: bool = False
+    paths: list[str],
+    fmt: str = "auto",
+    hints: dict[str, str] | None = None,
+    allow_private: bool = False,
+    as_of: str | None = None,
 ) -> Iterator[Item]:
-    """Documents from files, directories (recursive) and URLs; errors and pending URLs in their place."""
+    """Documents from files, directories (recursive) and URLs; errors and pending URLs in their place.
+    `as_of` is the collection time recorded on every document (default: when it was read)."""
+    for item in _read_sources(paths, fmt, hints, allow_private):
+        if as_of and isinstance(item, Document):
+            item.fetched = as_of
+        yield item
+
+
+def _read_sources(
+    paths: list[str], fmt: str, hints: dict[str, str] | None, allow_private: bool
+) -> Iterator[Item]:
     if fmt not in FORMATS:
         raise InputError("--format", f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     hints = {k: v for k, v in (hints or {}).items() if v}

@@ -14,7 +14,7 @@ from typing import Any
 from . import cluster, dedup, resolve
 from .annotate import Resources, annotate_docs, load_resources
 from .errors import InputError, NewsloomError, PipelineError, internal_error
-from .extract import extract
+from .extract import extract, fetched_date, infer_published
 from .ingest import PendingURL, read_sources
 from .linestats import record_lines, repeated_lines
 from .model import AnnotatedArticle, Document
@@ -53,12 +53,38 @@ def _fingerprint_stage(items: Iterable[AnnotatedArticle], res: Resources) -> Ite
         yield it
 
 
+def _collection_date_stage(items: Iterable[AnnotatedArticle], res: Resources) -> Iterator[AnnotatedArticle]:
+    """Articles whose publication date was inferred take the year the articles collected with them point
+    to: of the years where an inferred weekday and date agree, the one nearest the median stated date of
+    the batch (not the most recent before the collection date, which moves with the clock)."""
+    items = list(items)
+    stated = sorted(
+        it.article.published.date
+        for it in items
+        if it.article is not None
+        and it.error is None
+        and it.article.published.date
+        and not it.article.published.inferred
+    )
+    if stated:
+        near = stated[len(stated) // 2]
+        for it in items:
+            art = it.article
+            if art is not None and it.error is None and art.published.inferred:
+                try:
+                    art.published = infer_published(art.text, fetched_date(it.document), near)
+                except Exception as exc:
+                    it.fail("extract", internal_error("date inference", it.document.origin, exc))
+    yield from items
+
+
 def _annotate_stage(items: Iterable[AnnotatedArticle], res: Resources) -> Iterator[AnnotatedArticle]:
     yield from annotate_docs(items, res)
 
 
 STAGES: list[Stage] = [
     Stage("extract", frozenset({"document"}), frozenset({"article"}), _extract_stage),
+    Stage("collection dates", frozenset({"article"}), frozenset(), _collection_date_stage),
     Stage("fingerprint", frozenset({"article"}), frozenset({"minhash"}), _fingerprint_stage),
     Stage(
         "annotate",
@@ -235,10 +261,12 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], Any] | None = None,
     allow_private: bool = False,
+    as_of: str | None = None,
 ) -> IngestReport:
     """Ingest files and directories into the store: extract, annotate, resolve, cluster.
 
-    Idempotent (documents already stored are skipped) and transactional per batch.
+    Idempotent (documents already stored are skipped) and transactional per batch. `as_of` (an ISO
+    date or time) is when the inputs were collected, stored with each document; default now.
     """
     res = res or load_resources()
     report = IngestReport()
@@ -257,7 +285,7 @@ def ingest(
             progress(len(batch))
         batch.clear()
 
-    for item in read_sources(paths, fmt, hints, allow_private=allow_private):
+    for item in read_sources(paths, fmt, hints, allow_private=allow_private, as_of=as_of):
         if isinstance(item, PendingURL):
             report.pending.append(item.url)
             with store.transaction():

@@ -1009,9 +1009,8 @@ def _normalise(  # noqa: C901
 
 def _year_for(mo: int, d: int, ref: date | None, weekday: int | None, tense: str | None = None) -> int | None:
     """Choose the year of a partial date: weekday agreement first, else closeness to the reference."""
-    if weekday is not None:
-        limit = (ref + timedelta(days=366)) if ref else date.today()
-        years = years_matching_weekday(mo, d, weekday, limit)
+    if weekday is not None and ref is not None:  # without a reference the year stays unknown
+        years = years_matching_weekday(mo, d, weekday, ref + timedelta(days=366))
         if ref is not None:
             years = [y for y in years if abs(y - ref.year) <= 1] or years[:0]
         if years:
@@ -1073,11 +1072,12 @@ def tag(
 
 
 def weekday_anchored_years(
-    text: str, before: date, scanned: list[_Candidate] | None = None
+    text: str, before: date, scanned: list[_Candidate] | None = None, near: date | None = None
 ) -> list[tuple[int, str, date]]:
     """Years fixed by a weekday written next to a month and day ("Monday-Wednesday (May 3-5)",
-    "Wednesday, May 5"): for each such phrase, the most recent year not after `before` in which that
-    weekday and date agree, with the phrase as evidence and the last day it names."""
+    "Wednesday, May 5"): for each such phrase, a year not after `before` in which that weekday and date
+    agree (the one nearest `near` when given, else the most recent), with the phrase as evidence and the
+    last day it names."""
     out = []
     for c in scanned if scanned is not None else scan(text):
         g = c.m.groupdict()
@@ -1086,6 +1086,8 @@ def weekday_anchored_years(
             mo = _month(g["mon"])
             d = _day(g.get("d1") or g["d"])
             years = years_matching_weekday(mo, d, wd, before)
+            if near is not None:
+                years.sort(key=lambda y: (abs(y - near.year), -y))
             if years:
                 last = _safe_date(years[0], mo, _day(g.get("d2") or g.get("d1") or g["d"]))
                 if last is not None:
