@@ -191,3 +191,26 @@ def test_a_warc_cut_inside_a_record_stores_the_whole_ones_and_reports_the_cut(tm
     whole = [i for i in items if not isinstance(i, InputError)]
     assert len(whole) == (2 if fraction > 0.9 else 1)
     assert all(b"</html>" in d.content for d in whole)
+
+
+def test_control_characters_in_html_do_not_stop_extraction(tmp_path):
+    filler = "".join(f"<p>{STORY}</p>" for _ in range(12))  # past the first 4 KB, where NUL means binary
+    page = f"<html><head><title>Quay reopens</title></head><body>{filler}<p>A last\x00 line\x01\x0b.</p></body></html>"
+    [art] = _doc_of(tmp_path, "page.html", page.encode())
+    assert "mooring posts" in art.text
+
+
+def test_a_megabyte_without_sentences_is_stored_whole_and_annotated_in_part(tmp_path, resources):
+    from newsloom.annotate import ANNOTATED_CHARS
+    from newsloom.pipeline import ingest
+    from newsloom.store import Store
+
+    path = tmp_path / "long.txt"
+    path.write_text("Long report\n\n" + STORY + "\n" + "data " * (2**20 // 5))
+    with Store(tmp_path / "n.db") as store:
+        report = ingest(store, [str(path)], res=resources)
+        assert report.added == 1 and not report.failed
+        (n,) = store.query("SELECT length(text) FROM articles")[0]
+        assert n > 2**20 - 100
+        (last,) = store.query("SELECT MAX(end) FROM sentences")[0]
+        assert last <= ANNOTATED_CHARS

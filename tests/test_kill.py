@@ -7,7 +7,9 @@ import subprocess
 import sys
 import time
 
-from conftest import SHARED, run_cli
+import pytest
+
+from conftest import DEMO, SHARED, run_cli
 
 
 def _corpus(tmp_path, n: int = 120):
@@ -61,3 +63,45 @@ def test_kill_during_ingest_then_resume(tmp_path):
     fails = json.loads(run_cli("failures", "--json", db=db).stdout)
     assert len(arts) + len(fails) == n
     assert all(a["event_id"] for a in arts), "corpus stages were not completed after the kill"
+
+
+def _partitions(store):
+    def part(column):
+        groups: dict[str, set[str]] = {}
+        for aid, key in store.query(f"SELECT id, {column} FROM articles WHERE {column} IS NOT NULL"):
+            groups.setdefault(key, set()).add(aid)
+        return sorted(sorted(g) for g in groups.values())
+
+    return part("event_id"), part("storyline_id")
+
+
+@pytest.mark.parametrize("stop_at", [1, 2, 3])
+def test_an_interrupted_ingest_run_again_equals_an_uninterrupted_one(
+    tmp_path, resources, monkeypatch, stop_at
+):
+    """Interrupted inside the transaction of batch `stop_at` (during refinement, after its articles were
+    stored and clustered), then run again: the same events and storylines as one uninterrupted run."""
+    from newsloom import cluster
+    from newsloom.pipeline import ingest
+    from newsloom.store import Store
+
+    with Store(tmp_path / "whole.db") as store:
+        ingest(store, [str(DEMO)], res=resources, batch_size=4)
+        whole = _partitions(store)
+    real = cluster.refine
+    calls = []
+
+    def interrupted(db, batch):
+        calls.append(1)
+        if len(calls) == stop_at:
+            raise KeyboardInterrupt
+        return real(db, batch)
+
+    with Store(tmp_path / "resumed.db") as store:
+        monkeypatch.setattr(cluster, "refine", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            ingest(store, [str(DEMO)], res=resources, batch_size=4)
+        assert store.count("articles") == 4 * (stop_at - 1)  # the interrupted batch left nothing
+        monkeypatch.setattr(cluster, "refine", real)
+        ingest(store, [str(DEMO)], res=resources, batch_size=4)
+        assert _partitions(store) == whole

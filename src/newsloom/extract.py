@@ -162,10 +162,14 @@ def infer_published(body: str, before: date | None, near: date | None = None) ->
     )
 
 
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _html_to_article(doc: Document, html: str) -> Article:
     import lxml.html
     import trafilatura
 
+    html = _XML_INCOMPATIBLE.sub("", html)  # lxml refuses NUL and other control characters
     try:
         tree = lxml.html.fromstring(html)
     except Exception as exc:  # lxml raises several types on garbage

@@ -209,6 +209,7 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[
     db = store.db
     batch = cluster.Batch()
     failed: list[tuple[str, str]] = []
+    assigned = 0
     for aid in article_ids:
         row = db.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
         if row is None or row["clustered"]:
@@ -221,10 +222,16 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[
             with store.savepoint():
                 resolve.resolve_article(db, aid, row["text"], res.gazetteer, row["title"] or "")
                 cluster.assign_article(db, row, batch)
+            assigned += 1
         except Exception as exc:
             batch.links = links
             failed.append((aid, internal_error("corpus stages", row["source"] or aid, exc)))
             store.remove_article(aid)
+    if not assigned:
+        # Nothing new was clustered (every input of the batch stored before, or failed): refinement,
+        # which also works on the groups carried from the batch before, runs once per batch that added
+        # articles, so that a resumed ingest refines exactly as an uninterrupted one.
+        return failed
     try:
         with store.savepoint("refine"):
             cluster.refine(db, batch)
