@@ -194,7 +194,7 @@ def test_a_warc_cut_inside_a_record_stores_the_whole_ones_and_reports_the_cut(tm
 
 
 def test_control_characters_in_html_do_not_stop_extraction(tmp_path):
-    filler = "".join(f"<p>{STORY}</p>" for _ in range(12))  # past the first 4 KB, where NUL means binary
+    filler = "".join(f"<p>{STORY}</p>" for _ in range(30))  # past the first 4 KB, where NUL means binary
     page = f"<html><head><title>Quay reopens</title></head><body>{filler}<p>A last\x00 line\x01\x0b.</p></body></html>"
     [art] = _doc_of(tmp_path, "page.html", page.encode())
     assert "mooring posts" in art.text
