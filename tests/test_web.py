@@ -286,3 +286,37 @@ def test_serve_refuses_a_missing_database(tmp_path):
     proc = run_cli("serve", "--port", "1", db=tmp_path / "typo.db", check=False)
     assert proc.returncode == 2 and "no such database" in proc.stderr
     assert not (tmp_path / "typo.db").exists()
+
+
+def test_a_bad_upload_fails_alone_and_the_next_upload_runs(tmp_path):
+    import gzip
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from newsloom.store import Store
+    from newsloom.web.app import create_app
+
+    db = tmp_path / "up.db"
+    Store(db).close()
+    c = TestClient(create_app(db))
+    bomb = gzip.compress(b'{"text": "' + b"a" * (40 * 2**20) + b'"}\n')  # a 40 MB line in about 40 KB
+    good = (
+        b"Quay reopens\n\nThe harbour authority of Port Alder reopened the northern quay on Monday after a storm "
+        b"surge in March damaged its cranes. Crews worked for six weeks, the authority said on Tuesday.\n"
+    )
+    jobs = []
+    for name, data in [("bomb.jsonl.gz", bomb), ("good.txt", good)]:
+        r = c.post("/upload", files={"files": (name, data)}, headers={"accept": "application/json"})
+        assert r.status_code == 202
+        jobs.append(r.json()["status"])
+    deadline = time.monotonic() + 180
+    states = []
+    while time.monotonic() < deadline:
+        states = [c.get(j).json() for j in jobs]
+        if all(s["state"] in ("done", "failed") for s in states):
+            break
+        time.sleep(0.5)
+    assert [s["state"] for s in states] == ["done", "done"], states
+    assert states[0]["added"] == 0 and "over the 20 MB limit" in states[0]["failed"][0]["reason"]
+    assert states[1]["added"] == 1
