@@ -198,3 +198,21 @@ def test_a_number_with_thousands_separators_is_read_whole():
     t = one("about 1,200 days ago", date(2011, 2, 1))
     assert t.text == "about 1,200 days ago"
     assert t.value == "2007-10-20"
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Rome was sacked in the 5th century BC.", "BC04"),
+        ("Caesar died in 44 BC.", "BC0044"),
+        ("The city was founded around 500 B.C. by traders.", "BC0500"),
+        ("Tools from 2000 BCE were found.", "BC2000"),
+        ("The eruption of AD 79 buried the town.", "0079"),
+    ],
+)
+def test_eras(text, value):
+    assert one(text, date(2011, 2, 1)).value == value
+
+
+def test_an_era_is_read_in_capitals_only():
+    assert [t.value for t in tag("The 5 ad campaigns ran in 2010.", date(2011, 2, 1))] == ["2010"]

@@ -71,6 +71,7 @@ _NUMW = (
     r"|several|few|a few|many|some|a couple of|couple of)"
 )
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|nights?)"
+_ERA = r"(?:B\.C\.E\.|BCE|B\.C\.|BC|C\.E\.|CE|A\.D\.|AD)(?!\w)"  # an era after a year or century
 _DASH = r"\s*(?:-|–|—|to|through|until|and|&)\s*"
 _MOD = (
     r"(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|end|beginning)"
@@ -154,7 +155,9 @@ _PATTERNS: list[tuple[str, str]] = [
         rf"\b(?P<clock>(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|noon|midnight)(?:\s+(?:EST|EDT|CST|PST|GMT|UTC|local\s+time))?,?\s+(?:on\s+)?(?:{_WD},?\s+)?(?P<mon>{_MON})\s+(?P<d>{_D})\b(?:,?\s+(?P<y>{_Y})\b)?",
     ),
     # the 20th century ; the nineteenth century
-    ("century", r"\b(?:the\s+)?(?P<c>\d{1,2})(?:st|nd|rd|th)[\s-]century\b"),
+    ("century", rf"\b(?:the\s+)?(?P<c>\d{{1,2}})(?:st|nd|rd|th)[\s-]century\b(?:\s+(?P<era>{_ERA}))?"),
+    # 44 BC ; 500 B.C. ; 2000 BCE ; AD 79 ; 79 AD
+    ("year_era", rf"\b(?:(?P<y>\d{{1,4}})\s*(?P<era>{_ERA})|(?P<ad>AD|A\.D\.)\s*(?P<y2>\d{{1,4}})\b)"),
     # the nineties ; the nineteen-eighties
     (
         "decade_word",
@@ -228,6 +231,8 @@ _CASE_SENSITIVE = {
     "mod_month",
     "weekday",
     "wdrange_md",
+    "year_era",
+    "century",
 }
 _PRIORITY = {name: i for i, (name, _) in enumerate(_PATTERNS)}
 
@@ -411,7 +416,7 @@ def _spelled_year_context(text: str, m: re.Match[str]) -> bool:
 
 
 def _capitalised_ok(name: str, m: re.Match[str]) -> bool:
-    for g in ("mon", "mon2", "wd", "wd1", "wd2"):
+    for g in ("mon", "mon2", "wd", "wd1", "wd2", "era", "ad"):
         try:
             s = m.group(g)
         except IndexError:
@@ -719,6 +724,8 @@ def _normalise(  # noqa: C901
         cent = int(g["c"])
         if not 1 <= cent <= 22:
             return None
+        if g.get("era") and g["era"].upper().startswith("B"):  # the 5th century BC: 500-401 BC
+            return _Norm(f"BC{cent - 1:02d}", granularity=CENTURY)
         y0 = (cent - 1) * 100
         return _Norm(
             f"{cent - 1:02d}", granularity=CENTURY, start=date(max(y0, 1), 1, 1), end=date(y0 + 99, 12, 31)
@@ -1010,6 +1017,11 @@ def _normalise(  # noqa: C901
         return _Norm("P2D", type="SET")
     if k == "year":
         return _year_norm(_year_value(g["y"]), "none")
+    if k == "year_era":
+        y = int(g.get("y") or g["y2"])
+        if g.get("era") and g["era"].upper().startswith("B"):
+            return _year_norm(1 - y, "none")  # 44 BC is astronomical year -43
+        return _year_norm(y, "none") if y else None
     return None
 
 
