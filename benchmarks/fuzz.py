@@ -18,6 +18,7 @@ import argparse
 import gzip
 import io
 import json
+import os
 import random
 import re
 import resource
@@ -27,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from kill_resume import ingest_cmd
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets"
@@ -208,21 +211,10 @@ def main() -> int:
         log = work / "fuzz.log"
         t0 = time.perf_counter()
         proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "newsloom",
-                "--db",
-                str(db),
-                "ingest",
-                "--quiet",
-                "--as-of",
-                "2024-01-01",
-                str(folder),
-            ],
+            ingest_cmd(db, folder, "2024-01-01"),
             capture_output=True,
             text=True,
-            env={**__import__("os").environ, "NEWSLOOM_LOG": str(log)},
+            env={**os.environ, "NEWSLOOM_LOG": str(log)},
         )
         wall = time.perf_counter() - t0
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -45,19 +45,9 @@ def partition(db: Path, column: str) -> dict[str, str]:
     return {ext: str(key) for ext, key in rows}
 
 
-def ingest_cmd(db: Path, src: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "newsloom",
-        "--db",
-        str(db),
-        "ingest",
-        "--quiet",
-        "--as-of",
-        "2020-01-01",
-        str(src),
-    ]
+def ingest_cmd(db: Path, src: Path, as_of: str = "2020-01-01") -> list[str]:
+    """The command line of a quiet ingest of `src` into `db` (fixed collection date)."""
+    return [sys.executable, "-m", "newsloom", "--db", str(db), "ingest", "--quiet", "--as-of", as_of, str(src)]  # fmt: skip
 
 
 def main() -> int:
