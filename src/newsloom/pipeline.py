@@ -251,11 +251,12 @@ BATCH_SIZE = 64
 def finish_pending(store: Store, res: Resources) -> int:
     """Complete the corpus stages for articles stored but not yet clustered (after a crash, or all of them
     after `recluster`), in batches of BATCH_SIZE, as ingest does."""
-    pending = [r[0] for r in store.query("SELECT id FROM articles WHERE clustered = 0 ORDER BY seq")]
+    rows = store.query("SELECT id, source FROM articles WHERE clustered = 0 ORDER BY seq")
+    pending, source = [r[0] for r in rows], {r[0]: r[1] for r in rows}
     for i in range(0, len(pending), BATCH_SIZE):
         with store.transaction():
             for aid, reason in corpus_update(store, pending[i : i + BATCH_SIZE], res):
-                store.add_failure(aid, reason, "corpus")
+                store.add_failure(source[aid] or aid, reason, "corpus")
     return len(pending)
 
 
