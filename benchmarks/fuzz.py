@@ -75,8 +75,22 @@ def base_articles(limit: int, rng: random.Random) -> list[dict[str, str]]:
     return [a for a in out if a["text"].strip()]
 
 
+# How often each mutation of the text is drawn (per hundred): megabyte lines are rare, as each costs
+# seconds of annotation.
+TEXT_MUTATIONS = {
+    "shuffle": 18,
+    "unicode": 20,
+    "extreme": 20,
+    "megabyte": 2,
+    "start": 15,
+    "tokenised": 10,
+    "none": 15,
+}
+
+
 def mutate_text(text: str, rng: random.Random) -> str:
-    kind = rng.randrange(7)
+    names = list(TEXT_MUTATIONS)
+    kind = names.index(rng.choices(names, weights=list(TEXT_MUTATIONS.values()))[0])
     if kind == 0:  # duplicated and shuffled lines
         lines = text.splitlines()
         lines += rng.sample(lines, min(len(lines), 5))
