@@ -320,3 +320,35 @@ def test_a_bad_upload_fails_alone_and_the_next_upload_runs(tmp_path):
     assert [s["state"] for s in states] == ["done", "done"], states
     assert states[0]["added"] == 0 and "over the 20 MB limit" in states[0]["failed"][0]["reason"]
     assert states[1]["added"] == 1
+
+
+def test_serve_answers_only_this_machines_names(web_db):
+    import http.client
+    import subprocess
+    import sys
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsloom", "--db", str(web_db), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+
+        def status(host: str) -> int:
+            con = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            con.request("GET", "/index.json", headers={"Host": host})
+            return con.getresponse().status
+
+        for _ in range(200):
+            try:
+                first = status(f"127.0.0.1:{port}")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert first == 200
+        assert status(f"localhost:{port}") == 200
+        assert status(f"rebound.example:{port}") == 400  # a DNS-rebinding page's requests
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -401,7 +401,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     allowed = None
     if loopback and not args.token:  # answer only this machine's names (no DNS rebinding)
         names = {args.host, "localhost", "127.0.0.1", "[::1]"}
-        allowed = {f"{n}:{args.port}" for n in names} | ({args.host} if args.port == 80 else set())
+        allowed = {f"{n}:{args.port}" for n in names} | (names if args.port == 80 else set())
     app = create_app(args.db, token=args.token, allowed_hosts=allowed)
     where = f"http://{args.host}:{args.port}/" + (f"?token={args.token}" if args.token else "")
     print(f"newsloom: serving {args.db} at {where}", file=sys.stderr)
