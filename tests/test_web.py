@@ -264,6 +264,8 @@ def test_a_cross_site_post_is_refused(client):
     assert r.status_code == 403
     r = client.post("/upload", data={"urls": ""}, headers={"referer": "https://elsewhere.example/page"})
     assert r.status_code == 403
+    r = client.post("/upload", data={"urls": ""}, headers={"origin": "null", "sec-fetch-site": "cross-site"})
+    assert r.status_code == 403
 
 
 def test_an_absurd_page_number_is_a_client_error(client):

@@ -150,9 +150,13 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         if allowed_hosts is not None and host not in allowed_hosts:
             return Response(f"unexpected Host header {host!r}\n", status_code=400, media_type="text/plain")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            # a form posted from another site's page: refused (the browser names the page's origin)
+            # A form posted from another site's page is refused. Browsers say where a request comes from
+            # in Sec-Fetch-Site and in Origin (or Referer); an opaque origin ("null") says nothing.
+            site = request.headers.get("sec-fetch-site", "")
             origin = request.headers.get("origin") or request.headers.get("referer") or ""
-            if origin and _host_of(origin) != host:
+            if site in ("cross-site", "same-site") or (
+                origin not in ("", "null") and _host_of(origin) != host
+            ):
                 return Response("cross-site request refused\n", status_code=403, media_type="text/plain")
         set_cookie = False
         if token:
@@ -167,7 +171,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"  # nothing to other sites
         response.headers["X-Frame-Options"] = "DENY"
         if set_cookie and token:
             response.set_cookie("newsloom_token", token, httponly=True, samesite="strict")
