@@ -59,11 +59,17 @@ def _spark(master: str, app: str = "newsloom") -> Any:
 # --- executor side ------------------------------------------------------------------------------------
 
 
-def _documents_of(path: str, fmt: str, hints: dict[str, str]) -> list[Any]:
-    """Documents (or input errors) of one file, read on an executor with the local readers."""
+def _documents_of(path: str, fmt: str, hints: dict[str, str], fetched: str) -> list[Any]:
+    """Documents (or input errors) of one file, read on an executor with the local readers; `fetched` is
+    the batch's collection time, decided once on the driver."""
     from .ingest import read_file
 
-    return [_plain(x) for x in read_file(Path(path), fmt, hints)]
+    out = []
+    for x in read_file(Path(path), fmt, hints):
+        if isinstance(x, Document):
+            x.fetched = fetched
+        out.append(_plain(x))
+    return out
 
 
 def _plain(item: Any) -> Any:
@@ -73,16 +79,15 @@ def _plain(item: Any) -> Any:
     return item
 
 
-def _parquet_record(row: dict[str, Any], origin: str, hints: dict[str, str]) -> Any:
+def _parquet_record(row: dict[str, Any], origin: str, hints: dict[str, str], fetched: str) -> Any:
     """A Parquet row with the JSON Lines fields, as the same kind of document as a JSONL line."""
     from .ingest import doc_id
-    from .store import now
 
     rec = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if v is not None}
     if not (rec.get("text") or rec.get("html") or rec.get("title")):
         return ("error", origin, "row has neither 'text', 'html' nor 'title'")
     line = json.dumps(rec, ensure_ascii=False, sort_keys=True).encode()
-    return Document(doc_id(line), origin, "application/x-jsonl-record", line, now(), dict(hints))
+    return Document(doc_id(line), origin, "application/x-jsonl-record", line, fetched, dict(hints))
 
 
 def _line_keys(item: Any) -> list[tuple[tuple[str, str], int]]:
@@ -225,8 +230,10 @@ def run(
     log: Any = print,
     corpus: str = "driver",
     block_days: int = 7,
+    as_of: str | None = None,
 ) -> dict[str, Any]:
-    """Run the batch pipeline; returns counts and timings. `corpus` says where the corpus stages run:
+    """Run the batch pipeline; returns counts and timings. `as_of` is when the inputs were collected
+    (default: now, read once on the driver). `corpus` says where the corpus stages run:
     "driver" (one writer, in input order: the local ingest's exact result) or "sharded" (by time blocks of
     `block_days` on the executors, then merged and stitched: see `shards`)."""
     if corpus not in ("driver", "sharded"):
@@ -236,6 +243,9 @@ def run(
     from pyspark.sql import Row
 
     t0 = time.time()
+    from .store import now
+
+    fetched = as_of or now()
     files = _input_files(paths)
     spark = _spark(master)
     sc = spark.sparkContext
@@ -250,14 +260,14 @@ def run(
         if others:
             rdds.append(
                 sc.parallelize(others, max(1, min(len(others), n_parts))).flatMap(
-                    lambda p: _documents_of(p, fmt, {})
+                    lambda p: _documents_of(p, fmt, {}, fetched)
                 )
             )
         for pq in parquet:
             rdds.append(
                 spark.read.parquet(pq)
                 .rdd.zipWithIndex()
-                .map(lambda ri, pq=pq: _parquet_record(ri[0].asDict(), f"{pq}#{ri[1] + 1}", {}))
+                .map(lambda ri, pq=pq: _parquet_record(ri[0].asDict(), f"{pq}#{ri[1] + 1}", {}, fetched))
             )
         if not rdds:
             raise InputError(", ".join(paths), "no input files")

@@ -51,12 +51,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         from .extract import published_from
 
         published_from([], "", None, args.published)  # fail early on an unreadable date
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = date.fromisoformat(args.as_of).isoformat()
-        except ValueError:
-            raise NewsloomError(f"--as-of {args.as_of!r}: not a date; use YYYY-MM-DD") from None
+    as_of = _as_of(args)
     store = _open(args, readonly=False)
     res = load_resources()
     bar = tqdm(
@@ -409,6 +404,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _as_of(args: argparse.Namespace) -> str | None:
+    """The --as-of date as ISO text, or None (now)."""
+    if not args.as_of:
+        return None
+    try:
+        return date.fromisoformat(args.as_of).isoformat()
+    except ValueError:
+        raise NewsloomError(f"--as-of {args.as_of!r}: not a date; use YYYY-MM-DD") from None
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run
 
@@ -422,6 +427,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         log=lambda m: print(m, file=sys.stderr),
         corpus=args.corpus,
         block_days=args.block_days,
+        as_of=_as_of(args),
     )
     if args.json:
         _print_json(result)
@@ -610,6 +616,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--into", metavar="DB", help="newsloom store to load the results into (default: --db)")
     s.add_argument("--format", default="auto", choices=["auto", "text", "html", "jsonl", "rss", "warc"])
     s.add_argument("--partitions", type=int, help="partitions for the annotate stage (default 2 x cores)")
+    s.add_argument("--as-of", metavar="YYYY-MM-DD", help="when these files were collected (default: now)")
     s.add_argument(
         "--corpus",
         default="driver",

@@ -385,16 +385,21 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
     return {"events_joined": merged, "storylines_joined": stories}
 
 
-def annotate_inputs(paths: list[str], fmt: str = "auto") -> list[tuple[int, AnnotatedArticle]]:
+def annotate_inputs(
+    paths: list[str], fmt: str = "auto", as_of: str | None = None
+) -> list[tuple[int, AnnotatedArticle]]:
     """(input order, annotated article) for the articles of `paths`, made in this process by the functions
-    `newsloom batch` runs on its executors (same reading, same corpus-wide furniture counts)."""
+    `newsloom batch` runs on its executors (same reading, same corpus-wide furniture counts); `as_of` is
+    the collection time (default now)."""
     import pickle
     from collections import Counter
     from types import SimpleNamespace
 
     from .batch import _annotate_partition, _documents_of, _input_files, _line_keys
+    from .store import now
 
-    items = [d for f in _input_files(paths) for d in _documents_of(f, fmt, {})]
+    fetched = as_of or now()
+    items = [d for f in _input_files(paths) for d in _documents_of(f, fmt, {}, fetched)]
     counts: Counter[tuple[str, str]] = Counter()
     for d in items:
         for k, n in _line_keys(d):
