@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import sqlite3
 from pathlib import Path
@@ -91,3 +92,27 @@ def test_a_read_only_database_file_is_readable(tmp_path):
         assert s.count("articles") == 2
     out = run_cli("articles", db=path).stdout
     assert "2 articles" in out or out.count("\n") >= 2
+
+
+def test_a_database_on_a_read_only_file_system_is_readable(tmp_path):
+    """A read-only bind mount in a mount namespace of its own (needs root and unshare; skipped otherwise)."""
+    import shutil
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "n.db"
+    run_cli("ingest", str(DEMO / "vienna-bulletin"), db=db)
+    probe = (
+        subprocess.run(["unshare", "-m", "true"], capture_output=True) if shutil.which("unshare") else None
+    )
+    if probe is None or probe.returncode != 0:
+        pytest.skip("no mount namespace here (unshare needs root)")
+    script = (
+        f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && "
+        f"{sys.executable} -m newsloom --db {db} articles --json"
+    )
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)) == 2
