@@ -105,3 +105,24 @@ def test_an_interrupted_ingest_run_again_equals_an_uninterrupted_one(
         monkeypatch.setattr(cluster, "refine", real)
         ingest(store, [str(DEMO)], res=resources, batch_size=4)
         assert _partitions(store) == whole
+
+
+def test_running_an_ingest_again_that_adds_nothing_changes_nothing(tmp_path, resources):
+    """What made a resumed ingest differ: batches whose inputs were all stored before still refined the
+    groups carried from the batch before, and dropped them."""
+    from newsloom.pipeline import ingest
+    from newsloom.store import Store
+
+    def state(store):
+        return (
+            _partitions(store),
+            [tuple(r) for r in store.query("SELECT id, title, date_start, date_end FROM events ORDER BY id")],
+            [tuple(r) for r in store.query("SELECT key, value FROM meta ORDER BY key")],
+        )
+
+    with Store(tmp_path / "n.db") as store:
+        ingest(store, [str(DEMO)], res=resources, batch_size=4)
+        before = state(store)
+        again = ingest(store, [str(DEMO)], res=resources, batch_size=4)
+        assert again.added == 0 and again.already_stored == 12
+        assert state(store) == before
