@@ -240,7 +240,11 @@ def main() -> int:
         ).fetchone()[0]
         pending = con.execute("SELECT COUNT(*) FROM pending_urls").fetchone()[0]
         events = con.execute("SELECT COUNT(*) FROM events").fetchone()[0]
-        crashed = int(proc.returncode not in (0, 1) or "Traceback" in proc.stderr)
+        # A crash: a traceback, a signal, or an internal error that ended the command (exit 1 alone is
+        # also the exit of a run that added nothing).
+        crashed = int(
+            proc.returncode not in (0, 1) or "Traceback" in proc.stderr or "internal error (" in proc.stderr
+        )
         print(f"{args.n} documents made in {files} files (seed {args.seed})")
         print(
             f"articles stored {stored}, inputs reported as failures {failed} (internal errors {internal}), pending feed links {pending}, events {events}"

@@ -214,3 +214,19 @@ def test_a_megabyte_without_sentences_is_stored_whole_and_annotated_in_part(tmp_
         assert n > 2**20 - 100
         (last,) = store.query("SELECT MAX(end) FROM sentences")[0]
         assert last <= ANNOTATED_CHARS
+
+
+def test_a_reader_library_failing_on_odd_bytes_fails_that_file_alone(tmp_path):
+    """warcio raises AttributeError on a response record without a target URI: that file's failure."""
+    body = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>"
+        + STORY.encode()
+        + b"</p></body></html>"
+    )
+    head = b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+    head += b"Content-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n" % len(body)
+    (tmp_path / "a.warc").write_bytes(head + body + b"\r\n\r\n")
+    (tmp_path / "b.txt").write_text(STORY)
+    items = list(read_sources([str(tmp_path)]))
+    assert kinds(items) == ["InputError", "Document"]
+    assert items[0].reason.startswith("internal error in read")

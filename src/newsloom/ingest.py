@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import __version__, netfetch
-from .errors import InputError
+from .errors import InputError, internal_error
 from .model import Document
 from .store import now
 
@@ -271,6 +271,8 @@ def read_file(p: Path, fmt: str = "auto", hints: dict[str, str] | None = None) -
         yield exc
     except OSError as exc:
         yield InputError(name, f"cannot read: {exc.strerror or exc}")
+    except Exception as exc:  # a reader library's bug on odd bytes: this file's failure, not the run's
+        yield InputError(name, internal_error("read", name, exc))
 
 
 def _documents_of_file(p: Path, origin: str, fmt: str, hints: dict[str, str]) -> Iterator[Item]:
