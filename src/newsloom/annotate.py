@@ -663,7 +663,7 @@ def _annotate_batch(items: list[AnnotatedArticle], res: Resources) -> list[Annot
 def _parse_alone(it: AnnotatedArticle, res: Resources) -> Any:
     assert it.article is not None
     try:
-        return res.nlp(it.article.text)
+        return res.nlp(annotated_part(it.article.text))
     except Exception as exc:
         it.fail("annotate", internal_error("annotate (spaCy)", it.document.origin, exc))
         return None

@@ -271,7 +271,7 @@ def _visible_lines(tree: Any, title: str) -> list[str]:
         el.drop_tree()
     for el in body.iter(*_BLOCKS):
         el.tail = "\n" + (el.tail or "")
-    lines = [textclean.norm_line(x) for x in re.split(r"\n", body.text_content())]
+    lines = [textclean.norm_line(x) for x in body.text_content().split("\n")]
     heading = title.strip().lower()
     return [
         x

@@ -458,11 +458,6 @@ class _Counting:
         self.n += len(data)
         return data
 
-    def readline(self, size: int = -1) -> bytes:
-        data = self.raw.readline(size) if hasattr(self.raw, "readline") else self.raw.read(1)
-        self.n += len(data)
-        return data
-
 
 def _warc_documents(origin: str, stream: IO[bytes], hints: dict[str, str]) -> Iterator[Item]:
     from warcio.archiveiterator import ArchiveIterator

@@ -70,7 +70,13 @@ def _collection_date_stage(items: Iterable[AnnotatedArticle], res: Resources) ->
         near = stated[len(stated) // 2]
         for it in items:
             art = it.article
-            if art is not None and it.error is None and art.published.inferred:
+            # only a year fixed by a weekday depends on `near`; a lower bound from a stated date does not
+            if (
+                art is not None
+                and it.error is None
+                and art.published.inferred
+                and not art.published.bound_only
+            ):
                 try:
                     art.published = infer_published(art.text, fetched_date(it.document), near)
                 except Exception as exc:
