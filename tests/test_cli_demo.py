@@ -194,3 +194,38 @@ def test_brief_and_compare_cite_sources(demo_db):
     )
     missing = run_cli("compare", "ev_nonexistent", db=demo_db, check=False)
     assert missing.returncode == 2 and "no event 'ev_nonexistent'" in missing.stderr
+
+
+def test_event_cards_name_the_town_the_people_and_the_kind(demo_db):
+    cards = {e["date"]["start"]: e["card"] for e in get(demo_db, "events")}
+    flood, visit, calafat, chess = (
+        cards["2024-03-12"],
+        cards["2024-03-18"],
+        cards["2024-04-22"],
+        cards["2024-05-06"],
+    )
+    assert flood["place"]["name"] == "Vidin, Bulgaria" and flood["kind"] == "DISASTER"
+    # the datelines of the wire copies ("SOFIA (Balkan Wire)") are where the reports come from, not the flood
+    assert [h["level"] for h in flood["place"]["hierarchy"]] == ["town", "country"]
+    assert calafat["place"]["name"] == "Calafat, Romania"
+    assert chess["place"]["name"] == "Oslo, Norway"
+    assert [p["name"] for p in chess["who"]] == []  # "OSLO --" is a dateline, not who won
+    assert {"Jakob Leitner", "Henrik Dahl"} <= {p["name"] for p in chess["participants"]}
+    assert [p["name"] for p in visit["who"]] == ["Yelena Markovic"]
+    for c in cards.values():
+        people = {p["name"] for p in c["who"] + c["with_whom"] + c["participants"]}
+        assert not people & set(c["sources"])
+        assert c["title_source"] == "headline"
+
+
+def test_a_briefing_gives_the_card_and_distinct_cited_facts(demo_db):
+    ev = next(e for e in get(demo_db, "events") if e["date"]["start"] == "2024-03-12")
+    brief = get(demo_db, "brief", ev["id"])
+    assert brief["card"] == "Disaster in Vidin, Bulgaria on 2024-03-12"
+    facts = [s for s in brief["sentences"] if s["role"] == "fact"]
+    assert facts and len({f["text"] for f in facts}) == len(facts)
+    assert any(f["also_reported_by"] for f in facts)  # the same fact from two reports, merged
+    articles = {a["id"]: a["text"] for a in get(demo_db, "articles")}
+    for f in facts:
+        for other in f["also_reported_by"]:
+            assert other["sentence"] in articles[other["article_id"]]  # each report cited in its own words

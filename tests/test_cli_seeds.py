@@ -75,13 +75,16 @@ def test_people_resolved_with_variants_and_never_merged(seeds_db):
 
 def test_event_records_have_actor_counterparts_place_and_date(seeds_db):
     events = {e["date"]["start"]: e for e in get(seeds_db, "events")}
-    visit = next(
-        r
-        for r in events["2020-10-02"]["records"]
-        if r["type"] == "CONSULT" and r["date"]["end"] == "2020-10-04"
-    )
-    assert visit["actors"] == ["Zalmay Khalilzad"] and "Emomali Rahmon" in visit["targets"]
+    consult = [r for r in events["2020-10-02"]["records"] if r["type"] == "CONSULT"]
+    visit = next(r for r in consult if r["date"]["end"] == "2020-10-04")
+    assert visit["actors"] == ["Zalmay Khalilzad"]
     assert visit["place"] == "Tajikistan" and visit["date"]["end"] == "2020-10-04"
+    # "Khalilzad met with Tajik President Emomali Rahmon, ...": the counterparts from the tree
+    import sqlite3
+
+    with sqlite3.connect(seeds_db) as db:
+        met = db.execute("SELECT actors, targets FROM event_mentions WHERE trigger = 'met'").fetchall()
+    assert any("Khalilzad" in a and "Emomali Rahmon" in json.loads(t) for a, t in met)
     c5 = [r for r in events["2023-07-27"]["records"] if r["type"] == "CONSULT"][0]
     assert c5["actors"] == ["Thomas West"] and c5["place"] == "Astana"
     # the meeting "on Tuesday" in the May 2021 reports is dated 2021-05-04
@@ -131,3 +134,32 @@ def test_comparison_of_the_may_visit(seeds_db):
     assert ministerial and ghani
     assert {o for f in ministerial for o in f["reported_by"]} == {"Caravanserai"}
     assert set(ghani[0]["reported_by"]) == {"Afghan Voice Agency (AVA)"}
+
+
+def test_the_cards_say_who_met_whom_where(seeds_db):
+    cards = {e["date"]["start"][:7]: e["card"] for e in get(seeds_db, "events")}
+    names = lambda c, field: [p["name"] for p in c[field]]  # noqa: E731
+    visit_2020, visit_2021, session = cards["2020-10"], cards["2021-05"], cards["2023-07"]
+    assert [c["place"]["name"] for c in (visit_2020, visit_2021, session)] == [
+        "Dushanbe, Tajikistan",
+        "Dushanbe, Tajikistan",
+        "Astana, Kazakhstan",
+    ]
+    for visit in (visit_2020, visit_2021):
+        assert names(visit, "who") == ["Zalmay Khalilzad"]
+        assert "Emomali Rahmon" in names(visit, "with_whom")
+    assert "Ramazon Rahimzoda" in names(visit_2020, "with_whom") + names(visit_2020, "participants")
+    assert "Mohammad Haneef Atmar" in names(visit_2020, "mentioned")  # another meeting, on another day
+    assert names(session, "who") == ["Thomas West"]
+    assert {"Kazakhstan", "Turkmenistan", "Uzbekistan"} <= set(names(session, "with_whom"))
+    for c in cards.values():
+        people = names(c, "who") + names(c, "with_whom") + names(c, "participants")
+        assert not set(people) & set(c["sources"])  # no outlet among the participants
+        assert "Special Representatives and Special Envoys" not in people and "State" not in people
+
+
+def test_a_briefing_quotes_a_two_sentence_quotation_whole(seeds_db):
+    ev = next(e for e in get(seeds_db, "events") if e["date"]["start"].startswith("2021-05"))
+    said = [s["text"] for s in get(seeds_db, "brief", ev["id"])["sentences"] if s["role"] == "said"]
+    rahmon = [s for s in said if "Rahmon said" in s]
+    assert rahmon and rahmon[0].startswith("“Tajikistan supports") and "Dushanbe welcomes" in rahmon[0]

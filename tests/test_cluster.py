@@ -174,8 +174,8 @@ def test_the_agency_a_report_credits_is_no_protagonist(tmp_path, resources):
     assert row["dateline"] == "Rotterdam"  # a dateline with a date
     orgs = dict(store.db.execute("SELECT id, name FROM entities WHERE type = 'ORG'").fetchall())
     f = article_features(store.db, row, "OTHER", None)
-    assert {orgs[e] for e in f.organisations} == {"Reuters", "Exxon Mobil Corp"}
-    assert {orgs[e] for e in f.lead_organisations} == {"Exxon Mobil Corp"}
+    assert {orgs[e] for e in f.organisations} == {"Reuters", "Exxon Mobil"}
+    assert {orgs[e] for e in f.lead_organisations} == {"Exxon Mobil"}
     store.close()
 
 

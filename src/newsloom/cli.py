@@ -313,8 +313,11 @@ def cmd_brief(args: argparse.Namespace) -> int:
         print(
             f"  {out['type']} | {_date_str(d['start'], d['end'], d['granularity'])} | {out['place'] or 'place unknown'}"
         )
-        if out["participants"]:
-            print(f"  who: {', '.join(out['participants'])}")
+        print(f"  {out['card']}")
+        if out.get("participants"):
+            print(_wrap("participants: " + ", ".join(out["participants"]), "  "))
+        if out.get("mentioned"):
+            print(_wrap("also mentioned: " + ", ".join(out["mentioned"]), "  "))
     else:
         print(f"storyline: {out['title']}")
     print()
@@ -326,6 +329,13 @@ def cmd_brief(args: argparse.Namespace) -> int:
             if label not in notes:
                 notes.append(label)
             marks.append(f"[{notes.index(label) + 1}]")
+        for src in snt.get("also_reported_by") or []:
+            if snt.get("role") != "fact":
+                break  # the lead's other reports are listed by `compare`
+            label = f"{src['outlet'] or 'unknown outlet'}, {src['article_id']}"
+            if label not in notes:
+                notes.append(label)
+            marks.append(f"[also {notes.index(label) + 1}]")
         prefix = f"{snt['date']}: " if snt.get("date") else ""
         print(_wrap(prefix + snt["text"] + " " + "".join(marks), ""))
     print()

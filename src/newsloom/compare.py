@@ -18,6 +18,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .cards import background_paragraphs, event_card
 from .errors import NotFoundError
 from .store import Store
 from .views import _canonical_names, _evidence
@@ -220,11 +221,12 @@ def brief(store: Store, ident: str, max_quotes: int = 2) -> dict[str, Any]:
         title = store.query("SELECT title FROM storylines WHERE id = ?", (ident,))[0][0]
         return {"id": ident, "kind": "storyline", "title": title, "sentences": sentences}
     ev = _event_row(store, ident)
+    card = event_card(store.db, ev["id"])
     sentences = []
     lead = _lead(store, ev)
     if lead:
         sentences.append({**lead, "role": "what"})
-    used = {s["text"] for s in sentences}
+    used = [_content(s["text"]) for s in sentences]
     # when: a sentence that states the date, if the lead does not
     dated = store.query(
         """SELECT m.evidence_start, m.evidence_end, a.text, a.id, a.outlet FROM event_mentions m
@@ -234,42 +236,159 @@ def brief(store: Store, ident: str, max_quotes: int = 2) -> dict[str, Any]:
     )
     if lead and lead.get("dated") is False:
         for s, e, text, aid, outlet in dated:
-            if text[s:e] not in used:
+            if not _seen(_content(text[s:e]), used):
                 sentences.append(_cite(text[s:e], aid, outlet, "when"))
-                used.add(text[s:e])
+                used.append(_content(text[s:e]))
                 break
-    # what was said: quotes with a named speaker, one per speaker
+    quotes = _quotes(store, ev, used, max_quotes)
+    background = background_paragraphs(store.db, ev["id"])
+    sentences += _facts(store, ev, used, card["kind"], background) + quotes
+    return {
+        "id": ev["id"],
+        "kind": "event",
+        "title": card["title"],
+        "type": card["kind"],
+        "date": {"start": ev["date_start"], "end": ev["date_end"], "granularity": ev["granularity"]},
+        "place": card["place"]["name"] if card["place"] else None,
+        "who": [p["name"] for p in card["who"]],
+        "with_whom": [p["name"] for p in card["with_whom"]],
+        "participants": [p["name"] for p in card["who"] + card["with_whom"] + card["participants"]],
+        "mentioned": [p["name"] for p in card["mentioned"]],
+        "card": _card_line(card),
+        "sentences": sentences,
+    }
+
+
+# a briefing's facts: sentences of the reports' leads that hold a record of the event's kind or a figure,
+# each once (sentences sharing this share of their content words state the same fact: merged, with
+# all their sources)
+FACT_PARAGRAPHS = 3
+MAX_FACTS = 8
+SAME_FACT = 0.5
+
+
+_QUOTE_MARK = re.compile('["“”]')
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP_WORDS and len(w) > 1}
+
+
+def _seen(words: set[str], used: list[set[str]]) -> bool:
+    return any(words and len(words & u) / min(len(words), len(u) or 1) >= SAME_FACT for u in used)
+
+
+def _facts(
+    store: Store, ev: Any, used: list[set[str]], kind: str, background: set[tuple[str, int]]
+) -> list[dict[str, Any]]:
+    """The distinct facts the reports give: one cited sentence each, merged across reports; not from
+    background paragraphs (dated away from the event), not a quotation (see `_quotes`)."""
+    rows = store.query(
+        """SELECT m.article_id, m.type, m.evidence_start, m.evidence_end, m.hedged, m.negated, s.paragraph,
+                  a.text, a.outlet, a.seq FROM event_mentions m JOIN articles a ON a.id = m.article_id
+           JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence
+           WHERE a.event_id = ? AND s.paragraph <= ? ORDER BY a.seq, m.sentence""",
+        (ev["id"], FACT_PARAGRAPHS),
+    )
+    facts: list[dict[str, Any]] = []
+    words: list[set[str]] = []
+    for r in rows:
+        text = r["text"][r["evidence_start"] : r["evidence_end"]]
+        if (
+            r["hedged"]
+            or r["negated"]
+            or (r["article_id"], r["paragraph"]) in background
+            or _QUOTE_MARK.search(text)
+        ):
+            continue
+        if r["type"] == "STATEMENT" and not _figures(text):
+            continue
+        if r["type"] != kind and not _figures(text):
+            continue
+        w = _content(text)
+        if _seen(w, used):
+            continue
+        same = next((i for i, u in enumerate(words) if _seen(w, [u])), None)
+        src = {"article_id": r["article_id"], "outlet": r["outlet"]}
+        if same is not None:
+            # the same fact in another report: cited with that report's own sentence
+            f = facts[same]
+            if src not in f["sources"] and all(
+                a["article_id"] != src["article_id"] for a in f["also_reported_by"]
+            ):
+                f["also_reported_by"].append({**src, "sentence": text})
+            continue
+        facts.append(
+            {
+                "text": text,
+                "role": "fact",
+                "sources": [src],
+                "also_reported_by": [],
+                "paragraph": r["paragraph"],
+            }
+        )
+        words.append(w)
+    # what most reports say first, then by position in the reports
+    facts.sort(key=lambda f: (-len(f["also_reported_by"]), f["paragraph"]))
+    out = facts[:MAX_FACTS]
+    for f in out:
+        del f["paragraph"]
+    used += [_content(f["text"]) for f in out]
+    return out
+
+
+def _quotes(store: Store, ev: Any, used: list[set[str]], max_quotes: int) -> list[dict[str, Any]]:
+    """What was said: one quotation per named speaker, whole (from its opening quotation mark to the
+    end of the sentence that names the speaker, over sentence breaks), verbatim and cited."""
+    out: list[dict[str, Any]] = []
     speakers: set[str] = set()
     for m in store.query(
         """SELECT m.*, a.text AS article_text, a.outlet FROM event_mentions m JOIN articles a ON a.id = m.article_id
            WHERE a.event_id = ? AND m.type = 'STATEMENT' AND m.quote IS NOT NULL ORDER BY a.seq, m.sentence""",
         (ev["id"],),
     ):
-        names = _canonical_names(store, m["article_id"], json.loads(m["actors"]))
+        names = [
+            n for n in _canonical_names(store, m["article_id"], json.loads(m["actors"])) if n[:1].isupper()
+        ]
         if not names or names[0] in speakers or len(speakers) >= max_quotes:
-            continue
-        text = m["article_text"][m["evidence_start"] : m["evidence_end"]]
-        if text in used:
+            continue  # a named speaker only ("the statement said" names nobody)
+        art = m["article_text"]
+        start, end = m["evidence_start"], m["evidence_end"]
+        at = art.find(m["quote"], max(0, start - 5000), end)
+        if at != -1 and at < start:
+            para = art.rfind("\n\n", 0, at)
+            if para < start and art.rfind("\n\n", 0, start) == para:  # the same paragraph
+                start = max(0, at - 1)
+        text = art[start:end]
+        if _seen(_content(text), used):
             continue
         speakers.add(names[0])
-        sentences.append({**_cite(text, m["article_id"], m["outlet"], "said"), "speaker": names[0]})
-        used.add(text)
-    parts = json.loads(ev["profile"]).get("participants", {})
-    who = []
-    for pid, _ in sorted(parts.items(), key=lambda kv: -kv[1])[:6]:
-        r = store.query("SELECT name FROM entities WHERE id = ?", (pid,))
-        if r:
-            who.append(r[0][0])
-    return {
-        "id": ev["id"],
-        "kind": "event",
-        "title": ev["title"],
-        "type": ev["type"],
-        "date": {"start": ev["date_start"], "end": ev["date_end"], "granularity": ev["granularity"]},
-        "place": ev["place"],
-        "participants": who,
-        "sentences": sentences,
-    }
+        out.append({**_cite(text, m["article_id"], m["outlet"], "said"), "speaker": names[0]})
+        used.append(_content(text))
+    return out
+
+
+# how a card line names each kind of happening
+KIND_PHRASES = {"CONSULT": "meets", "ASSAULT": "attack", "COERCE": "arrest", "PROTEST": "protest",
+                "AGREE": "agreement", "SUPPORT": "support", "AID": "aid", "DEMAND": "demand",
+                "DISAPPROVE": "criticism", "REJECT": "rejection", "THREATEN": "threat", "SANCTION": "sanctions",
+                "FIGHT": "fighting", "DISASTER": "disaster", "ACCIDENT": "accident", "STATEMENT": "statement",
+                "OTHER": "event"}  # fmt: skip
+
+
+def _card_line(card: dict[str, Any]) -> str:
+    """The card as one line: who, what, with whom, where, when."""
+    what = KIND_PHRASES.get(card["kind"], card["kind"].lower())
+    who = ", ".join(p["name"] for p in card["who"])
+    parts = [who, what] if who else [what[:1].upper() + what[1:]]
+    if card["with_whom"]:
+        parts.append("with " + ", ".join(p["name"] for p in card["with_whom"][:5]))
+    if card["place"]:
+        parts.append("in " + card["place"]["name"])
+    d = card["date"]
+    if d["start"]:
+        parts.append("on " + (d["start"] if d["end"] in (None, d["start"]) else f"{d['start']}..{d['end']}"))
+    return " ".join(parts)
 
 
 def _cite(text: str, aid: str, outlet: str | None, role: str) -> dict[str, Any]:

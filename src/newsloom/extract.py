@@ -295,7 +295,9 @@ def _text_to_article(
     given_title: str | None,
     given_published: str | None = None,
 ) -> Article:
+    text = textclean.detokenise(text)
     if given_title:
+        given_title = textclean.detokenise(given_title) if textclean.is_pretokenised(text) else given_title
         # JSONL text often starts with the headline again
         first = text.lstrip().split("\n", 1)
         if first and textclean.norm_line(first[0]).lower() == textclean.norm_line(given_title).lower():

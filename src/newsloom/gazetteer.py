@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 
 
@@ -29,7 +30,9 @@ def _rows(filename: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+@lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
+    """The gazetteer, read once per process (it is read-only)."""
     places: dict[str, str] = {}
     capital_of: dict[str, str] = {}
     demonyms: dict[str, str] = {}
@@ -54,3 +57,9 @@ def load_gazetteer() -> Gazetteer:
     text = resources.files("newsloom.data").joinpath("titles.txt").read_text(encoding="utf-8")
     titles = frozenset(t.strip().lower() for t in text.splitlines() if t.strip() and not t.startswith("#"))
     return Gazetteer(places, capital_of, demonyms, orgs, titles)
+
+
+@lru_cache(maxsize=1)
+def title_words() -> frozenset[str]:
+    """Every word of a role title, without abbreviation dots ("minister", "state", "sgt")."""
+    return frozenset(w.rstrip(".") for t in load_gazetteer().titles for w in t.split())

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import cluster, dedup, resolve
+from . import cards, cluster, dedup, resolve
 from .annotate import Resources, annotate_docs, load_resources
 from .errors import InputError, NewsloomError, PipelineError, internal_error
 from .extract import extract, fetched_date, infer_published
@@ -243,6 +243,16 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[
             cluster.refine(db, batch)
     except Exception as exc:  # refinement only improves assignments already made: keep them
         internal_error("event refinement", f"a batch of {len(article_ids)} articles", exc)
+    try:
+        with store.savepoint("cards"):
+            q = ",".join("?" * len(article_ids))
+            touched = {
+                r[0] for r in db.execute(f"SELECT event_id FROM articles WHERE id IN ({q})", article_ids)
+            }
+            touched |= {e for group in batch.links for e in group}
+            cards.refresh_cards(db, sorted(e for e in touched if e))
+    except Exception as exc:  # the cards' titles and places are shown; the events stay as they are
+        internal_error("event cards", f"a batch of {len(article_ids)} articles", exc)
     return failed
 
 

@@ -23,6 +23,13 @@ from .gazetteer import Gazetteer
 PARTICIPANT_TYPES = ("PERSON", "ORG", "GPE")
 
 
+# the legal form after a company's name: "BP PLC" is BP
+CORPORATE_SUFFIX_RX = re.compile(
+    r"(?:,?\s+(?:PLC|plc|p\.l\.c\.|Inc\.?|Incorporated|Corp\.?|Corporation|Ltd\.?|Limited|LLC|L\.L\.C\.|"
+    r"Co\.|AG|SA|S\.A\.|NV|N\.V\.|GmbH|SE))+$"
+)
+
+
 @lru_cache(maxsize=65536)
 def norm_name(name: str) -> str:
     s = unicodedata.normalize("NFKD", name)
@@ -87,6 +94,9 @@ def canonical(
     if surface.isupper() and len(surface) > 4 and surface.title() in gaz.places:
         return Canon(gaz.places[surface.title()], "GPE")
     if label == "ORG":
+        bare = CORPORATE_SUFFIX_RX.sub("", surface)
+        if bare and bare != surface:
+            surface = bare  # "BP PLC", "BP p.l.c." and "BP" are one company
         if surface in acronyms:
             return Canon(acronyms[surface], "ORG")
         if surface in gaz.orgs:
@@ -158,7 +168,27 @@ def _find_person(db: sqlite3.Connection, name: str) -> str | None:
     return best
 
 
+# a one-word name tagged as a person or an organisation is the place of that name when the corpus has
+# given it as a place this many times more than in the other type (types checked across mentions)
+PLACE_MAJORITY = 2
+
+
+def _known_place(db: sqlite3.Connection, canon: Canon) -> str | None:
+    if canon.type not in ("PERSON", "ORG") or len(canon.name.split()) != 1:
+        return None
+    rows = db.execute(
+        "SELECT e.id, e.type, e.mention_count FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key = ?",
+        ("n:" + norm_name(canon.name),),
+    ).fetchall()
+    place = max((r for r in rows if r[1] == "GPE"), key=lambda r: r[2], default=None)
+    other = sum(r[2] for r in rows if r[1] == canon.type)
+    return str(place[0]) if place is not None and place[2] >= PLACE_MAJORITY * max(1, other) else None
+
+
 def _lookup(db: sqlite3.Connection, canon: Canon) -> str | None:
+    place = _known_place(db, canon)
+    if place is not None:
+        return place
     if canon.type == "PERSON" and len(canon.name.split()) == 1:
         return _find_person(db, canon.name)  # a bare surname: only when one known person carries it
     row = db.execute(
@@ -182,6 +212,7 @@ def _keys(name: str, etype: str) -> list[str]:
 
 
 def _add_alias(db: sqlite3.Connection, eid: str, name: str, etype: str, alias: str, role: str | None) -> None:
+    alias = " ".join(alias.split())
     row = db.execute("SELECT name, aliases, roles FROM entities WHERE id = ?", (eid,)).fetchone()
     aliases = json.loads(row[1])
     roles = json.loads(row[2])

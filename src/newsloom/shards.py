@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from . import cluster, dedup, resolve, samevent
+from . import cards, cluster, dedup, resolve, samevent
 from .model import AnnotatedArticle
 from .store import Store
 
@@ -382,6 +382,8 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
                 terms = sorted(prof.terms)
                 cluster._assign_storyline(db, eid, prof, cluster._idf(db, terms) if terms else {})
         stories = before - db.execute("SELECT COUNT(*) FROM storylines").fetchone()[0]
+        # the cards of the merged store: entities and events joined across blocks change titles and places
+        cards.refresh_cards(db, [r[0] for r in db.execute("SELECT id FROM events ORDER BY seq")])
     return {"events_joined": merged, "storylines_joined": stories}
 
 

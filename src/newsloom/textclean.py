@@ -190,8 +190,13 @@ def dateline_of(paragraph: str) -> tuple[str | None, str | None]:
     if m:
         place = m.group("place").strip()
         place = place.rstrip(" -'.")
-        if len(place) >= 3 and place.upper() == place:
-            return place.title() if len(place) > 3 else place, m.group("agency")
+        town, _, region = place.partition(",")
+        town = town.strip()
+        if len(town) >= 3 and town.upper() == town:
+            # "GARY, Ind." -> "Gary, Ind": the town in capitals, its state or country as written
+            town = town.title() if len(town) > 3 else town
+            region = region.strip(" .")
+            return (f"{town}, {region}" if region else town), m.group("agency")
     m = _AGENCY_LEAD_RX.match(paragraph)
     if m and _ORG_WORDS.search(m.group("agency")):
         return None, m.group("agency").strip()
@@ -346,3 +351,50 @@ def clean_lines(text: str, repeated: set[str] | None = None) -> LineInfo:  # noq
             if agency2 and not place2:
                 info.outlet_candidates.append(agency2)
     return info
+
+
+# Penn Treebank escapes of pre-tokenised corpora (Timeline17, CoNLL dumps); a fixed, documented list,
+# so a dozen rules do what a tokenizer library's detokenizer would, without the dependency.
+_PTB_BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
+_PTB_RX = re.compile(r"-[LR][RSC]B-")
+_SPACED_PUNCT = re.compile(r" ([,.;:!?%)\]}]|n't\b|'(?:s|re|ve|ll|d|m)\b)")
+
+
+def is_pretokenised(text: str) -> bool:
+    """Text split into Treebank tokens: bracket escapes, or punctuation set off by spaces throughout."""
+    return bool(_PTB_RX.search(text)) or (
+        text.count(" , ") >= 3 and text.count(" . ") + text.count(" .\n") >= 2
+    )
+
+
+def detokenise(text: str) -> str:
+    """Undo Treebank tokenisation: "NEW ORLEANS -LRB- AP -RRB- -- the judge 's ruling , `` a step ''"
+    -> "NEW ORLEANS (AP) -- the judge's ruling, "a step"". Text that is not pre-tokenised is unchanged."""
+    if not is_pretokenised(text):
+        return text
+    for k, v in _PTB_BRACKETS.items():
+        text = text.replace(k, v)
+    text = re.sub(r"``\s*", '"', text)
+    text = re.sub(r"\s*''", '"', text)
+    text = _SPACED_PUNCT.sub(r"\1", text)
+    text = re.sub(r"([(\[{$]) ", r"\1", text)
+    return re.sub(r"[ \t]{2,}", " ", text)
+
+
+_LEADING_DATE_RX = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d|\d{1,4}[/.-]\d)",
+    re.I,
+)
+
+
+def looks_like_headline(line: str) -> bool:
+    """A line shaped like a headline: no page furniture or separator bars, not opening with a date (a
+    dated photo caption, "July 17, 2010: The containment stack is shown"), not a sentence with a final
+    full stop (captions and first lines of text are), opening with a capital, a digit or a quote."""
+    t = line.strip()
+    if not t or "|" in t or "\n" in t or _LEADING_DATE_RX.match(t):
+        return False
+    if t.endswith(".") and not t.endswith(("U.S.", "Inc.", "Jr.", "Co.")) and len(t.split()) >= 6:
+        return False
+    return t[:1].isupper() or t[:1].isdigit() or t[:1] in "\"'‘“"

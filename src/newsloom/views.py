@@ -6,6 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
+from .cards import event_card
 from .errors import NotFoundError
 from .resolve import norm_name
 from .store import Store
@@ -79,16 +80,23 @@ def entities(store: Store, types: tuple[str, ...] | None = None) -> list[dict[st
 
 
 def find_entities(store: Store, name: str) -> list[str]:
-    """Ids of entities whose name or alias is `name` (normalised), else whose name contains it."""
+    """Ids of entities whose name or alias is `name` (normalised), else whose name contains it; the
+    holder mentioned most first ("Hayward" is Tony Hayward, not a one-mention namesake)."""
     key = norm_name(name)
     ids = [
-        r[0] for r in store.query("SELECT DISTINCT entity_id FROM entity_keys WHERE key = ?", ("n:" + key,))
+        r[0]
+        for r in store.query(
+            """SELECT DISTINCT k.entity_id FROM entity_keys k JOIN entities e ON e.id = k.entity_id
+               WHERE k.key = ? ORDER BY e.mention_count DESC, e.name""",
+            ("n:" + key,),
+        )
     ]
     if not ids:
         ids = [
             r[0]
             for r in store.query(
-                "SELECT id FROM entities WHERE name LIKE ? OR aliases LIKE ?", (f"%{name}%", f"%{name}%")
+                "SELECT id FROM entities WHERE name LIKE ? OR aliases LIKE ? ORDER BY mention_count DESC, name",
+                (f"%{name}%", f"%{name}%"),
             )
         ]
     return ids
@@ -113,23 +121,18 @@ def _evidence(store: Store, event_id: str) -> list[dict[str, Any]]:
 
 
 def event_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
-    prof = json.loads(row["profile"])
-    parts = sorted(prof.get("participants", {}).items(), key=lambda kv: -kv[1])
-    names = []
-    for eid, _ in parts[:12]:
-        r = store.query("SELECT name FROM entities WHERE id = ?", (eid,))
-        if r and r[0][0] not in names:
-            names.append(r[0][0])
+    card = event_card(store.db, row["id"])
     arts = [
         r[0] for r in store.query("SELECT id FROM articles WHERE event_id = ? ORDER BY seq", (row["id"],))
     ]
     return {
         "id": row["id"],
         "type": row["type"],
-        "title": row["title"],
+        "title": card["title"],
         "date": {"start": row["date_start"], "end": row["date_end"], "granularity": row["granularity"]},
-        "place": row["place"],
-        "participants": names,
+        "place": card["place"]["name"] if card["place"] else None,
+        "participants": [p["name"] for p in card["who"] + card["with_whom"] + card["participants"]],
+        "card": card,
         "article_ids": arts,
         "storyline_id": row["storyline_id"],
         "evidence": [{k: v for k, v in e.items() if k != "outlet"} for e in _evidence(store, row["id"])],

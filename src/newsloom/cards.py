@@ -1,0 +1,522 @@
+"""The event card: title, kind, date, place, who, with whom, participants, from the event's reports.
+
+A card is read from what the store holds about the event's reports (their records, entities, sentences
+and headlines), so it is the same for the command line, the web pages and the exports. `refresh_cards`
+writes each card's title and place into the events table after a batch is clustered, so that lists and
+storylines show them too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from . import places as pl
+from . import textclean
+from .gazetteer import load_gazetteer, title_words
+from .records import kind_of_word
+
+LEAD_PARAGRAPHS = 2  # paragraphs 0..2 of a report say what it reports; later ones give background
+TITLE_WORDS = (3, 25)  # a headline has this many words
+TITLE_LEAD_OVERLAP = 0.3  # share of a headline's content words found in its report's lead: not furniture
+MAX_PARTICIPANTS = 12
+BACKGROUND_DAYS = 7  # a paragraph dated only this far from the event's days is background
+# evidence for the event's place: the place attached to a report's main record, to another record of the
+# event, named in a headline, a dateline, in a lead; a town GeoNames puts in the region the reports name
+# counts this much more, one it puts elsewhere this much less
+PLACE_WEIGHTS = {
+    "main": 3.0,
+    "record": 1.0,
+    "headline": 2.0,
+    "dateline": 1.5,
+    "lead": 1.0,
+    "in_region": 2.0,  # a town GeoNames puts in the region the reports name (or anywhere, if they name none)
+    "elsewhere": 0.3,  # a town GeoNames puts outside the region the reports name
+}  # fmt: skip
+MAX_MENTIONED = 10
+
+# outlets and the like: an organisation with such a word credited with a statement is a source
+SOURCE_RX = re.compile(
+    r"(?i)\b(?:news|press|agency|times|post|tribune|herald|gazette|journal|tv|radio|television|broadcasting|"
+    r"daily|media|reuters|associated press|afp|network|channel|magazine|chronicle|observer|telegraph|"
+    r"website|blog|twitter|facebook)\b"
+)
+# a byline in the body ("By Rosa Jimenez, Chicago bureau"): its name is the report's author, a source
+BYLINE_RX = re.compile(r"(?m)^(?:By|BY|Written by)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3})")
+_STOP = {"the", "a", "an", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "from", "is", "are",
+         "was", "were", "as", "after", "over", "into", "its", "his", "her", "their", "new", "says", "said"}  # fmt: skip
+
+# generated titles, by kind: {who}, {whom}, {where}, {what} (the word the reports use most for the
+# happening: "spill", "shooting", "talks"); the first whose fields are all known is used
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    "CONSULT": (
+        "{who} meets {whom} in {where}",
+        "{who} meets {whom}",
+        "{who} visits {where}",
+        "{what} in {where}",
+    ),
+    "ASSAULT": ("{what} in {where}", "{who} attacks {whom}", "Attack on {whom}", "Attack in {where}"),
+    "COERCE": ("{who} arrests {whom}", "{whom} arrested in {where}", "{what} in {where}"),
+    "PROTEST": ("{who} protest in {where}", "{what} in {where}"),
+    "AGREE": ("{who} and {whom} agree", "{what} in {where}"),
+}
+DEFAULT_TEMPLATES = ("{what} in {where}", "{who} and {whom} in {where}", "{who} in {where}", "{what}: {who}")
+
+
+def _words(s: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", s.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _json(s: str | None) -> list[str]:
+    return json.loads(s) if s else []
+
+
+class _Reports:
+    """What the store holds about one event's reports, read once."""
+
+    def __init__(self, db: sqlite3.Connection, event_id: str) -> None:
+        self.arts = db.execute(
+            "SELECT id, title, outlet, dateline, authors, text FROM articles WHERE event_id = ? ORDER BY seq",
+            (event_id,),
+        ).fetchall()
+        ids = [a["id"] for a in self.arts]
+        q = ",".join("?" * len(ids))
+        self.paras: dict[tuple[str, int], int] = {}
+        self.mentions: list[sqlite3.Row] = []
+        self.ents: list[sqlite3.Row] = []
+        self.times: list[sqlite3.Row] = []
+        if not ids:
+            return
+        for r in db.execute(
+            f"SELECT article_id, idx, paragraph FROM sentences WHERE article_id IN ({q})", ids
+        ):
+            self.paras[(r[0], r[1])] = r[2]
+        self.mentions = db.execute(
+            f"SELECT * FROM event_mentions WHERE article_id IN ({q}) ORDER BY article_id, sentence", ids
+        ).fetchall()
+        self.ents = db.execute(
+            f"""SELECT m.article_id, m.sentence, m.text, m.label, m.start, e.name, e.type FROM entity_mentions m
+                LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({q})""",
+            ids,
+        ).fetchall()
+        self.times = db.execute(
+            f"""SELECT article_id, sentence, range_start, range_end FROM time_mentions
+                WHERE article_id IN ({q}) AND range_start IS NOT NULL AND type IN ('DATE', 'TIME')""",
+            ids,
+        ).fetchall()
+        # surface -> canonical name, per article
+        self.canon: dict[tuple[str, str], tuple[str, str]] = {}
+        for e in self.ents:
+            if e["name"]:
+                self.canon[(e["article_id"], e["text"])] = (e["name"], e["type"])
+
+    def para(self, aid: str, sentence: int) -> int:
+        return self.paras.get((aid, sentence), 99)
+
+    def name(self, aid: str, surface: str) -> tuple[str, str]:
+        """Canonical name and type of a surface name in one report; a common noun stays as it is."""
+        return self.canon.get((aid, surface), (surface, "PERSON" if surface[:1].isupper() else "NOUN"))
+
+
+def _event_records(rep: _Reports, kind: str) -> list[sqlite3.Row]:
+    """The records that state the event: its kind, asserted, in the lead of each report (or the report's
+    main record wherever it stands)."""
+    return [
+        m
+        for m in rep.mentions
+        if (
+            m["is_main"]
+            or (m["type"] == kind and rep.para(m["article_id"], m["sentence"]) <= LEAD_PARAGRAPHS)
+        )
+        and not m["hedged"]
+        and not m["negated"]
+    ]
+
+
+def _who(
+    acted: dict[str, float], undergone: dict[str, float], types: dict[str, str], mentions: Counter[str]
+) -> list[str]:
+    """Who did it: the actor the reports' records name most (main records count double), the one the
+    reports mention most on a tie; a name is preferred to a common noun ("police") and a person to the
+    country they act for. Others acting as much and never acted upon stand beside it."""
+    pool = {n: c for n, c in acted.items() if types.get(n) != "NOUN"} or dict(acted)
+    if any(types.get(n) == "PERSON" for n in pool):
+        pool = {n: c for n, c in pool.items() if types.get(n) not in ("GPE", "NORP")}
+    if not pool:
+        return []
+    ranked = sorted(pool, key=lambda n: (-pool[n], -mentions.get(n, 0), n))
+    top = ranked[0]
+    return [top] + [n for n in ranked[1:3] if pool[n] >= pool[top] and not undergone.get(n)]
+
+
+def _background(rep: _Reports, start: str | None, end: str | None) -> set[tuple[str, int]]:
+    """Paragraphs of the reports that are dated, and dated only away from the event's days."""
+    if not start:
+        return set()
+    lo = (date.fromisoformat(start) - timedelta(days=BACKGROUND_DAYS)).isoformat()
+    hi = (date.fromisoformat(end or start) + timedelta(days=BACKGROUND_DAYS)).isoformat()
+    near: dict[tuple[str, int], bool] = {}
+    for t in rep.times:
+        span = date.fromisoformat(t["range_end"] or t["range_start"]) - date.fromisoformat(t["range_start"])
+        if span.days > BACKGROUND_DAYS:
+            continue  # "in September", "this year": too vague to put a paragraph elsewhere in time
+        key = (t["article_id"], rep.para(t["article_id"], t["sentence"]))
+        overlaps = t["range_start"] <= hi and (t["range_end"] or t["range_start"]) >= lo
+        near[key] = near.get(key, False) or overlaps
+    return {k for k, v in near.items() if not v}
+
+
+def _speakers(rep: _Reports) -> set[tuple[str, int, str]]:
+    """(report, sentence, name) where the name is the speaker of a statement: a source there."""
+    return {
+        (m["article_id"], m["sentence"], a)
+        for m in rep.mentions
+        if m["type"] == "STATEMENT"
+        for a in _json(m["actors"])
+    }
+
+
+def _fragment(name: str) -> bool:
+    """A role description, not a name: a word of a role title standing alone ("State" of "Secretary of
+    State"), or titles, demonyms and linking words only ("Tajik President", "Special Representatives
+    and Special Envoys")."""
+    gaz = load_gazetteer()
+    titles = title_words()
+    if " " not in name:
+        return name.lower().rstrip(".") in titles
+    words = [w for w in name.split() if w.lower() not in ("and", "of", "for", "the")]
+    return all(w.lower() in titles or w.lower().rstrip("s") in titles or w in gaz.demonyms for w in words)
+
+
+def _sources(rep: _Reports) -> set[str]:
+    """Names credited as sources: the reports' outlets, and organisations of news-ish names that speak."""
+    out = {a["outlet"] for a in rep.arts if a["outlet"]}
+    for a in rep.arts:
+        out.update(json.loads(a["authors"] or "[]"))
+        out.update(m.group(1) for m in BYLINE_RX.finditer(a["text"] or ""))
+    for m in rep.mentions:
+        if m["type"] == "STATEMENT":
+            for a in _json(m["actors"]):
+                name, typ = rep.name(m["article_id"], a)
+                if typ == "ORG" and SOURCE_RX.search(name):
+                    out.add(name)
+    return out
+
+
+def _is_source(name: str, sources: set[str]) -> bool:
+    n = name.lower()
+    return any(n == s.lower() or (len(s) > 3 and (s.lower() in n or n in s.lower())) for s in sources)
+
+
+def card_place(rep: _Reports, records: list[sqlite3.Row]) -> dict[str, Any] | None:
+    """Where the event happens, at the finest level stated: a town over a county over a state over a
+    country. Evidence: the place attached to a report's main record, the other records' places, the
+    headlines, the datelines and the leads. The town must lie in the region the records name when
+    GeoNames knows it ("Dushanbe" for a visit "to Tajikistan", not "Doha" of a background sentence); a
+    name the reports also use for a person is no place."""
+    person_words: set[str] = set()
+    for e in rep.ents:
+        if (e["type"] or e["label"]) == "PERSON":
+            person_words.update(re.findall(r"[\w.'-]+", e["text"]))
+    score: defaultdict[str, float] = defaultdict(float)
+    main_places: defaultdict[str, float] = defaultdict(float)
+    for m in records:
+        if m["place"]:
+            w = PLACE_WEIGHTS["main"] if m["is_main"] else PLACE_WEIGHTS["record"]
+            score[m["place"]] += w
+            if m["is_main"]:
+                main_places[m["place"]] += w
+    for a in rep.arts:
+        if a["dateline"]:
+            score[a["dateline"]] += PLACE_WEIGHTS["dateline"]
+    in_headline: set[str] = set()
+    for e in rep.ents:
+        if rep.para(e["article_id"], e["sentence"]) > 1:
+            continue
+        if e["label"] in ("GPE", "LOC", "FAC"):
+            score[e["text"]] += PLACE_WEIGHTS["lead"]
+        elif e["label"] == "NORP" and e["type"] == "GPE" and e["name"]:
+            score[e["name"]] += PLACE_WEIGHTS["lead"]  # "the Romanian town of Calafat": in Romania
+        elif e["label"] == "ORG":
+            # "Elgin Police Department", "Tulsa County Sheriff's Office": an authority named by its town
+            head = pl.leading_place(e["text"])
+            if head:
+                score[head] += PLACE_WEIGHTS["lead"]
+                in_headline.add(head)  # must lie in the reports' region, like a headline's town
+    for a in rep.arts:
+        for name in pl.towns_named(a["title"] or "", a["text"] or ""):
+            if name not in score:
+                in_headline.add(name)
+            score[name] += 0.0
+    for name in list(score):
+        score[name] += PLACE_WEIGHTS["headline"] * sum(
+            bool(re.search(rf"\b{re.escape(name)}\b", a["title"] or "")) for a in rep.arts
+        )
+    for name, sc in list(score.items()):
+        # "CAMDEN, N.J." of a dateline, "Gary, Indiana": a town and its region
+        if ", " in name:
+            head, *rest = [p for p in name.split(", ") if p.strip(" .")]
+            del score[name]
+            score[head] += sc
+            for r in rest:
+                score[r] += sc
+            if name in main_places:
+                main_places[head] += main_places.pop(name)
+    merged: dict[tuple[str, str], tuple[float, pl.Level]] = {}
+    for name, sc in score.items():
+        lv = pl.level(name)
+        if lv.level == "unknown-date":
+            continue
+        if lv.level in ("town", "unknown"):
+            if all(w in person_words for w in lv.name.split()) or not lv.name[:1].isupper():
+                continue  # "Jaden", "Maurice Cheeks": a person's name, whatever the tagger said
+            lv = pl.Level(pl.without_direction(lv.name), lv.level)
+        key = (lv.level, lv.name)  # "CALAFAT" of a dateline and "Calafat" are one place
+        merged[key] = (merged.get(key, (0.0, lv))[0] + sc + main_places.get(name, 0.0), lv)
+    levels: dict[str, list[tuple[float, pl.Level]]] = defaultdict(list)
+    for sc, lv in merged.values():
+        levels[lv.level].append((sc, lv))
+    states = sorted(levels.get("state", []), key=lambda x: -x[0])
+    countries = sorted(levels.get("country", []), key=lambda x: -x[0])
+    # the region a report's main record names comes first ("a visit to Tajikistan")
+    main_names = {pl.level(p).name for p in main_places}
+    states.sort(key=lambda x: (x[1].name not in main_names, -x[0]))
+    countries.sort(key=lambda x: (x[1].name not in main_names, -x[0]))
+    state = states[0][1].name if states else None
+    country = countries[0][1].country if countries else None
+    if state and not country:
+        country = "United States"
+    towns: dict[str, tuple[float, str | None, str | None]] = {}
+    region = bool(state or country)
+    for sc, lv in levels.get("town", []) + levels.get("unknown", []):
+        st, co = pl.town_in(lv.name, state, None if state else country)
+        if lv.name in in_headline and co is None:
+            continue  # a capitalised headline word that is a town elsewhere ("Mobile" in Ohio)
+        if co is not None:
+            sc *= PLACE_WEIGHTS["in_region"]
+        else:
+            st, co = pl.town_in(lv.name)
+            sc *= PLACE_WEIGHTS["elsewhere"] if co is not None and region else 1.0
+        prev = towns.get(lv.name)
+        if prev is None or sc > prev[0]:
+            towns[lv.name] = (sc, st, co)
+    for sc, lv in levels.get("area", []):
+        towns[lv.name] = (sc, None, None)  # a sea or a coast competes with the towns and stands alone
+    areas = {lv.name for _, lv in levels.get("area", [])}
+    best = max(towns.items(), key=lambda kv: kv[1][0])[0] if towns else None
+    hierarchy: list[dict[str, str]] = []
+    if best in areas:
+        hierarchy.append({"name": best, "level": "area"})
+    elif towns:
+        town, (_, st, co) = max(towns.items(), key=lambda kv: kv[1][0])
+        hierarchy.append({"name": town, "level": "town"})
+        st = st or (state if co in (None, "United States") else None)
+        co = co or country
+        if st:
+            hierarchy.append({"name": st, "level": "state"})
+        if co:
+            hierarchy.append({"name": co, "level": "country"})
+    elif levels.get("county"):
+        hierarchy.append({"name": max(levels["county"], key=lambda x: x[0])[1].name, "level": "county"})
+        if state:
+            hierarchy.append({"name": state, "level": "state"})
+    elif state:
+        hierarchy += [{"name": state, "level": "state"}, {"name": "United States", "level": "country"}]
+    elif country:
+        hierarchy.append({"name": country, "level": "country"})
+    if not hierarchy:
+        return None
+    shown = [h["name"] for h in hierarchy]
+    if len(shown) == 3:
+        shown = shown[:2] if shown[2] == "United States" else [shown[0], shown[2]]  # "Gary, Indiana"
+    return {"name": ", ".join(dict.fromkeys(shown)), "hierarchy": hierarchy}
+
+
+def _same_place(name: str | None, place: dict[str, Any] | None) -> bool:
+    """Whether a record's place agrees with the card's (unknown agrees with anything)."""
+    if not name or not place:
+        return True
+    lv = pl.level(name)
+    names = {h["name"] for h in place["hierarchy"]}
+    if lv.level == "country":
+        return (lv.country or lv.name) in names or not any(
+            h["level"] == "country" for h in place["hierarchy"]
+        )
+    if lv.level in ("town", "unknown"):
+        town = next((h["name"] for h in place["hierarchy"] if h["level"] == "town"), None)
+        return town is None or lv.name == town or pl.without_direction(lv.name) == town
+    return True
+
+
+def _dateline_of(rep: _Reports, aid: str) -> str | None:
+    return next((a["dateline"] for a in rep.arts if a["id"] == aid), None)
+
+
+def _headline_ok(title: str, lead: str) -> bool:
+    """A real headline of its report: of headline length and shape (not a dated caption, a sentence
+    ending in a full stop, page furniture), its words in the report's lead."""
+    words = title.split()
+    if not TITLE_WORDS[0] <= len(words) <= TITLE_WORDS[1] or not textclean.looks_like_headline(title):
+        return False
+    tw = _words(title)
+    return bool(tw) and len(tw & _words(lead)) / len(tw) >= TITLE_LEAD_OVERLAP
+
+
+def card_title(
+    rep: _Reports, kind: str, who: list[str], whom: list[str], place: dict[str, Any] | None
+) -> tuple[str, str]:
+    """The best headline among the reports (a real one: its words are in its report's lead; it names
+    the kind, a participant or the place; the most shared with the other reports), else one generated
+    from the card. Returns (title, source)."""
+    names = _words(" ".join(who + whom + ([h["name"] for h in place["hierarchy"]] if place else [])))
+    all_titles = [a["title"] or "" for a in rep.arts]
+    best: tuple[float, str] | None = None
+    for a in rep.arts:
+        t = (a["title"] or "").strip()
+        lead = "\n\n".join((a["text"] or "").split("\n\n")[:4])[:3000]
+        if not _headline_ok(t, lead):
+            continue
+        tw = _words(t)
+        merit = 0.0
+        merit += 2.0 if any(kind_of_word(w) == kind for w in re.findall(r"[A-Za-z]+", t)) else 0.0
+        merit += 1.0 if tw & names else 0.0
+        merit += sum(len(tw & _words(o)) / len(tw) for o in all_titles if o != t) / max(
+            1, len(all_titles) - 1
+        )
+        if best is None or merit > best[0]:
+            best = (merit, t)
+    if best is not None:
+        return best[1], "headline"
+    where = place["name"].split(",")[0] if place else ""
+    what = Counter(
+        m["trigger"].lower() for m in rep.mentions if m["type"] == kind and " " not in m["trigger"]
+    )
+    nouns = [w for w, _ in what.most_common() if kind_of_word(w) == kind and not w.endswith(("ed", "ing"))]
+    fields = {
+        "who": " and ".join(who[:2]),
+        "whom": " and ".join(whom[:2]),
+        "where": where,
+        "what": nouns[0] if nouns else "",
+    }
+    for tpl in TEMPLATES.get(kind, ()) + DEFAULT_TEMPLATES:
+        keys = re.findall(r"{(\w+)}", tpl)
+        if all(fields[k] for k in keys):
+            t = tpl.format(**fields)
+            return t[:1].upper() + t[1:], "generated"
+    return (rep.arts[0]["title"] if rep.arts else ""), "first report"
+
+
+def event_card(db: sqlite3.Connection, event_id: str) -> dict[str, Any]:
+    """The card of one stored event."""
+    ev = db.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+    if ev is None:
+        raise KeyError(event_id)
+    rep = _Reports(db, event_id)
+    kind = ev["type"]
+    recs = _event_records(rep, kind)
+    sources = _sources(rep)
+    acted: defaultdict[str, float] = defaultdict(float)
+    undergone: defaultdict[str, float] = defaultdict(float)
+    types: dict[str, str] = {}
+    kind_recs = [m for m in recs if m["type"] == kind] or recs
+    place = card_place(rep, kind_recs)
+    # a record placed elsewhere ("talks ... in Doha" in a report of a visit to Dushanbe) is another happening
+    kind_recs = [m for m in kind_recs if _same_place(m["place"], place)] or kind_recs
+    for aid in {m["article_id"] for m in kind_recs}:
+        mine = [m for m in kind_recs if m["article_id"] == aid]
+        actors: dict[str, float] = {}
+        targets: dict[str, float] = {}
+        for m in mine:
+            w = 2.0 if m["is_main"] else 1.0
+            for field, into in (("actors", actors), ("targets", targets)):
+                for a in _json(m[field]):
+                    name, typ = rep.name(aid, a)
+                    if _is_source(name, sources) or _fragment(name):
+                        continue
+                    types.setdefault(name, typ)
+                    into[name] = max(into.get(name, 0.0), w)
+        for n, w in actors.items():
+            acted[n] += w
+        for n, w in targets.items():
+            undergone[n] += w
+    mentions = Counter(e["name"] or e["text"] for e in rep.ents)
+    who = _who(acted, undergone, types, mentions)
+    both = {n: undergone.get(n, 0.0) + acted.get(n, 0.0) for n in {*undergone, *acted}}
+    whom = [n for n in sorted(both, key=lambda n: (-both[n], n)) if n not in who and types.get(n) != "NOUN"][
+        :6
+    ]
+    # participants: the people and organisations of the paragraphs about the event; those of background
+    # paragraphs (dated away from the event) and those who only speak about it are "mentioned"
+    background = _background(rep, ev["date_start"], ev["date_end"])
+    speaking = _speakers(rep)
+    part: Counter[str] = Counter()
+    other: Counter[str] = Counter()
+    for e in rep.ents:
+        name, typ = (e["name"], e["type"]) if e["name"] else (e["text"], e["label"])
+        if typ not in ("PERSON", "ORG") or _is_source(name, sources) or _fragment(name):
+            continue
+        types.setdefault(name, typ)
+        para = (e["article_id"], rep.para(e["article_id"], e["sentence"]))
+        if para not in background and (e["article_id"], e["sentence"], e["text"]) not in speaking:
+            part[name] += 1
+        elif typ == "PERSON":
+            other[name] += 1
+    participants = [n for n, _ in part.most_common() if n not in who and n not in whom][:MAX_PARTICIPANTS]
+    mentioned = [n for n, _ in other.most_common() if n not in part and n not in who and n not in whom][
+        :MAX_MENTIONED
+    ]
+    title, source = card_title(rep, kind, who, whom, place)
+
+    def typed(names: list[str]) -> list[dict[str, str]]:
+        return [{"name": n, "type": types.get(n, "PERSON")} for n in names]
+
+    return {
+        "id": event_id,
+        "title": title,
+        "title_source": source,
+        "kind": kind,
+        "date": {"start": ev["date_start"], "end": ev["date_end"], "granularity": ev["granularity"]},
+        "place": place,
+        "who": typed(who),
+        "with_whom": typed(whom),
+        "participants": typed(participants),
+        "mentioned": typed(mentioned),
+        "sources": sorted(sources),
+        "reports": len(rep.arts),
+    }
+
+
+def refresh_cards(db: sqlite3.Connection, event_ids: list[str]) -> None:
+    """Write the cards' titles and places into the events table; a storyline of these events is titled
+    with the card of its largest event."""
+    stories: set[str] = set()
+    for eid in event_ids:
+        try:
+            c = event_card(db, eid)
+        except KeyError:
+            continue
+        db.execute(
+            "UPDATE events SET title = ?, place = ? WHERE id = ?",
+            (c["title"], c["place"]["name"] if c["place"] else None, eid),
+        )
+        row = db.execute("SELECT storyline_id FROM events WHERE id = ?", (eid,)).fetchone()
+        if row and row[0]:
+            stories.add(row[0])
+    for sid in sorted(stories):
+        top = db.execute(
+            "SELECT title FROM events WHERE storyline_id = ? ORDER BY article_count DESC, seq LIMIT 1", (sid,)
+        ).fetchone()
+        if top and top[0]:
+            db.execute("UPDATE storylines SET title = ? WHERE id = ?", (top[0], sid))
+
+
+def background_paragraphs(db: sqlite3.Connection, event_id: str) -> set[tuple[str, int]]:
+    """(report, paragraph) of the event's reports that are dated only away from the event's days."""
+    ev = db.execute("SELECT date_start, date_end FROM events WHERE id = ?", (event_id,)).fetchone()
+    if ev is None:
+        return set()
+    return _background(_Reports(db, event_id), ev[0], ev[1])
