@@ -95,8 +95,14 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _clean_span(text: str, start: int, end: int, gaz: Gazetteer) -> tuple[int, int]:
-    """Cut scraping debris off a span: unbalanced brackets, bullets, trailing titles."""
+    """Cut scraping debris off a span: a line break and what follows it, unbalanced brackets, bullets,
+    trailing titles."""
     s = text[start:end]
+    if "\n" in s.strip():
+        s = s.lstrip()
+        start = end - len(s)
+        end = start + s.index("\n")
+        s = text[start:end]
     for opener, closer in (("(", ")"), ("[", "]")):
         if s.count(opener) != s.count(closer):
             if closer in s and (opener not in s or s.index(closer) < s.index(opener)):
@@ -453,6 +459,9 @@ def _sentence_of(sents: list[Sentence], offset: int) -> int:
 
 
 _NO_KIND = records.Trigger("", "", "", "")
+# a page's own time stamp ("Posted: Sunday, July 27, 2014 12:06 PM"), left in the text: when the page
+# was written, never when an event happened
+_STAMP_RX = re.compile(r"(?i)\b(?:posted|updated|published|last modified|created)\s*(?:on|at)?\s*[:|-]?\s*$")
 
 
 def _mention_at(ents: list[EntityMention], offset: int) -> EntityMention | None:
@@ -494,7 +503,13 @@ def _events(
     ents_by_sent: dict[int, list[EntityMention]] = {}
     for e in ents:
         ents_by_sent.setdefault(e.sentence, []).append(e)
-    dated = [t for t in times if t.type in ("DATE", "TIME") and t.range_start is not None]
+    dated = [
+        t
+        for t in times
+        if t.type in ("DATE", "TIME")
+        and t.range_start is not None
+        and not _STAMP_RX.search(text[max(0, t.start - 24) : t.start])
+    ]
     table = records.trigger_table()
     # "OSLO -- Jakob Leitner won ...": the dateline is where the report comes from, no participant
     town = (art.dateline or "").split(",")[0].upper()
@@ -518,6 +533,10 @@ def _events(
         # what strikes or explodes says the kind: a quake (a disaster), a bullet or a bomb (an assault);
         # "struck a deal" is none
         agent_kinds = {table.get((a.root.lemma_.lower(), "AGENT"), _NO_KIND).kind for a in args.actors}
+        if kind == "OTHER" and any(
+            table.get((t.root.lemma_.lower(), "AGENT"), _NO_KIND).kind == "ASSAULT" for t in args.targets
+        ):
+            kind = "ASSAULT"  # "shots were fired", "fired a gun": not a dismissal
         if kind in ("DISASTER", "ACCIDENT") and "ASSAULT" in agent_kinds:
             kind = "ASSAULT"  # "a bomb exploded"
         elif kind == "ASSAULT" and "ACCIDENT" in agent_kinds:
@@ -541,7 +560,9 @@ def _events(
         quote = None
         if kind == "STATEMENT":
             who = records.speaker(span)
-            actors = _names([who], ents, common=True) if who is not None else []
+            actors = (
+                [a for a in _names([who], ents, common=True) if a not in dateline] if who is not None else []
+            )
             targets: list[str] = []
             quote = _quote_near(text, sents, s, tok.idx)
         else:

@@ -21,7 +21,10 @@ from .gazetteer import load_gazetteer, title_words
 from .records import kind_of_word
 
 LEAD_PARAGRAPHS = 2  # paragraphs 0..2 of a report say what it reports; later ones give background
-TITLE_WORDS = (3, 25)  # a headline has this many words
+TITLE_WORDS = (3, 16)  # a headline has this many words (a longer first line runs on into the text)
+# a headline that asks a question or carries a label ("Factbox:", "Analysis:") comments or explains; one
+# that reports is preferred to it by this much
+COMMENTARY_PENALTY = 1.5
 TITLE_LEAD_OVERLAP = 0.3  # share of a headline's content words found in its report's lead: not furniture
 MAX_PARTICIPANTS = 12
 BACKGROUND_DAYS = 7  # a paragraph dated only this far from the event's days is background
@@ -378,8 +381,9 @@ def card_title(
     for a in rep.arts:
         t = (a["title"] or "").strip()
         lead = "\n\n".join((a["text"] or "").split("\n\n")[:4])[:3000]
-        if not _headline_ok(t, lead):
-            continue
+        first = lead.split("\n\n")[0]
+        if not _headline_ok(t, lead) or (first.startswith(t) and len(first) > len(t) + 1):
+            continue  # not headline-shaped, or a piece cut from the text's first paragraph
         tw = _words(t)
         merit = 0.0
         merit += 2.0 if any(kind_of_word(w) == kind for w in re.findall(r"[A-Za-z]+", t)) else 0.0
@@ -387,6 +391,8 @@ def card_title(
         merit += sum(len(tw & _words(o)) / len(tw) for o in all_titles if o != t) / max(
             1, len(all_titles) - 1
         )
+        if t.rstrip().endswith("?") or re.match(r"^[A-Z][\w&]*(?:\s[\w&]+)?:\s", t):
+            merit -= COMMENTARY_PENALTY
         if best is None or merit > best[0]:
             best = (merit, t)
     if best is not None:

@@ -376,6 +376,9 @@ def detokenise(text: str) -> str:
         text = text.replace(k, v)
     text = re.sub(r"``\s*", '"', text)
     text = re.sub(r"\s*''", '"', text)
+    text = re.sub(r"(^|\s)`\s*", r"\1'", text)  # ` opens a single quotation
+    text = re.sub(r"\s+'(?=[\s.,;:!?]|$)", "'", text)  # ... and ' closes it
+    text = text.replace("\\/", "/").replace("\\*", "*")  # escaped slashes and stars
     text = _SPACED_PUNCT.sub(r"\1", text)
     text = re.sub(r"([(\[{$]) ", r"\1", text)
     return re.sub(r"[ \t]{2,}", " ", text)
@@ -388,12 +391,20 @@ _LEADING_DATE_RX = re.compile(
 )
 
 
+# a day with its month or a clock time inside a line: a caption's or a page's stamp, not a headline's
+_FULL_DATE_RX = re.compile(
+    r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b|"
+    r"\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)\b"
+)
+
+
 def looks_like_headline(line: str) -> bool:
-    """A line shaped like a headline: no page furniture or separator bars, not opening with a date (a
-    dated photo caption, "July 17, 2010: The containment stack is shown"), not a sentence with a final
-    full stop (captions and first lines of text are), opening with a capital, a digit or a quote."""
+    """A line shaped like a headline: no page furniture or separator bars, no full date or clock time (a
+    dated photo caption, "July 17, 2010: The containment stack is shown", a page stamp run into the line),
+    not a sentence with a final full stop (captions and first lines of text are), opening with a
+    capital, a digit or a quote."""
     t = line.strip()
-    if not t or "|" in t or "\n" in t or _LEADING_DATE_RX.match(t):
+    if not t or "|" in t or "\n" in t or _LEADING_DATE_RX.match(t) or _FULL_DATE_RX.search(t):
         return False
     if t.endswith(".") and not t.endswith(("U.S.", "Inc.", "Jr.", "Co.")) and len(t.split()) >= 6:
         return False
