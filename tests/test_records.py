@@ -50,9 +50,9 @@ def record(nlp, text, word):
 
 def test_subject_object_and_counterparts_come_from_the_tree(nlp):
     actors, targets, places, _ = record(
-        nlp, "Tajik President Emomali Rahmon met with Zalmay Khalilzad in Dushanbe on Tuesday.", "met"
+        nlp, "Chilean President Elena Soto met with Marco Diaz in Santiago on Tuesday.", "met"
     )
-    assert actors == ["Emomali Rahmon"] and targets == ["Zalmay Khalilzad"]
+    assert actors == ["Elena Soto"] and targets == ["Marco Diaz"]
 
 
 def test_a_passive_subject_is_the_target_and_the_agent_the_actor(nlp):
@@ -80,11 +80,11 @@ def test_negation_and_hedges_are_read_from_the_verb(nlp):
 def test_titles_standing_for_states_give_the_states(nlp):
     actors, targets, _, _ = record(
         nlp,
-        "The US envoy Thomas West met with Special Representatives and Special Envoys of Kazakhstan, "
+        "The trade envoy Mara Quint met with Ministers and Deputy Ministers of Kazakhstan, "
         "Turkmenistan and Uzbekistan in Astana.",
         "met",
     )
-    assert "Thomas West" in actors
+    assert "Mara Quint" in actors
     assert set(targets) == {"Kazakhstan", "Turkmenistan", "Uzbekistan"}
 
 
@@ -97,6 +97,6 @@ def test_headline_words_are_read_in_every_form():
 def test_a_noun_modifying_another_names_no_happening(nlp):
     assert not [
         t
-        for t in triggers(nlp, "The comedian and talk show host joined a conference call.")
+        for t in triggers(nlp, "The singer and quiz show host joined a conference call.")
         if t[1] == "CONSULT"
     ]

@@ -177,7 +177,7 @@ _THE_BEFORE_RX = re.compile(r"\b[Tt]he\s+$")
 
 def _listed_people(doc: Any, found: list[EntityMention], gaz: Gazetteer) -> list[EntityMention]:
     """People the recogniser missed in a list of people: a title coordinated with named people
-    ("... Minister of Foreign Affairs Sirojidin Muhriddin, Minister of Interior Ramazon Rahimzoda, ...")
+    ("... Finance Minister Ana Pereira, Minister of Transport Jonas Lind, ...")
     names a person too: the run of two or more proper nouns that ends its phrase."""
     titles = title_words()
     covered = {i for m in found for i in range(m.start, m.end)}
@@ -459,7 +459,7 @@ def _sentence_of(sents: list[Sentence], offset: int) -> int:
 
 
 _NO_KIND = records.Trigger("", "", "", "")
-# a page's own time stamp ("Posted: Sunday, July 27, 2014 12:06 PM"), left in the text: when the page
+# a page's own time stamp ("Posted: Monday, May 2, 2016 9:15 AM"), left in the text: when the page
 # was written, never when an event happened
 _STAMP_RX = re.compile(r"(?i)\b(?:posted|updated|published|last modified|created)\s*(?:on|at)?\s*[:|-]?\s*$")
 
@@ -540,7 +540,7 @@ def _events(
         if kind in ("DISASTER", "ACCIDENT") and "ASSAULT" in agent_kinds:
             kind = "ASSAULT"  # "a bomb exploded"
         elif kind == "ASSAULT" and "ACCIDENT" in agent_kinds:
-            kind = "ACCIDENT"  # "killed by a hit-and-run driver"
+            kind = "ACCIDENT"  # "a cyclist was killed by a truck"
         elif frame == "natural" and not agent_kinds & {"DISASTER", "ACCIDENT", "ASSAULT"}:
             continue
         elif frame == "natural":

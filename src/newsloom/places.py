@@ -164,8 +164,8 @@ def leading_place(org: str) -> str | None:
 
 def towns_named(title: str, text: str = "") -> list[str]:
     """Capitalised word sequences of a headline that GeoNames knows as towns (longest first); not a
-    county's name ("Hart County"), not a word the report also writes in lower case ("Police: 5 shot",
-    "Arrest Made in ...": common words that happen to be towns somewhere)."""
+    county's name ("Lake County"), not a word the report also writes in lower case ("Police: Two Hurt",
+    "Man Held": common words that happen to be towns somewhere)."""
     lower = set(re.findall(r"\b[a-z][a-z'-]+\b", text))
     title = re.sub(r"\b(?:[A-Z][\w.'-]*\s+)+(?:County|Co\.|Parish|Township)", " ", title)
     words = re.findall(r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*", title)

@@ -210,7 +210,7 @@ def _phrase(tok: Token) -> Span:
     for child in tok.children:
         if child.dep_ == "appos" and child.ent_type_:
             return _phrase(child)
-    # "US peace envoy for Afghanistan Zalmay Khalilzad", "Tajik President Emomali Rahmon" with the title
+    # "the trade envoy for Asia Mara Quint", "Chilean President Elena Soto" with the title
     # as head: the person named inside the noun phrase
     for t in _within(tok):
         if (
@@ -372,8 +372,8 @@ def _title_words() -> frozenset[str]:
 
 
 def _represented(span: Span) -> list[Span]:
-    """A phrase of role titles only ("Special Representatives and Special Envoys ... of Kazakhstan,
-    the Kyrgyz Republic ...") stands for the countries it names: those are the counterparts."""
+    """A phrase of role titles only ("the Ministers and Deputy Ministers of Chile, Peru and
+    Bolivia") stands for the countries it names: those are the counterparts."""
     words = [w.lower().rstrip("s") for w in span.text.split() if w.lower() not in ("and", "of", "for", "the")]
     titles = _title_words()
     if (
