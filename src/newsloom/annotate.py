@@ -459,9 +459,6 @@ def _sentence_of(sents: list[Sentence], offset: int) -> int:
 
 
 _NO_KIND = records.Trigger("", "", "", "")
-# a page's own time stamp ("Posted: Monday, May 2, 2016 9:15 AM"), left in the text: when the page
-# was written, never when an event happened
-_STAMP_RX = re.compile(r"(?i)\b(?:posted|updated|published|last modified|created)\s*(?:on|at)?\s*[:|-]?\s*$")
 
 
 def _mention_at(ents: list[EntityMention], offset: int) -> EntityMention | None:
@@ -503,13 +500,7 @@ def _events(
     ents_by_sent: dict[int, list[EntityMention]] = {}
     for e in ents:
         ents_by_sent.setdefault(e.sentence, []).append(e)
-    dated = [
-        t
-        for t in times
-        if t.type in ("DATE", "TIME")
-        and t.range_start is not None
-        and not _STAMP_RX.search(text[max(0, t.start - 24) : t.start])
-    ]
+    dated = [t for t in times if t.type in ("DATE", "TIME") and t.range_start is not None]
     table = records.trigger_table()
     # "OSLO -- Jakob Leitner won ...": the dateline is where the report comes from, no participant
     town = (art.dateline or "").split(",")[0].upper()
