@@ -95,3 +95,20 @@ def test_role_descriptions_and_quotes_over_sentences(resources):
     ]
     said = next(e for e in it.events if e.type == "STATEMENT" and e.sentence == len(it.sentences) - 1)
     assert said.quote == "We support the talks. Dushanbe welcomes them,"
+
+
+def test_a_one_word_place_no_gazetteer_knows_is_an_organisation(resources):
+    from newsloom.model import AnnotatedArticle, Document
+
+    text = (
+        "Drilling firm Quarnex said on Monday it would pay for the clean-up. Quarnex shares fell.\n\n"
+        "The company's rig sank off Louisiana."
+    )
+    doc = Document("q", "q.txt", "text/plain", text.encode(), "2024-01-02T00:00:00", {})
+    from newsloom.extract import extract
+
+    it = AnnotatedArticle(document=doc, article=extract(doc))
+    (out,) = list(annotate_docs([it], resources))
+    labels = {e.text: e.label for e in out.entities}
+    assert labels.get("Quarnex") in (None, "ORG")  # never a place
+    assert labels.get("Louisiana") == "GPE"

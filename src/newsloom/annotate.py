@@ -7,6 +7,7 @@ Per-document and pure: models and gazetteers come in through `Resources`, loaded
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -241,6 +242,35 @@ def _towns_by_context(mentions: list[EntityMention], text: str) -> None:
     for m in mentions:
         if key(m.text) in towns and m.label in ("ORG", "PERSON"):
             m.label = "GPE"
+    # A one-word "place" that no gazetteer knows (no town, country or state of that name) and that the
+    # article never writes after "in" is an organisation the model mistook ("Halliburton", "Transocean").
+    gaz = load_gazetteer()
+    placed = {
+        m.text for m in mentions if re.search(r"\b[Ii]n\s+(?:the\s+)?$", text[max(0, m.start - 8) : m.start])
+    }
+    for m in mentions:
+        if (
+            m.label == "GPE"
+            and " " not in m.text
+            and not m.text.isupper()
+            and m.text not in placed
+            and key(m.text) not in places.towns()
+            and m.text not in gaz.places
+            and m.text not in gaz.demonyms
+            and m.text not in places.us_states()
+        ):
+            m.label = "ORG"
+    # one name, one type within an article: the type most of its mentions have (a tie changes nothing)
+    votes: dict[str, Counter[str]] = {}
+    for m in mentions:
+        if m.label in ("PERSON", "ORG", "GPE", "NORP"):
+            votes.setdefault(m.text, Counter())[m.label] += 1
+    for m in mentions:
+        c = votes.get(m.text)
+        if c and len(c) > 1:
+            (top, n), (_, n2) = c.most_common(2)
+            if n > n2:
+                m.label = top
 
 
 def _check_people(mentions: list[EntityMention], text: str, doc: Any) -> None:
