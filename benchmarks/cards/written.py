@@ -282,15 +282,30 @@ report(
     "The two governments signed a memorandum on border markers, Vietnam's foreign ministry said.",
 )
 
-report("riga-visit", "Baltic Ledger", "2018-04-19", "Estonian premier visits Riga for rail talks",
-       "RIGA - Estonian Prime Minister Kalle Saar held talks with Latvian Prime Minister Inese Berzina in Riga on Wednesday on the planned rail link to Warsaw.",
-       "The two agreed to share the cost of a new freight terminal, Berzina's office said.")
-report("spokane-arrest", "Inland Northwest Daily", "2017-10-05", "Spokane police arrest man after downtown stabbing",
-       "SPOKANE, Wash. -- Police arrested a 28-year-old man on Wednesday night after a woman was stabbed outside a downtown bus station, Spokane police said.",
-       "The suspect, Travis Merrin, was booked into the county jail on suspicion of first-degree assault. The woman, 41, was in serious condition.")
-report("tbilisi-protest", "Caucasus Wire", "2019-06-21", "Thousands protest outside Georgian parliament in Tbilisi",
-       "TBILISI, June 21 - Thousands of people protested outside the parliament in Tbilisi on Friday, demanding the resignation of the speaker over a visit by a foreign delegation.",
-       "Police used water cannon to push protesters back from the building, the interior ministry said.")
+report(
+    "riga-visit",
+    "Baltic Ledger",
+    "2018-04-19",
+    "Estonian premier visits Riga for rail talks",
+    "RIGA - Estonian Prime Minister Kalle Saar held talks with Latvian Prime Minister Inese Berzina in Riga on Wednesday on the planned rail link to Warsaw.",
+    "The two agreed to share the cost of a new freight terminal, Berzina's office said.",
+)
+report(
+    "spokane-arrest",
+    "Inland Northwest Daily",
+    "2017-10-05",
+    "Spokane police arrest man after downtown stabbing",
+    "SPOKANE, Wash. -- Police arrested a 28-year-old man on Wednesday night after a woman was stabbed outside a downtown bus station, Spokane police said.",
+    "The suspect, Travis Merrin, was booked into the county jail on suspicion of first-degree assault. The woman, 41, was in serious condition.",
+)
+report(
+    "tbilisi-protest",
+    "Caucasus Wire",
+    "2019-06-21",
+    "Thousands protest outside Georgian parliament in Tbilisi",
+    "TBILISI, June 21 - Thousands of people protested outside the parliament in Tbilisi on Friday, demanding the resignation of the speaker over a visit by a foreign delegation.",
+    "Police used water cannon to push protesters back from the building, the interior ministry said.",
+)
 
 out = Path(__file__).with_name("written-corpus.jsonl")
 out.write_text("".join(json.dumps({k: v for k, v in r.items()}) + "\n" for r in R), encoding="utf-8")
