@@ -7,6 +7,7 @@ Per-document and pure: models and gazetteers come in through `Resources`, loaded
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -166,10 +167,13 @@ def _entities(doc: Any, text: str, gaz: Gazetteer) -> list[EntityMention]:
     return out
 
 
-# the last word of a name that is a street, a building or an institution, not a person
-_NOT_A_PERSON_RX = re.compile(
+# the last word of a name that is a street (a place) or an institution (an organisation), not a person
+_STREET_END_RX = re.compile(
     r"\b(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Drive|Highway|Hwy\.?|Parkway|Pkwy\.?|"
-    r"Interstate|Hospital|School|Center|Centre|Airport|Apartments|Motel|Hotel|Bridge|Station|Inc\.?|Corp\.?|"
+    r"Interstate)$"
+)
+_INSTITUTION_END_RX = re.compile(
+    r"\b(?:Hospital|School|Center|Centre|Airport|Apartments|Motel|Hotel|Bridge|Station|Inc\.?|Corp\.?|"
     r"Guard|Department|Agency|Office|Police|Council|Committee|Ministry|University|Company|Group)$"
 )
 _AGE_AFTER_RX = re.compile(r",\s*\d{1,2}\s*,")
@@ -218,10 +222,12 @@ def _listed_people(doc: Any, found: list[EntityMention], gaz: Gazetteer) -> list
     return out
 
 
-def _towns_by_context(mentions: list[EntityMention], text: str) -> None:
-    """A name the model took for an organisation or a person is a place when the article tags it a
-    place elsewhere, or GeoNames knows it as a town and the article writes it after a place preposition
-    ("in Vidin", "from Oryahovo"); a name that is part of a person's full name in the article stays."""
+def _types_by_context(mentions: list[EntityMention], text: str) -> None:
+    """Types checked across an article's mentions. A name the model took for an organisation or a
+    person is a place when the article tags it a place elsewhere, or GeoNames knows it as a town and the
+    article writes it after a place preposition ("in Vidin"), unless it is part of a person's full name
+    in the article; a one-word place no gazetteer knows is an organisation; and a name takes the type
+    most of its mentions have."""
     from . import places
 
     full_names = {m.text for m in mentions if m.label == "PERSON" and " " in m.text}
@@ -296,16 +302,9 @@ def _check_people(mentions: list[EntityMention], text: str, doc: Any) -> None:
             continue
         if m.label != "PERSON":
             continue
-        if _NOT_A_PERSON_RX.search(m.text):
-            m.label = (
-                "FAC"
-                if re.search(
-                    r"(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Drive|Highway|Hwy\.?|Parkway|Pkwy\.?|Interstate)$",
-                    m.text,
-                )
-                else "ORG"
-            )
-        elif m.text in the_names:
+        if _STREET_END_RX.search(m.text):
+            m.label = "FAC"
+        elif _INSTITUTION_END_RX.search(m.text) or m.text in the_names:
             m.label = "ORG"
 
 
@@ -491,19 +490,24 @@ def _sentence_of(sents: list[Sentence], offset: int) -> int:
 _NO_KIND = records.Trigger("", "", "", "")
 
 
-def _mention_at(ents: list[EntityMention], offset: int) -> EntityMention | None:
-    for e in ents:
-        if e.start <= offset < e.end:
-            return e
-    return None
+def _dateline_mentions(ents: list[EntityMention], art: Article) -> list[EntityMention]:
+    """The mentions of the dateline's town at the head of the text ("GARY, Ind. --")."""
+    town = (art.dateline or "").split(",")[0].upper()
+    return [e for e in ents if town and e.text.upper() == town and e.start < 40]
 
 
-def _names(spans: list[Any], ents: list[EntityMention], common: bool) -> list[str]:
+def _mention_at(ents: list[EntityMention], starts: list[int], offset: int) -> EntityMention | None:
+    """The mention covering a character offset (`ents` sorted by start, `starts` their starts)."""
+    i = bisect_right(starts, offset) - 1
+    return ents[i] if i >= 0 and offset < ents[i].end else None
+
+
+def _names(spans: list[Any], ents: list[EntityMention], starts: list[int], common: bool) -> list[str]:
     """Argument spans as the names a reader sees: the entity mention at the span's head (cleaned of
     titles and debris); a common noun ("police", "gunman") only where `common`, in lower case."""
     out: list[str] = []
     for sp in spans:
-        m = _mention_at(ents, sp.root.idx)
+        m = _mention_at(ents, starts, sp.root.idx)
         if m is not None and m.label not in ("CARDINAL", "DATE"):
             name = m.text
         elif common and sp.root.pos_ == "NOUN" and not sp.root.ent_type_:
@@ -532,9 +536,9 @@ def _events(
         ents_by_sent.setdefault(e.sentence, []).append(e)
     dated = [t for t in times if t.type in ("DATE", "TIME") and t.range_start is not None]
     table = records.trigger_table()
+    starts = [e.start for e in ents]
     # "OSLO -- Jakob Leitner won ...": the dateline is where the report comes from, no participant
-    town = (art.dateline or "").split(",")[0].upper()
-    dateline = {e.text for e in ents if town and e.text.upper() == town and e.start < 60}
+    dateline = {e.text for e in _dateline_mentions(ents, art)}
     for span in doc.spans.get(records.TRIGGER_KEY, []):
         tok = span.root
         kind = span.label_
@@ -545,11 +549,7 @@ def _events(
         if not s.start <= tok.idx < s.end or any(e.sentence == si and e.type == kind for e in out):
             continue
         lemma = " ".join(t.lemma_ for t in span)
-        frame = (
-            table.get((lemma, tok.pos_))
-            or table.get((tok.lemma_, tok.pos_))
-            or records.Trigger("", "", kind, "")
-        ).frame
+        frame = (table.get((lemma, tok.pos_)) or table.get((tok.lemma_, tok.pos_), _NO_KIND)).frame
         args = records.arguments(span, frame)
         # what strikes or explodes says the kind: a quake (a disaster), a bullet or a bomb (an assault);
         # "struck a deal" is none
@@ -569,7 +569,7 @@ def _events(
         if any(e.sentence == si and e.type == kind for e in out):
             continue
         local = ents_by_sent.get(si, [])
-        places = _names(args.places, ents, common=False)
+        places = _names(args.places, ents, starts, common=False)
         if not places:
             # no place on the tree: one after a place preposition in the sentence
             places = [
@@ -582,14 +582,18 @@ def _events(
         if kind == "STATEMENT":
             who = records.speaker(span)
             actors = (
-                [a for a in _names([who], ents, common=True) if a not in dateline] if who is not None else []
+                [a for a in _names([who], ents, starts, common=True) if a not in dateline]
+                if who is not None
+                else []
             )
             targets: list[str] = []
             quote = _quote_near(text, sents, s, tok.idx)
         else:
-            actors = [a for a in _names(args.actors, ents, common=True) if a not in dateline]
+            actors = [a for a in _names(args.actors, ents, starts, common=True) if a not in dateline]
             targets = [
-                t for t in _names(args.targets, ents, common=False) if t not in places and t not in dateline
+                t
+                for t in _names(args.targets, ents, starts, common=False)
+                if t not in places and t not in dateline
             ][:6]
         ev = EventMention(
             trigger=span.text,
@@ -779,12 +783,9 @@ def annotate_one(it: AnnotatedArticle, doc: Any, res: Resources) -> AnnotatedArt
     it.entities = sorted(
         it.entities + _nominal_mentions(text, it.entities, res.gazetteer, res.role_rx), key=lambda e: e.start
     )
-    if art.dateline:
-        town = art.dateline.split(",")[0]
-        for e in it.entities:
-            if e.text.upper() == town.upper() and e.start < 40:
-                e.label = "GPE"  # "CALAFAT --": a dateline names a place
-    _towns_by_context(it.entities, text)
+    for e in _dateline_mentions(it.entities, art):
+        e.label = "GPE"  # "CALAFAT --": a dateline names a place
+    _types_by_context(it.entities, text)
     it.title_event_type = title_event_type(art.title)
     for e in it.entities:
         e.sentence = _sentence_of(it.sentences, e.start)

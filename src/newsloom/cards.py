@@ -50,8 +50,6 @@ SOURCE_RX = re.compile(
 )
 # a byline in the body ("By Rosa Jimenez, Chicago bureau"): its name is the report's author, a source
 BYLINE_RX = re.compile(r"(?m)^(?:By|BY|Written by)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3})")
-_STOP = {"the", "a", "an", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "from", "is", "are",
-         "was", "were", "as", "after", "over", "into", "its", "his", "her", "their", "new", "says", "said"}  # fmt: skip
 
 # generated titles, by kind: {who}, {whom}, {where}, {what} (the word the reports use most for the
 # happening: "spill", "shooting", "talks"); the first whose fields are all known is used
@@ -71,14 +69,14 @@ DEFAULT_TEMPLATES = ("{what} in {where}", "{who} and {whom} in {where}", "{who} 
 
 
 def _words(s: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", s.lower()) if w not in _STOP and len(w) > 2}
+    return textclean.content_words(s, 3)
 
 
 def _json(s: str | None) -> list[str]:
     return json.loads(s) if s else []
 
 
-class _Reports:
+class Reports:
     """What the store holds about one event's reports, read once."""
 
     def __init__(self, db: sqlite3.Connection, event_id: str) -> None:
@@ -125,7 +123,7 @@ class _Reports:
         return self.canon.get((aid, surface), (surface, "PERSON" if surface[:1].isupper() else "NOUN"))
 
 
-def _event_records(rep: _Reports, kind: str) -> list[sqlite3.Row]:
+def _event_records(rep: Reports, kind: str) -> list[sqlite3.Row]:
     """The records that state the event: its kind, asserted, in the lead of each report (or the report's
     main record wherever it stands)."""
     return [
@@ -156,8 +154,9 @@ def _who(
     return [top] + [n for n in ranked[1:3] if pool[n] >= pool[top] and not undergone.get(n)]
 
 
-def _background(rep: _Reports, start: str | None, end: str | None) -> set[tuple[str, int]]:
-    """Paragraphs of the reports that are dated, and dated only away from the event's days."""
+def background_paragraphs(rep: Reports, start: str | None, end: str | None) -> set[tuple[str, int]]:
+    """(report, paragraph) of an event's reports that are dated, and dated only away from the event's
+    days `start`..`end`."""
     if not start:
         return set()
     lo = (date.fromisoformat(start) - timedelta(days=BACKGROUND_DAYS)).isoformat()
@@ -173,7 +172,7 @@ def _background(rep: _Reports, start: str | None, end: str | None) -> set[tuple[
     return {k for k, v in near.items() if not v}
 
 
-def _speakers(rep: _Reports) -> set[tuple[str, int, str]]:
+def _speakers(rep: Reports) -> set[tuple[str, int, str]]:
     """(report, sentence, name) where the name is the speaker of a statement: a source there."""
     return {
         (m["article_id"], m["sentence"], a)
@@ -195,7 +194,7 @@ def _fragment(name: str) -> bool:
     return all(w.lower() in titles or w.lower().rstrip("s") in titles or w in gaz.demonyms for w in words)
 
 
-def _sources(rep: _Reports) -> set[str]:
+def _sources(rep: Reports) -> set[str]:
     """Names credited as sources: the reports' outlets, and organisations of news-ish names that speak."""
     out = {a["outlet"] for a in rep.arts if a["outlet"]}
     for a in rep.arts:
@@ -215,7 +214,7 @@ def _is_source(name: str, sources: set[str]) -> bool:
     return any(n == s.lower() or (len(s) > 3 and (s.lower() in n or n in s.lower())) for s in sources)
 
 
-def card_place(rep: _Reports, records: list[sqlite3.Row]) -> dict[str, Any] | None:
+def card_place(rep: Reports, records: list[sqlite3.Row]) -> dict[str, Any] | None:
     """Where the event happens, at the finest level stated: a town over a county over a state over a
     country. Evidence: the place attached to a report's main record, the other records' places, the
     headlines, the datelines and the leads. The town must lie in the region the records name when
@@ -254,7 +253,7 @@ def card_place(rep: _Reports, records: list[sqlite3.Row]) -> dict[str, Any] | No
         for name in pl.towns_named(a["title"] or "", a["text"] or ""):
             if name not in score:
                 in_headline.add(name)
-            score[name] += 0.0
+                score[name] = 0.0  # a candidate; the headline weight below counts it
     for name in list(score):
         score[name] += PLACE_WEIGHTS["headline"] * sum(
             bool(re.search(rf"\b{re.escape(name)}\b", a["title"] or "")) for a in rep.arts
@@ -310,12 +309,12 @@ def card_place(rep: _Reports, records: list[sqlite3.Row]) -> dict[str, Any] | No
     for sc, lv in levels.get("area", []):
         towns[lv.name] = (sc, None, None)  # a sea or a coast competes with the towns and stands alone
     areas = {lv.name for _, lv in levels.get("area", [])}
-    best = max(towns.items(), key=lambda kv: kv[1][0])[0] if towns else None
+    best = max(towns.items(), key=lambda kv: kv[1][0]) if towns else None
     hierarchy: list[dict[str, str]] = []
-    if best in areas:
-        hierarchy.append({"name": best, "level": "area"})
-    elif towns:
-        town, (_, st, co) = max(towns.items(), key=lambda kv: kv[1][0])
+    if best is not None and best[0] in areas:
+        hierarchy.append({"name": best[0], "level": "area"})
+    elif best is not None:
+        town, (_, st, co) = best
         hierarchy.append({"name": town, "level": "town"})
         st = st or (state if co in (None, "United States") else None)
         co = co or country
@@ -355,10 +354,6 @@ def _same_place(name: str | None, place: dict[str, Any] | None) -> bool:
     return True
 
 
-def _dateline_of(rep: _Reports, aid: str) -> str | None:
-    return next((a["dateline"] for a in rep.arts if a["id"] == aid), None)
-
-
 def _headline_ok(title: str, lead: str) -> bool:
     """A real headline of its report: of headline length and shape (not a dated caption, a sentence
     ending in a full stop, page furniture), its words in the report's lead."""
@@ -370,7 +365,7 @@ def _headline_ok(title: str, lead: str) -> bool:
 
 
 def card_title(
-    rep: _Reports, kind: str, who: list[str], whom: list[str], place: dict[str, Any] | None
+    rep: Reports, kind: str, who: list[str], whom: list[str], place: dict[str, Any] | None
 ) -> tuple[str, str]:
     """The best headline among the reports (a real one: its words are in its report's lead; it names
     the kind, a participant or the place; the most shared with the other reports), else one generated
@@ -416,12 +411,12 @@ def card_title(
     return (rep.arts[0]["title"] if rep.arts else ""), "first report"
 
 
-def event_card(db: sqlite3.Connection, event_id: str) -> dict[str, Any]:
-    """The card of one stored event."""
+def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None) -> dict[str, Any]:
+    """The card of one stored event (`rep`: its reports, when the caller has read them already)."""
     ev = db.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
     if ev is None:
         raise KeyError(event_id)
-    rep = _Reports(db, event_id)
+    rep = rep or Reports(db, event_id)
     kind = ev["type"]
     recs = _event_records(rep, kind)
     sources = _sources(rep)
@@ -457,7 +452,7 @@ def event_card(db: sqlite3.Connection, event_id: str) -> dict[str, Any]:
     ]
     # participants: the people and organisations of the paragraphs about the event; those of background
     # paragraphs (dated away from the event) and those who only speak about it are "mentioned"
-    background = _background(rep, ev["date_start"], ev["date_end"])
+    background = background_paragraphs(rep, ev["date_start"], ev["date_end"])
     speaking = _speakers(rep)
     part: Counter[str] = Counter()
     other: Counter[str] = Counter()
@@ -518,11 +513,3 @@ def refresh_cards(db: sqlite3.Connection, event_ids: list[str]) -> None:
         ).fetchone()
         if top and top[0]:
             db.execute("UPDATE storylines SET title = ? WHERE id = ?", (top[0], sid))
-
-
-def background_paragraphs(db: sqlite3.Connection, event_id: str) -> set[tuple[str, int]]:
-    """(report, paragraph) of the event's reports that are dated only away from the event's days."""
-    ev = db.execute("SELECT date_start, date_end FROM events WHERE id = ?", (event_id,)).fetchone()
-    if ev is None:
-        return set()
-    return _background(_Reports(db, event_id), ev[0], ev[1])

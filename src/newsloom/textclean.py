@@ -409,3 +409,10 @@ def looks_like_headline(line: str) -> bool:
     if t.endswith(".") and not t.endswith(("U.S.", "Inc.", "Jr.", "Co.")) and len(t.split()) >= 6:
         return False
     return t[:1].isupper() or t[:1].isdigit() or t[:1] in "\"'‘“"
+
+
+def content_words(text: str, min_len: int = 2) -> set[str]:
+    """The lower-cased words of a text that carry content: no stop words, at least `min_len` long."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP_WORDS and len(w) >= min_len}
