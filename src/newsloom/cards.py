@@ -21,25 +21,13 @@ from .gazetteer import load_gazetteer, title_words
 from .records import kind_of_word
 
 LEAD_PARAGRAPHS = 2  # paragraphs 0..2 of a report say what it reports; later ones give background
-TITLE_WORDS = (3, 16)  # a headline has this many words (a longer first line runs on into the text)
-# a headline that asks a question or carries a label ("Factbox:", "Analysis:") comments or explains; one
-# that reports is preferred to it by this much
-COMMENTARY_PENALTY = 1.5
-TITLE_LEAD_OVERLAP = 0.3  # share of a headline's content words found in its report's lead: not furniture
+TITLE_WORDS = (3, 25)  # a headline has this many words
 MAX_PARTICIPANTS = 12
 BACKGROUND_DAYS = 7  # a paragraph dated only this far from the event's days is background
-# evidence for the event's place: the place attached to a report's main record, to another record of the
-# event, named in a headline, a dateline, in a lead; a town GeoNames puts in the region the reports name
-# counts this much more, one it puts elsewhere this much less
-PLACE_WEIGHTS = {
-    "main": 3.0,
-    "record": 1.0,
-    "headline": 2.0,
-    "dateline": 1.5,
-    "lead": 1.0,
-    "in_region": 2.0,  # a town GeoNames puts in the region the reports name (or anywhere, if they name none)
-    "elsewhere": 0.3,  # a town GeoNames puts outside the region the reports name
-}  # fmt: skip
+# Evidence for the event's place counts one a mention: the place of a record of the event, a headline
+# naming it, a lead naming it (a dateline is a lead's first name). A town GeoNames puts in the region the
+# reports name (or anywhere, if they name none) counts this many times.
+IN_REGION = 2.0
 MAX_MENTIONED = 10
 
 # outlets and the like: an organisation with such a word credited with a statement is a source
@@ -225,29 +213,25 @@ def card_place(rep: Reports, records: list[sqlite3.Row]) -> dict[str, Any] | Non
         if (e["type"] or e["label"]) == "PERSON":
             person_words.update(re.findall(r"[\w.'-]+", e["text"]))
     score: defaultdict[str, float] = defaultdict(float)
-    main_places: defaultdict[str, float] = defaultdict(float)
+    main_places: set[str] = set()  # the places the reports' main records name
     for m in records:
         if m["place"]:
-            w = PLACE_WEIGHTS["main"] if m["is_main"] else PLACE_WEIGHTS["record"]
-            score[m["place"]] += w
+            score[m["place"]] += 1.0
             if m["is_main"]:
-                main_places[m["place"]] += w
-    for a in rep.arts:
-        if a["dateline"]:
-            score[a["dateline"]] += PLACE_WEIGHTS["dateline"]
+                main_places.add(m["place"])
     in_headline: set[str] = set()
     for e in rep.ents:
         if rep.para(e["article_id"], e["sentence"]) > 1:
             continue
         if e["label"] in ("GPE", "LOC", "FAC"):
-            score[e["text"]] += PLACE_WEIGHTS["lead"]
+            score[e["text"]] += 1.0
         elif e["label"] == "NORP" and e["type"] == "GPE" and e["name"]:
-            score[e["name"]] += PLACE_WEIGHTS["lead"]  # "the Romanian town of Calafat": in Romania
+            score[e["name"]] += 1.0  # "the Romanian town of Calafat": in Romania
         elif e["label"] == "ORG":
             # "Elgin Police Department", "Tulsa County Sheriff's Office": an authority named by its town
             head = pl.leading_place(e["text"])
             if head:
-                score[head] += PLACE_WEIGHTS["lead"]
+                score[head] += 1.0
                 in_headline.add(head)  # must lie in the reports' region, like a headline's town
     for a in rep.arts:
         for name in pl.towns_named(a["title"] or "", a["text"] or ""):
@@ -255,9 +239,7 @@ def card_place(rep: Reports, records: list[sqlite3.Row]) -> dict[str, Any] | Non
                 in_headline.add(name)
                 score[name] = 0.0  # a candidate; the headline weight below counts it
     for name in list(score):
-        score[name] += PLACE_WEIGHTS["headline"] * sum(
-            bool(re.search(rf"\b{re.escape(name)}\b", a["title"] or "")) for a in rep.arts
-        )
+        score[name] += sum(bool(re.search(rf"\b{re.escape(name)}\b", a["title"] or "")) for a in rep.arts)
     for name, sc in list(score.items()):
         # "CAMDEN, N.J." of a dateline, "Gary, Indiana": a town and its region
         if ", " in name:
@@ -267,42 +249,42 @@ def card_place(rep: Reports, records: list[sqlite3.Row]) -> dict[str, Any] | Non
             for r in rest:
                 score[r] += sc
             if name in main_places:
-                main_places[head] += main_places.pop(name)
+                main_places.add(head)
     merged: dict[tuple[str, str], tuple[float, pl.Level]] = {}
     for name, sc in score.items():
         lv = pl.level(name)
-        if lv.level == "unknown-date":
-            continue
         if lv.level in ("town", "unknown"):
             if all(w in person_words for w in lv.name.split()) or not lv.name[:1].isupper():
                 continue  # "Jaden", "Maurice Cheeks": a person's name, whatever the tagger said
             lv = pl.Level(pl.without_direction(lv.name), lv.level)
         key = (lv.level, lv.name)  # "CALAFAT" of a dateline and "Calafat" are one place
-        merged[key] = (merged.get(key, (0.0, lv))[0] + sc + main_places.get(name, 0.0), lv)
+        merged[key] = (merged.get(key, (0.0, lv))[0] + sc, lv)
     levels: dict[str, list[tuple[float, pl.Level]]] = defaultdict(list)
     for sc, lv in merged.values():
         levels[lv.level].append((sc, lv))
     states = sorted(levels.get("state", []), key=lambda x: -x[0])
     countries = sorted(levels.get("country", []), key=lambda x: -x[0])
-    # the region a report's main record names comes first ("a visit to Tajikistan")
+    # the region a main record names comes first ("a visit to Tajikistan"), and a town GeoNames puts
+    # elsewhere is then no place
     main_names = {pl.level(p).name for p in main_places}
     states.sort(key=lambda x: (x[1].name not in main_names, -x[0]))
     countries.sort(key=lambda x: (x[1].name not in main_names, -x[0]))
+    main_region = any(lv.name in main_names for _, lv in states + countries)
     state = states[0][1].name if states else None
     country = countries[0][1].country if countries else None
     if state and not country:
         country = "United States"
     towns: dict[str, tuple[float, str | None, str | None]] = {}
-    region = bool(state or country)
     for sc, lv in levels.get("town", []) + levels.get("unknown", []):
         st, co = pl.town_in(lv.name, state, None if state else country)
-        if lv.name in in_headline and co is None:
-            continue  # a capitalised headline word that is a town elsewhere ("Mobile" in Ohio)
         if co is not None:
-            sc *= PLACE_WEIGHTS["in_region"]
+            sc *= IN_REGION
+        elif lv.name in in_headline:
+            continue  # a capitalised headline word that is a town elsewhere ("Mobile" in Ohio)
         else:
             st, co = pl.town_in(lv.name)
-            sc *= PLACE_WEIGHTS["elsewhere"] if co is not None and region else 1.0
+            if co is not None and main_region:
+                continue  # "Doha" in reports of a visit to Tajikistan
         prev = towns.get(lv.name)
         if prev is None or sc > prev[0]:
             towns[lv.name] = (sc, st, co)
@@ -338,36 +320,19 @@ def card_place(rep: Reports, records: list[sqlite3.Row]) -> dict[str, Any] | Non
     return {"name": ", ".join(dict.fromkeys(shown)), "hierarchy": hierarchy}
 
 
-def _same_place(name: str | None, place: dict[str, Any] | None) -> bool:
-    """Whether a record's place agrees with the card's (unknown agrees with anything)."""
-    if not name or not place:
-        return True
-    lv = pl.level(name)
-    names = {h["name"] for h in place["hierarchy"]}
-    if lv.level == "country":
-        return (lv.country or lv.name) in names or not any(
-            h["level"] == "country" for h in place["hierarchy"]
-        )
-    if lv.level in ("town", "unknown"):
-        town = next((h["name"] for h in place["hierarchy"] if h["level"] == "town"), None)
-        return town is None or lv.name == town or pl.without_direction(lv.name) == town
-    return True
-
-
-def _headline_ok(title: str, lead: str) -> bool:
-    """A real headline of its report: of headline length and shape (not a dated caption, a sentence
-    ending in a full stop, page furniture), its words in the report's lead."""
-    words = title.split()
-    if not TITLE_WORDS[0] <= len(words) <= TITLE_WORDS[1] or not textclean.looks_like_headline(title):
-        return False
-    tw = _words(title)
-    return bool(tw) and len(tw & _words(lead)) / len(tw) >= TITLE_LEAD_OVERLAP
+def _headline_ok(title: str) -> bool:
+    """A real headline: of headline length and shape (not a dated caption, a sentence ending in a full
+    stop, page furniture), with a content word."""
+    n = len(title.split())
+    return (
+        TITLE_WORDS[0] <= n <= TITLE_WORDS[1] and textclean.looks_like_headline(title) and bool(_words(title))
+    )
 
 
 def card_title(
     rep: Reports, kind: str, who: list[str], whom: list[str], place: dict[str, Any] | None
 ) -> tuple[str, str]:
-    """The best headline among the reports (a real one: its words are in its report's lead; it names
+    """The best headline among the reports (a real one, headline-shaped, not cut from the text; naming
     the kind, a participant or the place; the most shared with the other reports), else one generated
     from the card. Returns (title, source)."""
     names = _words(" ".join(who + whom + ([h["name"] for h in place["hierarchy"]] if place else [])))
@@ -375,9 +340,8 @@ def card_title(
     best: tuple[float, str] | None = None
     for a in rep.arts:
         t = (a["title"] or "").strip()
-        lead = "\n\n".join((a["text"] or "").split("\n\n")[:4])[:3000]
-        first = lead.split("\n\n")[0]
-        if not _headline_ok(t, lead) or (first.startswith(t) and len(first) > len(t) + 1):
+        first = (a["text"] or "").split("\n\n", 1)[0]
+        if not _headline_ok(t) or (first.startswith(t) and len(first) > len(t) + 1):
             continue  # not headline-shaped, or a piece cut from the text's first paragraph
         tw = _words(t)
         merit = 0.0
@@ -386,8 +350,6 @@ def card_title(
         merit += sum(len(tw & _words(o)) / len(tw) for o in all_titles if o != t) / max(
             1, len(all_titles) - 1
         )
-        if t.rstrip().endswith("?") or re.match(r"^[A-Z][\w&]*(?:\s[\w&]+)?:\s", t):
-            merit -= COMMENTARY_PENALTY
         if best is None or merit > best[0]:
             best = (merit, t)
     if best is not None:
@@ -425,8 +387,6 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
     types: dict[str, str] = {}
     kind_recs = [m for m in recs if m["type"] == kind] or recs
     place = card_place(rep, kind_recs)
-    # a record placed elsewhere ("talks ... in Doha" in a report of a visit to Dushanbe) is another happening
-    kind_recs = [m for m in kind_recs if _same_place(m["place"], place)] or kind_recs
     for aid in {m["article_id"] for m in kind_recs}:
         mine = [m for m in kind_recs if m["article_id"] == aid]
         actors: dict[str, float] = {}

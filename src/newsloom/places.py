@@ -31,10 +31,6 @@ AREA_RX = re.compile(
     r"(?i)^(?:gulf|sea|ocean|bay|strait|channel|lake|mount|mt\.?)\b|\b(?:gulf|sea|ocean|bay|strait|channel|"
     r"river|lake|coast|peninsula|islands?|mountains?|desert|valley|delta)$"
 )
-MONTH_OR_DAY_RX = re.compile(
-    r"^(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|"
-    r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
-)
 # postal codes that are also words or common abbreviations in capitals ("IN", "OK", "LA"): not states alone
 WORDLIKE_CODES = frozenset({"IN", "OR", "ME", "OK", "HI", "OH", "LA", "CO"})
 COUNTY_RX = re.compile(r"(?i)\b(?:county|parish|borough|district|province|region|oblast)$")
@@ -116,8 +112,6 @@ def level(name: str) -> Level:
     country = gaz.country_of(n)
     if country and gaz.places.get(n, n) not in gaz.capital_of:
         return Level(n, "country", country)  # "Greece", not the town of Greece, New York
-    if MONTH_OR_DAY_RX.match(n):
-        return Level(n, "unknown-date")  # "May" is a town in GeoNames and a month in the news
     st = us_states().get(n)
     if st is not None and n not in WORDLIKE_CODES:
         return Level(st.name, "state", "United States", st.name)

@@ -71,7 +71,9 @@ _CREDIT_WORDS = re.compile(
     r"handout|courtesy|twitter|x\.com|instagram|facebook|via)\b|/",
     re.IGNORECASE,
 )
-_CAPTION_PREFIX_RX = re.compile(r"^(?:photo|image|picture|file photo|caption)\s*[:\-–]", re.IGNORECASE)
+_CAPTION_PREFIX_RX = re.compile(
+    r"^(?:photo|image|picture|file photo|caption|credit|photo credit)\s*[:\-–]", re.IGNORECASE
+)
 _FILENAME_RX = re.compile(r"^[a-z0-9]+(?:[ _\-.][a-z0-9]+){2,}(?:\.(?:jpe?g|png|gif|webp))?$")
 _DATELINE_RX = re.compile(
     r"^(?P<place>[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][A-Za-z.'\- ]{2,30})?)"
@@ -399,12 +401,19 @@ _FULL_DATE_RX = re.compile(
 
 
 def looks_like_headline(line: str) -> bool:
-    """A line shaped like a headline: no page furniture or separator bars, no full date or clock time (a
+    """A line shaped like a headline: no caption or credit line, no separator bars, no full date or clock time (a
     dated photo caption, "July 17, 2010: The containment stack is shown", a page stamp run into the line),
     not a sentence with a final full stop (captions and first lines of text are), opening with a
     capital, a digit or a quote."""
     t = line.strip()
-    if not t or "|" in t or "\n" in t or _LEADING_DATE_RX.match(t) or _FULL_DATE_RX.search(t):
+    if (
+        not t
+        or "|" in t
+        or "\n" in t
+        or _LEADING_DATE_RX.match(t)
+        or _FULL_DATE_RX.search(t)
+        or is_caption(t)
+    ):
         return False
     if t.endswith(".") and not t.endswith(("U.S.", "Inc.", "Jr.", "Co.")) and len(t.split()) >= 6:
         return False
