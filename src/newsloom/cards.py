@@ -256,7 +256,6 @@ def card_place(rep: Reports, records: list[sqlite3.Row]) -> dict[str, Any] | Non
         if lv.level in ("town", "unknown"):
             if all(w in person_words for w in lv.name.split()) or not lv.name[:1].isupper():
                 continue  # "Jaden", "Maurice Cheeks": a person's name, whatever the tagger said
-            lv = pl.Level(pl.without_direction(lv.name), lv.level)
         key = (lv.level, lv.name)  # "CALAFAT" of a dateline and "Calafat" are one place
         merged[key] = (merged.get(key, (0.0, lv))[0] + sc, lv)
     levels: dict[str, list[tuple[float, pl.Level]]] = defaultdict(list)
@@ -279,15 +278,13 @@ def card_place(rep: Reports, records: list[sqlite3.Row]) -> dict[str, Any] | Non
         st, co = pl.town_in(lv.name, state, None if state else country)
         if co is not None:
             sc *= IN_REGION
-        elif lv.name in in_headline:
-            continue  # a capitalised headline word that is a town elsewhere ("Mobile" in Ohio)
         else:
+            if lv.name in in_headline:
+                continue  # a capitalised headline word that is a town elsewhere ("Mobile" in Ohio)
             st, co = pl.town_in(lv.name)
             if co is not None and main_region:
                 continue  # "Doha" in reports of a visit to Tajikistan
-        prev = towns.get(lv.name)
-        if prev is None or sc > prev[0]:
-            towns[lv.name] = (sc, st, co)
+        towns[lv.name] = (sc, st, co)
     for sc, lv in levels.get("area", []):
         towns[lv.name] = (sc, None, None)  # a sea or a coast competes with the towns and stands alone
     areas = {lv.name for _, lv in levels.get("area", [])}

