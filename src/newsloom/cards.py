@@ -449,8 +449,8 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
 
 
 def refresh_cards(db: sqlite3.Connection, event_ids: list[str]) -> None:
-    """Write the cards' titles and places into the events table; a storyline of these events is titled
-    with the card of its largest event."""
+    """Write the cards (and their titles and places) into the events table; a storyline of these events
+    is titled with the card of its largest event."""
     stories: set[str] = set()
     for eid in event_ids:
         try:
@@ -458,8 +458,8 @@ def refresh_cards(db: sqlite3.Connection, event_ids: list[str]) -> None:
         except KeyError:
             continue
         db.execute(
-            "UPDATE events SET title = ?, place = ? WHERE id = ?",
-            (c["title"], c["place"]["name"] if c["place"] else None, eid),
+            "UPDATE events SET title = ?, place = ?, card = ? WHERE id = ?",
+            (c["title"], c["place"]["name"] if c["place"] else None, json.dumps(c), eid),
         )
         row = db.execute("SELECT storyline_id FROM events WHERE id = ?", (eid,)).fetchone()
         if row and row[0]:

@@ -120,8 +120,11 @@ def _evidence(store: Store, event_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def event_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
-    card = event_card(store.db, row["id"])
+def event_json(store: Store, row: sqlite3.Row, fresh: bool = True) -> dict[str, Any]:
+    """An event with its card: computed from its reports now (`fresh`, for one event's page), or as
+    written after the last batch that touched the event (listings; computed when none is stored)."""
+    stored = None if fresh or "card" not in row.keys() else row["card"]
+    card = json.loads(stored) if stored else event_card(store.db, row["id"])
     arts = [
         r[0] for r in store.query("SELECT id FROM articles WHERE event_id = ? ORDER BY seq", (row["id"],))
     ]
@@ -140,14 +143,14 @@ def event_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def events(store: Store, storyline: str | None = None) -> list[dict[str, Any]]:
+def events(store: Store, storyline: str | None = None, fresh: bool = False) -> list[dict[str, Any]]:
     if storyline:
         rows = store.query(
             "SELECT * FROM events WHERE storyline_id = ? ORDER BY date_start, seq", (storyline,)
         )
     else:
         rows = store.query("SELECT * FROM events ORDER BY date_start IS NULL, date_start, seq")
-    return [event_json(store, r) for r in rows]
+    return [event_json(store, r, fresh) for r in rows]
 
 
 def storyline_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
@@ -240,7 +243,9 @@ def entity_detail(store: Store, name: str) -> dict[str, Any]:
            ORDER BY e.date_start IS NULL, e.date_start, e.seq""",
         (row["id"],),
     )
-    out["events"] = [{k: v for k, v in event_json(store, e).items() if k != "evidence"} for e in evs]
+    out["events"] = [
+        {k: v for k, v in event_json(store, e, fresh=False).items() if k != "evidence"} for e in evs
+    ]
     said = store.query(
         """SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
            JOIN entity_mentions em ON em.article_id = m.article_id AND em.entity_id = ?
