@@ -112,3 +112,17 @@ def test_a_one_word_place_no_gazetteer_knows_is_an_organisation(resources):
     labels = {e.text: e.label for e in out.entities}
     assert labels.get("Quarnex") in (None, "ORG")  # never a place
     assert labels.get("Louisiana") == "GPE"
+
+
+def test_a_title_listed_with_named_people_names_a_person_the_model_missed(resources):
+    from newsloom.annotate import _listed_people
+    from newsloom.model import EntityMention
+
+    text = (
+        "The envoy met Prime Minister Ana Pereira, Minister of Finance Jonas Lind, "
+        "Minister of Transport Tove Marrak and other officials."
+    )
+    doc = resources.nlp(text)
+    doc.set_ents([e for e in doc.ents if e.text != "Tove Marrak"])  # as if the model had missed her
+    found = [EntityMention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
+    assert [m.text for m in _listed_people(doc, found, resources.gazetteer)] == ["Tove Marrak"]

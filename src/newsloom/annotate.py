@@ -181,35 +181,44 @@ _THE_BEFORE_RX = re.compile(r"\b[Tt]he\s+$")
 
 
 def _listed_people(doc: Any, found: list[EntityMention], gaz: Gazetteer) -> list[EntityMention]:
-    """People the recogniser missed in a list of people: a title coordinated with named people
-    ("... Finance Minister Ana Pereira, Minister of Transport Jonas Lind, ...")
-    names a person too: the run of two or more proper nouns that ends its phrase."""
+    """People the recogniser missed in a list of people ("... Finance Minister Ana Pereira, Minister of
+    Transport Jonas Lind, ..."): a member of the list, coordinated with named people, that ends in a run
+    of two or more proper nouns names a person too, whether the parse heads it by the name or by the
+    title before it."""
     titles = title_words()
     covered = {i for m in found for i in range(m.start, m.end)}
     out: list[EntityMention] = []
     for tok in doc:
-        if tok.ent_type_ or tok.lower_ not in titles or tok.dep_ not in ("conj", "appos"):
+        if tok.ent_type_ or tok.dep_ not in ("conj", "appos"):
             continue
         kin = [tok.head, *tok.head.conjuncts]
         if sum(1 for k in kin if k.ent_type_ == "PERSON") < 2 and not (
             tok.head.ent_type_ == "PERSON" and len(kin) >= 2
         ):
             continue
-        sub = [
-            t
-            for t in records.phrase_tokens(tok)
-            if t.i > tok.i and t.dep_ not in ("conj", "cc", "punct", "appos")
-        ]
-        sub = [
-            t
-            for t in sub
-            if not any(a.dep_ in ("conj", "appos") for a in records.path(t, tok) or [] if a.i > tok.i)
-        ]
-        if not sub:
+        if tok.pos_ == "PROPN" and tok.lower_ not in titles:
+            end = tok.i  # the name heads the member
+        elif tok.lower_ in titles:
+            # the title heads it: the name ends the title's phrase ("Minister of Interior Ramin Ost")
+            sub = [
+                t
+                for t in records.phrase_tokens(tok)
+                if t.i > tok.i
+                and t.dep_ not in ("conj", "cc", "punct", "appos")
+                and not any(a.dep_ in ("conj", "appos") for a in records.path(t, tok) or [] if a.i > tok.i)
+            ]
+            if not sub:
+                continue
+            end = max(t.i for t in sub)
+        else:
             continue
-        end = max(t.i for t in sub)
         start = end
-        while start - 1 > tok.i and doc[start - 1].pos_ == "PROPN" and doc[start - 1].lower_ not in titles:
+        while (
+            start - 1 >= tok.left_edge.i
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].dep_ in ("compound", "flat")  # "Tove" of "Tove Marrak", not "of Transport"
+            and doc[start - 1].lower_ not in titles
+        ):
             start -= 1
         span = doc[start : end + 1]
         if (
