@@ -563,10 +563,6 @@ def _events(
         # what strikes or explodes says the kind: a quake (a disaster), a bullet or a bomb (an assault);
         # "struck a deal" is none
         agent_kinds = {table.get((a.root.lemma_.lower(), "AGENT"), _NO_KIND).kind for a in args.actors}
-        if kind == "OTHER" and any(
-            table.get((t.root.lemma_.lower(), "AGENT"), _NO_KIND).kind == "ASSAULT" for t in args.targets
-        ):
-            kind = "ASSAULT"  # "shots were fired", "fired a gun": not a dismissal
         if kind in ("DISASTER", "ACCIDENT") and "ASSAULT" in agent_kinds:
             kind = "ASSAULT"  # "a bomb exploded"
         elif kind == "ASSAULT" and "ACCIDENT" in agent_kinds:

@@ -125,8 +125,6 @@ class TriggerMatcher:
                 and doc[tok.i - 1].pos_ in ("DET", "ADJ", "PRON", "NUM")
             ):
                 continue  # a participle describing someone ("the accused man") states no happening
-            if end - start == 1 and tok.pos_ == "NOUN" and tok.dep_ == "compound":
-                continue  # a noun modifying another: "talk show", "conference call", "death penalty"
             kind, _, pos = doc.vocab.strings[match_id].partition("|")
             if not kind:
                 kind = self.table[(doc[start].lemma_, pos.split("|")[-1])].kind
