@@ -27,6 +27,26 @@ def test_concurrent_first_opens_migrate_once(tmp_path):
     assert len(set(versions)) == 1 and versions[0] > 0
 
 
+def _open_together(path: str, barrier) -> str:  # type: ignore[no-untyped-def]
+    barrier.wait()
+    try:
+        with Store(path):
+            return "ok"
+    except StoreError as exc:
+        return str(exc)
+
+
+def test_processes_opening_a_new_database_at_the_same_moment_all_succeed(tmp_path):
+    # the switch to WAL is refused at once (not after the busy timeout) to all but one of them
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Manager() as manager, ctx.Pool(6) as pool:
+        for round_ in range(25):
+            path = str(tmp_path / f"new{round_}.db")
+            barrier = manager.Barrier(6, timeout=60)
+            results = pool.starmap(_open_together, [(path, barrier)] * 6)
+            assert results == ["ok"] * 6, results
+
+
 def test_a_newer_schema_is_refused_for_writing_and_read_with_a_warning(tmp_path):
     path = tmp_path / "n.db"
     with Store(path) as s:

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -55,12 +56,7 @@ class Store:
                     raise StoreError(f"{self.path}: no such database; run 'newsloom ingest' first")
                 self.db = self._open_readonly()
             else:
-                self.db = sqlite3.connect(
-                    self.path, timeout=30, isolation_level=None, check_same_thread=False
-                )
-                self.db.execute("PRAGMA busy_timeout=30000")
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db = self._open_writable()
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA busy_timeout=30000")
@@ -82,6 +78,25 @@ class Store:
             self.migrate()
         elif self.version() == 0:
             raise StoreError(f"{self.path}: not a newsloom database (no schema)")
+
+    def _open_writable(self) -> sqlite3.Connection:
+        """Open for writing and switch to WAL. Two processes that open a new database at the same
+        moment both try to switch it; SQLite answers one of them 'locked' at once, without waiting
+        (waiting would deadlock), so the switch is tried again until the other has finished."""
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA busy_timeout=30000")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    db.close()
+                    raise
+                time.sleep(0.05)
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
 
     def _open_readonly(self) -> sqlite3.Connection:
         """Read-only, and on a read-only file system too: where SQLite cannot create the WAL's shared
