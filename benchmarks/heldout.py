@@ -3,7 +3,7 @@
     python benchmarks/heldout.py [--seed 1] [--runs 1] [--folds K]
 
 One store of ../shared/datasets/ecbplus-dev.jsonl is built as benchmarks/clustering.py builds it (all
-772 articles, shuffled, the topic removed before ingest). The weights of newsloom.samevent are then fitted
+772 articles, shuffled, the topic removed before ingest). The weights of the pair model (newsloom.clustering.pairmodel) are then fitted
 as benchmarks/learn_weights.py --cross 3000 fits them, but on half of the topics only, and the store is
 re-clustered with them; B-cubed F1 is scored on the other half, whose articles the fit never saw. Two
 splits of the 35 topics (odd and even numbers; 1-17 and 18-35), each half held out in turn. The same
@@ -12,7 +12,7 @@ halves are also scored with weights fitted on all topics (seen) and with the shi
 fit then sees (K-1)/K of the topics, nearer to the shipped fit, which saw them all.
 
 What it measures: how much of the learned part is learned about events rather than about ECB+'s topics.
-It does not hold out the thresholds of newsloom.cluster, which were chosen on all of ECB+. dates_conflict
+It does not hold out the thresholds of the clustering settings, which were chosen on all of ECB+. dates_conflict
 is not learned (ECB+ has almost no dated pairs): every fit keeps the shipped value.
 """
 
@@ -36,26 +36,26 @@ def weights_from(
     feats: dict[str, Any], idf: dict[str, float], topic: dict[str, int], gold: dict[str, str], ids: set[str]
 ) -> dict[str, float]:
     """Same-event weights fitted on the articles `ids` (dates_conflict as shipped)."""
-    from newsloom import samevent
+    from newsloom.clustering import pairmodel as samevent
 
     sub = {k: v for k, v in feats.items() if k in ids}
     x, y, _ = topic_pairs(sub, idf, topic, gold, round(CROSS * len(sub) / len(feats)))
     w = dict(zip(samevent.FEATURES, (float(v) for v in fit(x, y)), strict=True))
-    w["dates_conflict"] = samevent.WEIGHTS["dates_conflict"]
+    w["dates_conflict"] = samevent.MODEL.weights["dates_conflict"]
     return w
 
 
 def predicted(store: Any, res: Any, weights: dict[str, float]) -> dict[str, str]:
     """Each article's event (by external id) once the store is re-clustered with `weights`."""
-    from newsloom import samevent
+    from newsloom.clustering import pairmodel as samevent
     from newsloom.pipeline import recluster
 
-    shipped = samevent.WEIGHTS
-    samevent.WEIGHTS = weights
+    shipped = samevent.MODEL
+    samevent.MODEL = samevent.PairModel(weights, shipped.threshold, {"written_by": "heldout.py"})
     try:
         recluster(store, res)
     finally:
-        samevent.WEIGHTS = shipped
+        samevent.MODEL = shipped
     return {
         r["external_id"]: r["event_id"] or f"none:{r['external_id']}"
         for r in store.query("SELECT external_id, event_id FROM articles")
@@ -81,14 +81,14 @@ def main() -> int:
     if not DATA.exists():
         print(f"skipped: {DATA} is absent")
         return 0
-    from newsloom import samevent
     from newsloom.annotate import load_resources
+    from newsloom.clustering import pairmodel as samevent
 
     res = load_resources()
     recs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
     gold = {str(r["id"]): str(r["event"]) for r in recs}
     topic = {str(r["id"]): int(r["topic"]) for r in recs}
-    shipped = samevent.WEIGHTS
+    shipped = samevent.MODEL.weights
     means: dict[str, list[float]] = {"held out": [], "seen": [], "shipped": []}
     for seed in range(args.seed, args.seed + args.runs):
         with tempfile.TemporaryDirectory() as tmp:

@@ -44,7 +44,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 3000, lr: fl
 def load_features(store: Any) -> tuple[dict[str, Any], dict[str, float]]:
     """The stored same-event features of a store's articles (by external id) and the idf that the
     clustering uses with them."""
-    from newsloom import samevent
+    from newsloom.clustering import pairmodel as samevent
 
     feats = {
         r[0]: samevent.ArticleFeatures.from_json(r[1])
@@ -65,7 +65,7 @@ def topic_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, labels (same event or not) and 5-fold topic folds of every pair of articles of one topic
     (the hard cases) and of `cross` sampled pairs across topics."""
-    from newsloom import samevent
+    from newsloom.clustering import pairmodel as samevent
 
     ids = sorted(feats)
     by_topic: dict[int, list[str]] = defaultdict(list)
@@ -92,8 +92,8 @@ def main() -> int:
     if not DATA.exists():
         print(f"skipped: {DATA} is absent")
         return 0
-    from newsloom import samevent
     from newsloom.annotate import load_resources
+    from newsloom.clustering import pairmodel as samevent
     from newsloom.pipeline import ingest
     from newsloom.store import Store
 

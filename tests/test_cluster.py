@@ -1,8 +1,15 @@
 import random
 from datetime import date
 
-from newsloom.cluster import KEPT_ARTICLES, Profile, _dates_compatible, _merge, article_profile, best_date
-from newsloom.samevent import ArticleFeatures, cosine, lead_figures, probability
+from newsloom.clustering.online import (
+    Profile,
+    _dates_compatible,
+    _merge,
+    article_profile,
+    best_date,
+    kept_articles,
+)
+from newsloom.clustering.pairmodel import ArticleFeatures, cosine, lead_figures, probability
 from newsloom.store import Store
 
 
@@ -142,7 +149,7 @@ def test_an_event_profile_stays_small_and_keeps_its_date_decisions():
         n = len(every) + 1
         assert ev.count == n
         assert ev.articles[0] == "a0" and ev.articles[-1] == f"a{n - 1}"
-        assert len(ev.articles) == min(n, KEPT_ARTICLES + 1)
+        assert len(ev.articles) == min(n, kept_articles() + 1)
     # a profile stored before counts were kept counts its listed reports
     assert Profile.from_json('{"articles": ["x", "y"]}').count == 2
 
@@ -158,8 +165,8 @@ def test_cached_unit_vectors_give_the_plain_cosine():
 
 
 def test_the_agency_a_report_credits_is_no_protagonist(tmp_path, resources):
+    from newsloom.clustering.pairmodel import article_features
     from newsloom.pipeline import ingest
-    from newsloom.samevent import article_features
 
     story = tmp_path / "spill.txt"
     story.write_text(
@@ -180,7 +187,7 @@ def test_the_agency_a_report_credits_is_no_protagonist(tmp_path, resources):
 
 
 def test_reports_sharing_a_rare_name_are_candidates_whatever_their_entities(tmp_path, resources, monkeypatch):
-    from newsloom import cluster
+    from newsloom.clustering import online as cluster
     from newsloom.pipeline import ingest
 
     texts = {
@@ -198,12 +205,12 @@ def test_reports_sharing_a_rare_name_are_candidates_whatever_their_entities(tmp_
     }
     flood_seq, flood = rows["Floods cut off Kelmoor"]
     assert len({e for _, e in rows.values()}) == 3
-    monkeypatch.setattr(cluster, "TEXT_MAX_DF", 1)  # "kelmoor" is rare enough, "rivertown" (two reports) not
+    monkeypatch.setattr(cluster.S, "text_max_df", 1)  # "kelmoor" is rare enough, "rivertown" (two reports) not
     names = {"kelmoor": 1.0, "rivertown": 1.0, "village": 1.0}
     assert cluster._text_candidates(store.db, 999, names, []) == [flood]
     assert cluster._text_candidates(store.db, 999, names, [flood]) == []  # already a candidate
     assert cluster._text_candidates(store.db, flood_seq, names, []) == []  # the report itself is none
-    monkeypatch.setattr(cluster, "TEXT_MAX_DF", 2)
+    monkeypatch.setattr(cluster.S, "text_max_df", 2)
     rivertown = {rows["Rivertown passes budget"][1], rows["Rivertown opens bridge"][1]}
     assert set(cluster._text_candidates(store.db, 999, {"rivertown": 1.0}, [])) == rivertown
     store.close()

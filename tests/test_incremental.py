@@ -35,7 +35,8 @@ def test_rebuild_equals_increments(tmp_path, resources):
 def test_refinement_splits_an_event_that_took_reports_of_another(tmp_path, resources, monkeypatch):
     """Reports that joined the wrong event early are put right when their event is refined: two demo events
     wrongly merged into one come apart again, with their profiles, dates and storylines rebuilt."""
-    from newsloom import cards, cluster
+    from newsloom import cards
+    from newsloom.clustering import online as cluster
 
     store = Store(tmp_path / "refine.db")
     ingest(store, [str(DEMO)], res=resources)
@@ -53,7 +54,7 @@ def test_refinement_splits_an_event_that_took_reports_of_another(tmp_path, resou
         keep, _ = cluster._merge_events(db, big[0][0], big[1][0])
     assert len(partition(store, "event_id")) == len(events) - 1
     # over its budget of comparisons a group waits: nothing moves
-    monkeypatch.setattr(cluster, "REFINE_PAIRS", 0)
+    monkeypatch.setattr(cluster.S, "refine_pairs", 0)
     with store.transaction() as db:
         cluster.refine(db, cluster.Batch([{keep}]))
     assert len(partition(store, "event_id")) == len(events) - 1
@@ -82,7 +83,7 @@ def test_the_next_batch_refines_again_what_a_batch_refined(tmp_path, resources):
     touches none of them, and then keeps only its own; a rebuild forgets them."""
     import json
 
-    from newsloom import cluster
+    from newsloom.clustering import online as cluster
 
     store = Store(tmp_path / "carry.db")
     ingest(store, [str(DEMO)], res=resources)
@@ -105,7 +106,7 @@ def test_the_next_batch_refines_again_what_a_batch_refined(tmp_path, resources):
 def test_batch_idf_is_fresh_for_a_small_store_and_shared_at_scale(tmp_path):
     """A batch's idf map: the same values as a fresh lookup; one map while the store grows less than
     IDF_DRIFT (so cached unit vectors stay valid), a new map once it grows more."""
-    from newsloom import cluster
+    from newsloom.clustering import online as cluster
 
     store = Store(tmp_path / "idf.db")
     with store.transaction() as db:
@@ -130,7 +131,7 @@ def test_batch_idf_is_fresh_for_a_small_store_and_shared_at_scale(tmp_path):
 def test_average_link_stops_at_its_threshold():
     import numpy as np
 
-    from newsloom.cluster import _average_link
+    from newsloom.clustering.online import _average_link
 
     sim = np.array([[0, 0.9, 0.2, 0.1], [0.9, 0, 0.3, 0.2], [0.2, 0.3, 0, 0.8], [0.1, 0.2, 0.8, 0]])
     assert sorted(map(sorted, _average_link(sim, [1, 1, 1, 1], 0.5))) == [[0, 1], [2, 3]]
@@ -143,7 +144,7 @@ def test_average_link_stops_at_its_threshold():
 def test_two_groups_of_several_reports_need_a_closer_link_than_single_reports():
     import numpy as np
 
-    from newsloom.cluster import _average_link
+    from newsloom.clustering.online import _average_link
 
     # two tight groups of three reports, 0.6 apart: together at 0.55, apart when groups need 0.1 more
     sim = np.full((6, 6), 0.6)
@@ -160,7 +161,7 @@ def test_two_groups_led_by_one_person_join_at_the_plain_threshold():
 
     import numpy as np
 
-    from newsloom.cluster import _average_link
+    from newsloom.clustering.online import _average_link
 
     # two tight groups of three reports, 0.6 apart, which groups alone would need 0.65 to join
     sim = np.full((6, 6), 0.6)
@@ -186,8 +187,8 @@ def test_two_groups_led_by_one_person_join_at_the_plain_threshold():
 def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
     import numpy as np
 
-    from newsloom.cluster import _split_protagonists
-    from newsloom.samevent import ArticleFeatures
+    from newsloom.clustering.online import _split_protagonists
+    from newsloom.clustering.pairmodel import ArticleFeatures
 
     store = Store(tmp_path / "split.db")
     store.db.executemany(
@@ -240,8 +241,8 @@ def test_a_group_led_by_two_people_who_never_lead_together_splits(tmp_path):
 def test_a_group_left_apart_from_a_mixed_group_meets_the_half_it_belongs_to(tmp_path):
     import numpy as np
 
-    from newsloom import cluster
-    from newsloom.samevent import ArticleFeatures
+    from newsloom.clustering import online as cluster
+    from newsloom.clustering.pairmodel import ArticleFeatures
 
     store = Store(tmp_path / "rejoin.db")
     store.db.executemany(
@@ -276,7 +277,8 @@ def test_a_group_left_apart_from_a_mixed_group_meets_the_half_it_belongs_to(tmp_
 def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     import numpy as np
 
-    from newsloom.cluster import ATTACH_MARGIN, ATTACH_THRESHOLD, _attach_small
+    from newsloom.clustering.config import SETTINGS
+    from newsloom.clustering.online import _attach_small
 
     # items 0-5 are movable reports, item 6 a large event of 10 reports; groups as average link left them
     groups = [[0, 1, 2], [3], [4, 5], [6]]
@@ -300,12 +302,12 @@ def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     near = sim_with([0.5, 0.4, 0.45, 0, 0.2, 0.2, 0.2], [0.1, 0.1, 0.1, 0.2, 0, 0.8, 0.5])
     assert result(near) == [[0, 1, 2, 3], [4, 5, 6]]  # and the pair 4-5 joins the large event
     # too weak a link: stays alone
-    w = ATTACH_THRESHOLD - 0.05
+    w = SETTINGS.attach_threshold - 0.05
     weak = sim_with([w, w, w, 0, 0.0, 0.0, 0.0], [0.1, 0.1, 0.1, 0.0, 0, 0.8, 0.1])
     assert result(weak) == [[0, 1, 2], [3], [4, 5], [6]]
     # as near to another event (within the margin): stays alone
     torn = sim_with(
-        [0.45, 0.45, 0.45, 0, 0.1, 0.1, 0.45 - ATTACH_MARGIN / 2], [0.1, 0.1, 0.1, 0.1, 0, 0.8, 0.1]
+        [0.45, 0.45, 0.45, 0, 0.1, 0.1, 0.45 - SETTINGS.attach_margin / 2], [0.1, 0.1, 0.1, 0.1, 0, 0.8, 0.1]
     )
     assert result(torn) == [[0, 1, 2], [3], [4, 5], [6]]
     # ... unless the report comes back to the event it was in: no margin is asked to stay
@@ -326,7 +328,8 @@ def test_an_undated_report_that_joined_early_goes_to_the_dated_event_it_is_close
     dates veto, still asks for refinement with it, and the undated report goes where it links closest."""
     import json
 
-    from newsloom import cluster, samevent
+    from newsloom.clustering import online as cluster
+    from newsloom.clustering import pairmodel as samevent
 
     records = [
         ("aldebaran", "2021-05-06", "The envoy met the president in Dushanbe on Tuesday, May 4, 2021, to discuss the "
@@ -362,7 +365,7 @@ def test_an_undated_report_that_joined_early_goes_to_the_dated_event_it_is_close
     assert groups() == {frozenset({"aldebaran"}), frozenset({"betelgeuse", "capella"})}
     store.close()
     # without the link from the vetoed event, the undated report stays where it came first
-    monkeypatch.setattr(cluster, "REFINE_UNDATED_LINK", 1.0)
+    monkeypatch.setattr(cluster.S, "refine_undated_link", 1.0)
     store = Store(tmp_path / "off.db")
     ingest(store, [str(path)], res=resources)
     assert groups() == {frozenset({"aldebaran", "betelgeuse"}), frozenset({"capella"})}

@@ -81,7 +81,7 @@ def test_an_interrupted_ingest_run_again_equals_an_uninterrupted_one(
 ):
     """Interrupted inside the transaction of batch `stop_at` (during refinement, after its articles were
     stored and clustered), then run again: the same events and storylines as one uninterrupted run."""
-    from newsloom import cluster
+    from newsloom.clustering import online as cluster
     from newsloom.pipeline import ingest
     from newsloom.store import Store
 

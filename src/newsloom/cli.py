@@ -520,6 +520,31 @@ def cmd_pending(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cluster_settings(args: argparse.Namespace) -> int:
+    from .clustering import pairmodel
+    from .clustering.config import SETTINGS
+
+    rows = SETTINGS.describe()
+    if args.json:
+        _print_json(
+            {
+                "settings": [{"name": n, "value": v, "kind": k, "meaning": m} for n, v, k, m in rows],
+                "pair_model": {
+                    "weights": pairmodel.MODEL.weights,
+                    "threshold": pairmodel.MODEL.threshold,
+                    "provenance": pairmodel.MODEL.provenance,
+                },
+            }
+        )
+        return 0
+    for name, value, kind, meaning in rows:
+        print(f"{name} = {value!r}  # {kind}: {meaning}")
+    print(f"# pair model: threshold {pairmodel.MODEL.threshold}, {len(pairmodel.MODEL.weights)} weights")
+    tuned = sum(1 for r in rows if r[2] == "tuned")
+    print(f"# {tuned} tuned settings, {len(rows) - tuned} cost bounds")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="newsloom", description="Who did what, where and when, from many outlets' news."
@@ -528,6 +553,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--db",
         default=os.environ.get("NEWSLOOM_DB", "newsloom.db"),
         help="database path (default ./newsloom.db)",
+    )
+    p.add_argument(
+        "--cluster-config",
+        default=os.environ.get("NEWSLOOM_CLUSTER_CONFIG"),
+        metavar="FILE",
+        help="TOML file overriding clustering settings (see 'newsloom cluster-settings')",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     p.add_argument("--version", action="version", version=f"newsloom {__version__}")
@@ -662,6 +693,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("recluster", help="rebuild entities, events and storylines from stored articles")
     s.set_defaults(func=cmd_recluster)
 
+    s = sub.add_parser("cluster-settings", help="every number of the clustering, its value and meaning")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_cluster_settings)
+
     s = sub.add_parser("pending", help="feed entries that link to articles not yet fetched")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_pending)
@@ -680,6 +715,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.setup(args.verbose)
     try:
+        if args.cluster_config:
+            from .clustering import config
+
+            config.load(args.cluster_config)
         return int(args.func(args) or 0)
     except NewsloomError as exc:
         print(f"newsloom: error: {exc}", file=sys.stderr)

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import cards, cluster, dedup, resolve
+from . import cards, dedup, resolve
 from .annotate import Resources, annotate_docs, load_resources
+from .clustering import online
 from .errors import InputError, NewsloomError, PipelineError, internal_error
 from .extract import extract, fetched_date, infer_published
 from .ingest import PendingURL, read_sources
@@ -213,7 +214,7 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[
     Each article's corpus work lands whole or not at all: an article the corpus stages fail on is removed
     (so that ingesting it again retries it) and returned with the reason, and the others go on."""
     db = store.db
-    batch = cluster.Batch()
+    batch = online.Batch()
     failed: list[tuple[str, str]] = []
     assigned = 0
     for aid in article_ids:
@@ -227,7 +228,7 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[
         try:
             with store.savepoint():
                 resolve.resolve_article(db, aid, row["text"], res.gazetteer, row["title"] or "")
-                cluster.assign_article(db, row, batch)
+                online.assign_article(db, row, batch)
             assigned += 1
         except Exception as exc:
             batch.links = links
@@ -240,7 +241,7 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[
         return failed
     try:
         with store.savepoint("refine"):
-            cluster.refine(db, batch)
+            online.refine(db, batch)
     except Exception as exc:  # refinement only improves assignments already made: keep them
         internal_error("event refinement", f"a batch of {len(article_ids)} articles", exc)
     try:
@@ -259,7 +260,7 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[
 # Articles per ingest batch. Events are refined once per batch, so the batch size shapes them a little:
 # a rebuild (`recluster`) goes through the stored articles in batches of the same size, and gives the
 # events an ingest of the same articles in the same order gave (ECB+ B-cubed F1, two orders: batches of
-# 32: 0.924, 64: 0.929, 128: 0.934, 200: 0.940, 400: 0.933, before cluster.REFINE_CARRY made the batch
+# 32: 0.924, 64: 0.929, 128: 0.934, 200: 0.940, 400: 0.933, before online.REFINE_CARRY made the batch
 # boundaries matter less; rebuilds used 200 until 2026-11-23).
 BATCH_SIZE = 64
 
@@ -343,7 +344,7 @@ def recluster(store: Store, res: Resources | None = None) -> int:
     """Rebuild entities' event links, events and storylines from the stored articles, in insertion order."""
     res = res or load_resources()
     with store.transaction() as db:
-        cluster.reset(db)
+        online.reset(db)
         db.execute("DELETE FROM entity_keys")
         db.execute("DELETE FROM entities")
         db.execute("UPDATE entity_mentions SET entity_id = NULL")

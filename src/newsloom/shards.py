@@ -15,7 +15,7 @@ stages, and the pieces are joined with the same decisions:
    (spelling variants first seen in different blocks) become one, named as first seen.
 4. Stitching (`stitch`): two events from different blocks merge when the local rule would have put the
    later one's first report into the earlier one: dates compatible, and that report's average probability
-   (the pairwise model of `samevent`) over the earlier event's latest reports above the threshold at which
+   (the pairwise model of `clustering.pairmodel`) over the earlier event's latest reports above the threshold at which
    a report joins an event (`_join_link`); best pairs first. Then every event with a related event in
    another block goes through the local storyline rule, which joins the storylines it links.
 
@@ -35,7 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from . import cards, cluster, dedup, resolve, samevent
+from . import cards, dedup, resolve
+from .clustering import online, pairmodel
+from .clustering.config import SETTINGS
 from .model import AnnotatedArticle
 from .store import Store
 
@@ -267,8 +269,8 @@ def join_entities(db: sqlite3.Connection, drop: str, keep: str) -> None:
         art = db.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
         if feats is None or art is None:
             continue
-        old = samevent.ArticleFeatures.from_json(feats[0])
-        new = samevent.article_features(db, art, old.type, old.date)
+        old = pairmodel.ArticleFeatures.from_json(feats[0])
+        new = pairmodel.article_features(db, art, old.type, old.date)
         db.execute("UPDATE article_features SET features = ? WHERE article_id = ?", (new.to_json(), aid))
     db.execute("DELETE FROM entity_keys WHERE entity_id = ?", (drop,))
     db.execute("DELETE FROM entities WHERE id = ?", (drop,))
@@ -298,8 +300,8 @@ def _merge_entities(db: sqlite3.Connection) -> None:
 # --- 4. stitching ------------------------------------------------------------------------------------
 
 
-def _profile(db: sqlite3.Connection, eid: str) -> cluster.Profile:
-    return cluster.Profile.from_json(
+def _profile(db: sqlite3.Connection, eid: str) -> online.Profile:
+    return online.Profile.from_json(
         db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()[0]
     )
 
@@ -312,8 +314,8 @@ def _current(eid: str, joined: dict[str, str]) -> str:
 
 def _join_link(db: sqlite3.Connection, a: str, b: str) -> float:
     """The local joining decision across a boundary: the average probability that the later event's first
-    report tells the same happening as the earlier event's latest reports before it (`samevent.MAX_MEMBERS`),
-    which is what `cluster.assign_article` computes when that report arrives."""
+    report tells the same happening as the earlier event's latest reports before it (`max_members` of the clustering settings),
+    which is what `online.assign_article` computes when that report arrives."""
     seq = {e: db.execute("SELECT seq FROM events WHERE id = ?", (e,)).fetchone()[0] for e in (a, b)}
     early, late = sorted((a, b), key=lambda e: (seq[e], e))
     first = _profile(db, late).articles[0]
@@ -322,17 +324,17 @@ def _join_link(db: sqlite3.Connection, a: str, b: str) -> float:
         for r in db.execute(
             "SELECT f.features FROM articles a JOIN article_features f ON f.article_id = a.id "
             "WHERE a.event_id = ? AND a.seq < (SELECT seq FROM articles WHERE id = ?) ORDER BY a.seq DESC LIMIT ?",
-            (early, first, samevent.MAX_MEMBERS),
+            (early, first, SETTINGS.max_members),
         )
     ]
     row = db.execute("SELECT features FROM article_features WHERE article_id = ?", (first,)).fetchone()
     if row is None or not members:
         return 0.0
-    feats = samevent.ArticleFeatures.from_json(row[0])
-    ms = [samevent.parsed(m) for m in members]
+    feats = pairmodel.ArticleFeatures.from_json(row[0])
+    ms = [pairmodel.parsed(m) for m in members]
     vocab = set(feats.terms).union(feats.names, *(set(m.terms) | set(m.names) for m in ms))
-    idf = cluster._idf(db, sorted(vocab))
-    return sum(samevent.probability(feats, m, idf) for m in ms) / len(ms)
+    idf = online._idf(db, sorted(vocab))
+    return sum(pairmodel.probability(feats, m, idf) for m in ms) / len(ms)
 
 
 def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
@@ -349,26 +351,26 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             if eid not in blocks:
                 continue
             prof = _profile(db, eid)
-            for cand in cluster._candidates(db, prof, limit=cluster.SCORED_CANDIDATES):
+            for cand in online._candidates(db, prof, limit=SETTINGS.scored_candidates):
                 pair = (min(eid, cand), max(eid, cand))
                 if cand == eid or cand not in blocks or blocks[cand] & blocks[eid] or pair in links:
                     continue  # the same block already judged this pair
-                if cluster._dates_compatible(prof, _profile(db, cand), cluster.VETO_DAYS)[0]:
+                if online._dates_compatible(prof, _profile(db, cand), SETTINGS.veto_days)[0]:
                     links[pair] = _join_link(db, eid, cand)
         # best pairs first (average-link agglomeration): a pair whose side has grown is judged again
         grown: set[str] = set()
         for (a, b), link in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
-            if link <= samevent.THRESHOLD:
+            if link <= pairmodel.MODEL.threshold:
                 break
             a, b = _current(a, joined), _current(b, joined)
             if a == b or blocks[a] & blocks[b]:
                 continue
             if (a in grown or b in grown) and not (
-                cluster._dates_compatible(_profile(db, a), _profile(db, b), cluster.VETO_DAYS)[0]
-                and _join_link(db, a, b) > samevent.THRESHOLD
+                online._dates_compatible(_profile(db, a), _profile(db, b), SETTINGS.veto_days)[0]
+                and _join_link(db, a, b) > pairmodel.MODEL.threshold
             ):
                 continue
-            keep, _ = cluster._merge_events(db, a, b)
+            keep, _ = online._merge_events(db, a, b)
             drop = b if keep == a else a
             joined[drop] = keep
             blocks[keep] = blocks.pop(a) | blocks.pop(b)
@@ -376,11 +378,11 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             merged += 1
         before = db.execute("SELECT COUNT(*) FROM storylines").fetchone()[0]
         for eid, profile in db.execute("SELECT id, profile FROM events ORDER BY seq").fetchall():
-            prof = cluster.Profile.from_json(profile)
-            near = [c for c in cluster._candidates(db, prof, limit=40) if c != eid and c in blocks]
+            prof = online.Profile.from_json(profile)
+            near = [c for c in online._candidates(db, prof, limit=40) if c != eid and c in blocks]
             if any(not (blocks[c] & blocks[eid]) for c in near):
                 terms = sorted(prof.terms)
-                cluster._assign_storyline(db, eid, prof, cluster._idf(db, terms) if terms else {})
+                online._assign_storyline(db, eid, prof, online._idf(db, terms) if terms else {})
         stories = before - db.execute("SELECT COUNT(*) FROM storylines").fetchone()[0]
         # the cards of the merged store: entities and events joined across blocks change titles and places
         cards.refresh_cards(db, [r[0] for r in db.execute("SELECT id FROM events ORDER BY seq")])

@@ -15,8 +15,11 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
-from .temporal import MONTH_PATTERN
+from ..temporal import MONTH_PATTERN
+from .config import SETTINGS as S
 
 FEATURES = (
     "bias",
@@ -41,43 +44,36 @@ FEATURES = (
     "lead_numbers_shared",
     "lead_numbers_disjoint",
 )
-# Logistic-regression weights learned on ECB+ article pairs (`benchmarks/learn_weights.py --cross 3000`,
-# which prints them with their cross-validated scores; fewer cross-topic pairs keep the easy negatives
-# from drowning the within-topic ones). An average-link probability above THRESHOLD joins an event: 0.45
-# was chosen on ECB+ B-cubed (0.40: 0.864, 0.45: 0.860, 0.50: 0.857, mean of two orders) and on the seeds.
-# The two lead_numbers weights come from the fit that added them (2026-11-23); the others are kept from
-# the earlier fit, which the clustering thresholds were tuned with. That fit's other weights moved by
-# 0.2 at most (bias -2.75) and cluster ECB+ worse with these thresholds (0.926 against 0.940, cached
-# annotations re-clustered in batches of 200, two orders). Adding the figures of the lead took
-# benchmarks/clustering.py from 0.927 to 0.929 on its two orders and from 0.929 to 0.935 on four
-# (ingest batches of 64), precision 0.940 -> 0.965.
-WEIGHTS = {
-    "bias": -2.95,
-    "cosine": 5.84,
-    "names_cosine": 6.81,
-    "people": 1.50,
-    "organisations": -0.19,
-    "places": 0.78,
-    "numbers": 2.82,
-    "years_shared": -0.53,
-    "years_disjoint": -0.45,
-    "same_type": -0.10,
-    "dates_agree": 0.43,
-    # Not learned: ECB+ has almost no dated pairs (the fit gave +0.66 on a handful). Precise dates that
-    # disagree separate events by design.
-    "dates_conflict": -4.0,
-    "published_close": 1.37,
-    "published_far": 0.20,
-    "weekdays_shared": 0.30,
-    "weekdays_disjoint": -1.08,
-    "lead_people_disjoint": -0.62,
-    "lead_orgs_disjoint": -0.37,
-    "lead_places_disjoint": -0.19,
-    "lead_numbers_shared": 1.19,
-    "lead_numbers_disjoint": -1.01,
-}
-THRESHOLD = 0.45
-MAX_MEMBERS = 12  # an event is compared through at most this many of its reports (its latest)
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """The same-event pair model: a logistic regression over FEATURES, and the average-link probability
+    above which a report joins an event. Data, not code: `data/pair_model.json`, written by
+    `benchmarks/learn_weights.py --write` with its provenance (data hash, commit, cross-validated score);
+    never edited by hand."""
+
+    weights: dict[str, float]
+    threshold: float
+    provenance: dict[str, object]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> PairModel:
+        raw = (
+            Path(path).read_text(encoding="utf-8")
+            if path
+            else resources.files("newsloom.data").joinpath("pair_model.json").read_text(encoding="utf-8")
+        )
+        d = json.loads(raw)
+        if list(d["features"]) != list(FEATURES):
+            raise ValueError(f"{path or 'pair_model.json'}: its features are not this newsloom's {FEATURES}")
+        return cls(
+            dict(zip(FEATURES, map(float, d["weights"]), strict=True)), float(d["threshold"]), d["provenance"]
+        )
+
+
+MODEL = PairModel.load()
+
 
 _YEAR_RX = re.compile(r"\b(?:19|20)\d\d\b")
 _WEEKDAY_RX = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
@@ -223,7 +219,7 @@ def _lead_disjoint(lead_a: list[str], all_a: list[str], lead_b: list[str], all_b
 # The figures of a happening (a magnitude, a toll, a sum, a patch number) are stated in the headline and
 # lead, and two reports of one happening give the same ones; two of the same kind give others. Clock
 # times and the parts of dates are page furniture or the date features' business, and are left out.
-# Whole numbers within FIGURE_TOLERANCE of each other do not count as different: a toll or a count that
+# Whole numbers within `figure_tolerance` of each other do not count as different: a toll or a count that
 # grew between two reports of one happening (27,000 cases, then 30,000); decimals (a magnitude of 5.6 or
 # 6.1, a share of the vote) must agree.
 _NOT_FIGURES_RX = re.compile(
@@ -231,7 +227,6 @@ _NOT_FIGURES_RX = re.compile(
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + MONTH_PATTERN + r"|" + MONTH_PATTERN + r"\s+\d{1,2}\b"
     r"|\b(?:19|20)\d\d[ ./-]\d{1,2}[ ./-]\d{1,2}\b|\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d\b"
 )
-FIGURE_TOLERANCE = 0.2
 
 
 def lead_figures(lead: str) -> list[str]:
@@ -243,13 +238,13 @@ def lead_figures(lead: str) -> list[str]:
 
 def _figures(a: list[str], b: list[str]) -> tuple[float, float]:
     """(shared, disjoint): 1 when the reports share a figure; 1 when both state figures and share none,
-    not even whole numbers within FIGURE_TOLERANCE."""
+    not even whole numbers within figure_tolerance."""
     if not a or not b:
         return 0.0, 0.0
     if set(a) & set(b):
         return 1.0, 0.0
     ia, ib = [int(x) for x in a if x.isdigit()], [int(y) for y in b if y.isdigit()]
-    return 0.0, 0.0 if any(abs(x - y) <= FIGURE_TOLERANCE * max(x, y) for x in ia for y in ib) else 1.0
+    return 0.0, 0.0 if any(abs(x - y) <= S.figure_tolerance * max(x, y) for x in ia for y in ib) else 1.0
 
 
 def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float]) -> list[float]:
@@ -294,7 +289,7 @@ def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float])
 def probability(
     a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float], weights: dict[str, float] | None = None
 ) -> float:
-    w = weights or WEIGHTS
+    w = weights or MODEL.weights
     z = sum(w[name] * x for name, x in zip(FEATURES, pair_features(a, b, idf), strict=True))
     return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 

@@ -21,133 +21,18 @@ from typing import Any
 
 import numpy as np
 
-from . import samevent
-from .model import DAY, MONTH, UNKNOWN, WEEK
+from ..model import DAY, MONTH, UNKNOWN, WEEK
+from . import pairmodel
+from .config import SETTINGS as S
 
 # Ranking of where a date came from: stated next to the event beats inferred from the article.
 _SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
 _GRAN_RANK = {DAY: 3, WEEK: 2, MONTH: 1}
-MAX_TERMS = 300
-KEPT_ARTICLES = 2 * samevent.MAX_MEMBERS  # reports an event's profile lists (the latest), besides its first
 
-# Stated dates of an article and an event further apart than this veto the match outright (the pairwise
-# model weighs closer disagreements); wide enough to absorb a background date taken for the main one.
-VETO_DAYS = 10
-PER_ENTITY = 40  # latest events looked at per participant or place (bounds the cost in a large store)
-SCORED_CANDIDATES = 25  # candidates, ranked by shared participants, places and dates, that get the full model
-STORY_THRESHOLD = 0.22
-# A report scoring above BRIDGE_THRESHOLD with a second event makes the two events candidates for a
-# merge, which happens when their reports' average link exceeds MERGE_THRESHOLD.
-BRIDGE_THRESHOLD = 0.5
-MERGE_THRESHOLD = 0.6
-# After a batch, the events that gained reports are re-clustered together with the events that came close
-# (a report scored above REFINE_LINK with them), from single reports, by average link down to
-# REFINE_THRESHOLD: reports that arrived early and joined the wrong event, or split an event, are put right
-# once later reports show the groups. An event of more than REFINE_MOVABLE reports keeps its reports and
-# takes part as a whole (by its latest ones); at most REFINE_ARTICLES reports are re-clustered together,
-# with at most REFINE_ANCHORS large events, and a batch spends at most REFINE_PAIRS comparisons a report.
-# A report that joined with a link of REFINE_SURE or more and had no rival asks for no refinement.
-# REFINE_THRESHOLD was chosen on ECB+ (B-cubed F1, mean of two orders, cached annotations re-clustered in
-# batches of 200: 0.55: 0.891, 0.60: 0.884, 0.65: 0.880; 0.50: 0.883 on one order); the others bound the
-# cost and did not change ECB+ (REFINE_LINK 0.2 to 0.4: 0.890 to 0.892; REFINE_PAIRS 60 or 150: 0.890;
-# REFINE_SURE 0.7 or 0.8: 0.890 and 0.893 on the two orders).
-REFINE_LINK = 0.3
-# An undated report joins an event by its content alone, before the report that dates its own happening
-# may have come: a later report that the event's dates veto still asks for refinement with it when one of
-# its undated reports links to the new one above REFINE_UNDATED_LINK and closer than to its own event's
-# reports, and refinement, where dates veto nothing but weigh as evidence, settles where it goes.
-REFINE_UNDATED_LINK = 0.5
-REFINE_THRESHOLD = 0.55
-# Two groups of REFINE_GROUP_MIN reports or more each join only at REFINE_THRESHOLD + REFINE_GROUP_EXTRA.
-# Reports of two happenings of one kind (two players put on injured reserve by one club, two quakes on
-# one island) form two groups whose average link sits just above REFINE_THRESHOLD when the weights never
-# saw that kind; a report or two, whose link is less sure, still join at the plain threshold (the seeds'
-# two reports of one visit link at about 0.6). Measured with benchmarks/heldout.py (weights fitted on
-# other topics): ECB+ B-cubed F1 on held-out topics 0.903 -> 0.930 (5 folds, order 1; order 2: 0.901 ->
-# 0.930), 0.921 -> 0.926 (halves, order 1), at the cost of 0.952 -> 0.942 with the shipped weights on
-# the topics they were fitted on. Raising REFINE_THRESHOLD itself to 0.65 did as well on held-out topics
-# (0.928, 0.926) but split the seeds' October 2020 visit.
-# Two groups with one protagonist need no more than a report does: when the person who leads (headline or
-# first paragraph) the most reports of each group is the same person, and leads at least
-# PROTAGONIST_SHARE of each, two groups are likelier two angles on one happening (the shooting and the
-# charge against the shooter) than two happenings of one kind, which have two protagonists. The person
-# leading the most, not any person leading half: two obituaries of a president's aides both name him
-# in their leads (held out, 5 folds: one topic's two deaths merged, fold 0.950 -> 0.912); a tie at the
-# top is no protagonist. Recluster harness, six orders: mean 0.944 -> 0.955, every order better;
-# held out (5 folds, two orders): 0.942, 0.940 -> 0.950, 0.947; Timeline17 event counts unchanged
-# (bpoil 208 -> 210).
-REFINE_GROUP_MIN = 3
-REFINE_GROUP_EXTRA = 0.1
-PROTAGONIST_SHARE = 0.5
-REFINE_MOVABLE = 48
-REFINE_ARTICLES = 64
-REFINE_ANCHORS = 4
-REFINE_PAIRS = 100
-REFINE_SURE = 0.7
-# The groups a batch refined are refined once more with each of the next REFINE_CARRY batches (their
-# links are kept in the store's meta table, so a rebuild and an ingest of the same articles agree): reports
-# of one event that arrived in consecutive batches, each batch holding too few of them to show the group,
-# meet again when both batches' reports are in. The result depends less on where the batch boundaries
-# fall (ECB+ B-cubed F1, six orders: mean 0.936 -> 0.939, the worst order 0.931 -> 0.933; carrying three
-# batches: no better), for at most twice the comparisons.
-REFINE_CARRY = 1
-IDF_DRIFT = 0.02  # see Batch
-# Besides the events of its people, places and date, a report is compared with up to TEXT_CANDIDATES
-# events whose reports share its TEXT_NAMES rarest names (capitalised words) used by at most TEXT_MAX_DF
-# reports, found in the full-text index: a report whose place was taken for an organisation, or whose
-# people went unrecognised, still meets its event. ECB+ six orders: 0.9487 -> 0.9493 (two orders better,
-# none worse).
-TEXT_CANDIDATES = 5
-TEXT_NAMES = 6
-TEXT_MAX_DF = 100
-# Two protagonists, one event? A refined group is split in two when two people, or two organisations,
-# each lead (headline or first paragraph) at least SPLIT_SHARE of its reports and SPLIT_MIN reports, no
-# report leads with both, their names share no word, and together they lead SPLIT_COVER of the reports:
-# two players arrested, two challengers beaten, two clubs' offers to one player, however alike the
-# reports. Pairwise, a different lead person is weak evidence (one report leads with the victim, another
-# with the suspect); a whole group divided along it is strong. A person and an organisation are never the
-# two (an official and her agency lead different reports of one happening).
-# Chosen on ECB+ (harness as above, mean of two orders): without the split 0.896; SPLIT_COVER 0.7 or 0.8:
-# 0.909, 0.9: 0.903; SPLIT_SHARE 0.25 or 0.3: 0.909, 0.35: 0.906; SPLIT_MIN 3 or 4: 0.909. Organisations
-# were added on 2026-11-23 with SPLIT_COVER 0.8 -> 0.7 (six orders, benchmarks/clustering.py in batches of
-# 64: mean 0.945 -> 0.947, every order as good or better; organisations at 0.8, or 0.7 for people alone:
-# no change; a person against an organisation split one event in two).
-# After a split, the groups that average link had left apart from the mixed group meet each half again
-# (`_rejoin_after_split`): the other protagonist's reports had pulled their link to the mixed group down
-# (ECB+: a player's DUI reports from the prosecutor's angle stayed apart from the arrest reports, 0.73
-# from them, because another player's arrest shared their group). Recluster harness, six orders: mean
-# 0.942 -> 0.944, none worse; held out (5 folds, two orders) 0.938, 0.936 -> 0.942, 0.940.
-SPLIT_SHARE = 0.3
-SPLIT_MIN = 3
-SPLIT_COVER = 0.7
-# A report few others resemble closely (a short wire item, a report from another angle) links weakly with
-# every report of its event, and average link leaves it alone. After refine's average link, a group of at
-# most ATTACH_SIZE movable reports joins the group it is likeliest to tell the same event as, when that
-# average link is at least ATTACH_THRESHOLD, the group holds at least ATTACH_MIN reports and twice its own,
-# and no other group comes within ATTACH_MARGIN: clearly nearer one event than any other.
-# benchmarks/clustering.py: 0.910 -> 0.927. Chosen on ECB+ (harness as above, mean of two orders):
-# without it 0.911; single reports only 0.925; up to two 0.930 (three: no change); ATTACH_THRESHOLD 0.35:
-# 0.932, 0.45: 0.926; ATTACH_MARGIN 0: 0.932, 0.05: 0.930, 0.15: 0.925. The margin keeps reports of a
-# long story apart: Timeline17's H1N1 stream (402 articles, 162 events) had 11 single reports attached
-# without it and none with it; bpoil (1,462 articles) went from 222 events to 209 with it.
-# Lowered from 0.4 on 2026-11-23, once refinement carried links from batch to batch (REFINE_CARRY), on six
-# orders of ECB+ (benchmarks/clustering.py in batches of 64, mean B-cubed F1): 0.4: 0.942, 0.35: 0.944,
-# 0.3: 0.945 (every order as good or better than at 0.4), 0.25: no better on three orders. Timeline17:
-# H1N1 keeps 170 events (6 attachments instead of 4), haiti 74 (2 and 2); bpoil, one long story, goes
-# from 234 events to 220 (41 attachments instead of 29), some of loose single reports (a protest at a
-# museum joining the containment-cap event).
-# A small group whose reports all belonged to the event that the nearest group mostly held before
-# refinement goes back to it without the margin: refinement moves a report out of its event only on
-# evidence, not because a rival came about as close (ECB+: a ten-report event came apart into 7+1+1+1 one
-# batch after it had formed). Six orders: 0.947 -> 0.949, every order as good or better; letting a
-# report stay when its own event is within 0.05 of the nearest: no different on two orders.
-# ATTACH_MARGIN lowered from 0.1 to 0.05 on 2026-11-23, once reports went back to their events and rare
-# names found candidates: six orders 0.949 -> 0.950 (four orders better, none worse). Timeline17: H1N1
-# and haiti see more attachments; bpoil keeps one topic-long event of some 400 reports either way.
-ATTACH_THRESHOLD = 0.3
-ATTACH_MIN = 3
-ATTACH_MARGIN = 0.05
-ATTACH_SIZE = 2
+
+def kept_articles() -> int:
+    """Reports an event's profile lists (the latest), besides its first."""
+    return 2 * S.max_members
 
 
 @dataclass
@@ -160,8 +45,8 @@ class Profile:
     places: dict[str, float] = field(default_factory=dict)  # entity id -> weight (GPE/LOC)
     types: dict[str, int] = field(default_factory=dict)
     terms: dict[str, float] = field(default_factory=dict)
-    articles: list[str] = field(default_factory=list)  # the first report and the latest KEPT_ARTICLES
-    outlets: list[str] = field(default_factory=list)  # the outlets of the latest KEPT_ARTICLES
+    articles: list[str] = field(default_factory=list)  # the first report and the latest kept_articles()
+    outlets: list[str] = field(default_factory=list)  # the outlets of the latest kept_articles()
     count: int = 0  # reports in all
 
     def to_json(self) -> str:
@@ -341,9 +226,9 @@ def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profi
 class Batch:
     """What the reports of one batch share: the events each joined with the events that came close (for
     `refine`), and an idf map. A term's idf in it holds from its first use until the store has grown by
-    IDF_DRIFT, so at scale one map serves a whole batch and a report's unit vectors, compared with many
+    S.idf_drift, so at scale one map serves a whole batch and a report's unit vectors, compared with many
     reports, are computed once instead of once a comparison; while the store is small (fewer than
-    1 / IDF_DRIFT articles) every report gets a fresh one, as without a batch."""
+    1 / S.idf_drift articles) every report gets a fresh one, as without a batch."""
 
     links: list[set[str]] = field(default_factory=list)
     idf: dict[str, float] = field(default_factory=dict)
@@ -351,7 +236,7 @@ class Batch:
 
     def idf_for(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
         n = _df_articles(db)
-        if n > self.idf_n * (1 + IDF_DRIFT):
+        if n > self.idf_n * (1 + S.idf_drift):
             self.idf, self.idf_n = {}, n  # a new map: unit vectors cached under the old one are not reused
         missing = sorted({t for t in terms if t not in self.idf})
         if missing:
@@ -388,14 +273,14 @@ def _merge(ev: Profile, art: Profile) -> Profile:
         tgt: dict[str, float] = getattr(ev, attr)
         for k, v in getattr(art, attr).items():
             tgt[k] = tgt.get(k, 0) + v
-    ev.terms = _top(ev.terms, MAX_TERMS)
+    ev.terms = _top(ev.terms, S.max_terms)
     ev.participants = _top(ev.participants, 60)
     ev.places = _top(ev.places, 30)
     for t, c in art.types.items():
         ev.types[t] = ev.types.get(t, 0) + c
     ev.dates = _deciding_dates(ev.dates + art.dates)
     ev.articles = _first_and_latest(ev.articles + art.articles)
-    ev.outlets = (ev.outlets + art.outlets)[-KEPT_ARTICLES:]
+    ev.outlets = (ev.outlets + art.outlets)[-kept_articles() :]
     ev.count += art.count
     return ev
 
@@ -418,7 +303,7 @@ def _deciding_dates(dates: list[tuple[str, str, str, int]]) -> list[tuple[str, s
 
 
 def _first_and_latest(ids: list[str]) -> list[str]:
-    return ids if len(ids) <= KEPT_ARTICLES + 1 else ids[:1] + ids[-KEPT_ARTICLES:]
+    return ids if len(ids) <= kept_articles() + 1 else ids[:1] + ids[-kept_articles() :]
 
 
 def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str]:
@@ -430,7 +315,7 @@ def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str
     for key in keys:
         for (eid,) in db.execute(
             "SELECT event_id FROM event_entities WHERE entity_id = ? ORDER BY seq DESC LIMIT ?",
-            (key, PER_ENTITY),
+            (key, S.per_entity),
         ):
             found[eid] += 1
     s, e, _ = best_date(p.dates)
@@ -450,29 +335,29 @@ def _text_candidates(
 ) -> list[str]:
     """Events whose reports share the report's rarest names (full-text index): the report whose people
     and places were recognised differently, or not at all (a town read as a place in one report, as an
-    organisation in the next), still meets its event. Only names that at most TEXT_MAX_DF reports use
+    organisation in the next), still meets its event. Only names that at most S.text_max_df reports use
     are looked up, so each lookup reads a bounded part of the index however large the store."""
     words = [w for w in names if w.isalpha() and len(w) >= 3]
-    if not TEXT_CANDIDATES or not words:
+    if not S.text_candidates or not words:
         return []
     df = dict(
         db.execute(
             f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(words))})", words
         ).fetchall()
     )
-    usable = [w for w in words if 0 < df.get(w, 0) <= TEXT_MAX_DF]
-    rare = sorted(usable, key=lambda w: (df[w], w))[:TEXT_NAMES]
+    usable = [w for w in words if 0 < df.get(w, 0) <= S.text_max_df]
+    rare = sorted(usable, key=lambda w: (df[w], w))[: S.text_names]
     if not rare:
         return []
     found: Counter[str] = Counter()
     for (eid,) in db.execute(
         "SELECT a.event_id FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
         "WHERE articles_fts MATCH ? AND a.seq != ? AND a.event_id IS NOT NULL ORDER BY f.rank LIMIT ?",
-        (" OR ".join(f'"{w}"' for w in rare), seq, 4 * TEXT_CANDIDATES),
+        (" OR ".join(f'"{w}"' for w in rare), seq, 4 * S.text_candidates),
     ):
         if eid not in known:
             found[eid] += 1
-    return [eid for eid, _ in found.most_common(TEXT_CANDIDATES)]
+    return [eid for eid, _ in found.most_common(S.text_candidates)]
 
 
 def _event_fields(db: sqlite3.Connection, ev: Profile) -> dict[str, Any]:
@@ -534,28 +419,28 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
         "INSERT INTO meta(key, value) VALUES ('df_articles', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
     )
     main_date = next(((d[0], d[1]) for d in prof.dates if d[3] >= 2), None)
-    feats = samevent.article_features(db, article, prof.type, main_date)
+    feats = pairmodel.article_features(db, article, prof.type, main_date)
     db.execute(
         "INSERT OR REPLACE INTO article_features(article_id, features) VALUES (?, ?)", (aid, feats.to_json())
     )
-    best, best_s = None, samevent.THRESHOLD
-    members: dict[str, list[samevent.ArticleFeatures]] = {}
-    vetoing: dict[str, list[samevent.ArticleFeatures]] = {}  # reports of events whose dates veto this one
-    cands = _candidates(db, prof, limit=SCORED_CANDIDATES)
+    best, best_s = None, pairmodel.MODEL.threshold
+    members: dict[str, list[pairmodel.ArticleFeatures]] = {}
+    vetoing: dict[str, list[pairmodel.ArticleFeatures]] = {}  # reports of events whose dates veto this one
+    cands = _candidates(db, prof, limit=S.scored_candidates)
     cands += _text_candidates(db, article["seq"], feats.names, cands)
     for eid in cands:
         row = db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
         if row is None:
             continue
         ev_prof = Profile.from_json(row[0])
-        ids = ev_prof.articles[-samevent.MAX_MEMBERS :]
+        ids = ev_prof.articles[-S.max_members :]
         q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
         # precise dates that disagree: another happening, however alike the reports; but a report of it
-        # that states no date of its own may have joined it before this one came (see REFINE_UNDATED_LINK)
-        vetoes = not _dates_compatible(prof, ev_prof, VETO_DAYS)[0]
+        # that states no date of its own may have joined it before this one came (see S.refine_undated_link)
+        vetoes = not _dates_compatible(prof, ev_prof, S.veto_days)[0]
         if vetoes and batch is None:
             continue
-        (vetoing if vetoes else members)[eid] = [samevent.parsed(r[0]) for r in db.execute(q, ids)]
+        (vetoing if vetoes else members)[eid] = [pairmodel.parsed(r[0]) for r in db.execute(q, ids)]
     vocab = set(feats.terms).union(
         feats.names,
         *(set(m.terms) | set(m.names) for group in (members, vetoing) for ms in group.values() for m in ms),
@@ -566,7 +451,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
         if not ms:
             continue
         # average link: the mean probability that this report and each of the event's reports tell one event
-        scores[eid] = sum(samevent.probability(feats, m, idf) for m in ms) / len(ms)
+        scores[eid] = sum(pairmodel.probability(feats, m, idf) for m in ms) / len(ms)
         if scores[eid] > best_s:
             best, best_s = eid, scores[eid]
     vetoed = {eid for eid, ms in vetoing.items() if _claims_undated(feats, ms, idf)}
@@ -599,32 +484,32 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     # A report that matches two events bridges them: events split early (before the report that ties
     # them arrived) merge when their reports, compared with each other, agree.
     for other in sorted(
-        (e for e, sc in scores.items() if e != best and sc > BRIDGE_THRESHOLD), key=lambda e: -scores[e]
+        (e for e, sc in scores.items() if e != best and sc > S.bridge_threshold), key=lambda e: -scores[e]
     ):
-        if _event_link(db, best, other, idf) > MERGE_THRESHOLD:
+        if _event_link(db, best, other, idf) > S.merge_threshold:
             best, ev = _merge_events(db, best, other)
             gained = None  # the merged event's reports may all change storyline
     _assign_storyline(db, best, ev, idf, gained)
-    rivals = {e for e, sc in scores.items() if sc > REFINE_LINK and e != best} | vetoed
-    if batch is not None and (rivals or scores.get(best, 0.0) < REFINE_SURE):
+    rivals = {e for e, sc in scores.items() if sc > S.refine_link and e != best} | vetoed
+    if batch is not None and (rivals or scores.get(best, 0.0) < S.refine_sure):
         batch.links.append({best} | rivals)  # a clear join with no rival leaves nothing to put right
     return best
 
 
 def _claims_undated(
-    feats: samevent.ArticleFeatures, reports: list[samevent.ArticleFeatures], idf: dict[str, float]
+    feats: pairmodel.ArticleFeatures, reports: list[pairmodel.ArticleFeatures], idf: dict[str, float]
 ) -> bool:
     """Whether a new report may claim an undated report of an event whose dates veto it (see
-    REFINE_UNDATED_LINK): it links to the closest such report above REFINE_UNDATED_LINK and closer than
+    S.refine_undated_link): it links to the closest such report above S.refine_undated_link and closer than
     that report's event does."""
-    undated = [(samevent.probability(feats, m, idf), i) for i, m in enumerate(reports) if not m.date]
+    undated = [(pairmodel.probability(feats, m, idf), i) for i, m in enumerate(reports) if not m.date]
     if not undated:
         return False
     p, i = max(undated)
-    if p <= REFINE_UNDATED_LINK:
+    if p <= S.refine_undated_link:
         return False
     mates = [o for j, o in enumerate(reports) if j != i]
-    return not mates or p > sum(samevent.probability(reports[i], o, idf) for o in mates) / len(mates)
+    return not mates or p > sum(pairmodel.probability(reports[i], o, idf) for o in mates) / len(mates)
 
 
 def _event_link(
@@ -637,16 +522,16 @@ def _event_link(
     feats = []
     for eid in (a, b):
         prof = Profile.from_json(db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()[0])
-        ids = prof.articles[-samevent.MAX_MEMBERS :]
+        ids = prof.articles[-S.max_members :]
         q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
-        feats.append([samevent.parsed(r[0]) for r in db.execute(q, ids)])
+        feats.append([pairmodel.parsed(r[0]) for r in db.execute(q, ids)])
     fa, fb = feats
     if not fa or not fb:
         return 0.0
     missing = {t for f in fa + fb for t in (*f.terms, *f.names) if t not in idf}
     if missing:
         idf.update(_idf(db, sorted(missing)))  # new terms only: values already in use never change
-    return sum(samevent.probability(x, y, idf) for x in fa for y in fb) / (len(fa) * len(fb))
+    return sum(pairmodel.probability(x, y, idf) for x in fa for y in fb) / (len(fa) * len(fb))
 
 
 def _merge_events(db: sqlite3.Connection, a: str, b: str) -> tuple[str, Profile]:
@@ -712,7 +597,7 @@ def _average_link(
     """Agglomerate clusters while the closest two have an average link of at least `threshold`; two
     clusters of `group_min` reports or more each need `group_extra` more, unless both have one protagonist,
     the person who leads the most of each cluster's reports and at least half of them (`leads`: how many
-    of each cluster's reports lead with each person; see PROTAGONIST_SHARE)."""
+    of each cluster's reports lead with each person; see S.protagonist_share)."""
     n = len(sizes)
     s = sim.astype(float).copy()
     np.fill_diagonal(s, -np.inf)
@@ -722,7 +607,7 @@ def _average_link(
 
     def protagonist(k: int) -> str | None:
         top = led[k].most_common(2)
-        if not top or top[0][1] < PROTAGONIST_SHARE * size[k] or (len(top) > 1 and top[1][1] == top[0][1]):
+        if not top or top[0][1] < S.protagonist_share * size[k] or (len(top) > 1 and top[1][1] == top[0][1]):
             return None
         return top[0][0]
 
@@ -752,17 +637,17 @@ def _average_link(
 
 
 def refine(db: sqlite3.Connection, batch: Batch) -> None:
-    """Re-cluster the events a batch touched with their close rivals (see REFINE_THRESHOLD), and once more
-    those the batch before touched (see REFINE_CARRY), within a budget of REFINE_PAIRS comparisons per
+    """Re-cluster the events a batch touched with their close rivals (see S.refine_threshold), and once more
+    those the batch before touched (see S.refine_carry), within a budget of S.refine_pairs comparisons per
     link: a group over budget waits for a later batch that touches it, and the cost of a batch stays
     proportional to its size."""
     row = db.execute("SELECT value FROM meta WHERE key = 'refine_links'").fetchone()
-    earlier: list[list[list[str]]] = json.loads(row[0])[-REFINE_CARRY:] if row and REFINE_CARRY else []
+    earlier: list[list[list[str]]] = json.loads(row[0])[-S.refine_carry :] if row and S.refine_carry else []
     links = [set(g) for batch_links in earlier for g in batch_links] + batch.links
-    budget = REFINE_PAIRS * len(links)
+    budget = S.refine_pairs * len(links)
     for comp in _components(links):
         budget -= _refine_component(db, comp, budget, batch)
-    kept = (earlier + [[sorted(g) for g in batch.links]])[-REFINE_CARRY:] if REFINE_CARRY else []
+    kept = (earlier + [[sorted(g) for g in batch.links]])[-S.refine_carry :] if S.refine_carry else []
     db.execute(
         "INSERT INTO meta(key, value) VALUES ('refine_links', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (json.dumps(kept),),
@@ -785,9 +670,9 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
     owner: dict[str, str] = {}  # report -> its event now
     anchors: list[tuple[str, list[str]]] = []  # events that keep their reports, by their latest ones
     for eid in events:
-        if rows[eid][2] > REFINE_MOVABLE:
-            if len(anchors) < REFINE_ANCHORS:
-                anchors.append((eid, rows[eid][1].articles[-samevent.MAX_MEMBERS :]))
+        if rows[eid][2] > S.refine_movable:
+            if len(anchors) < S.refine_anchors:
+                anchors.append((eid, rows[eid][1].articles[-S.max_members :]))
             continue
         members = [
             r[0]
@@ -797,25 +682,25 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
                 (eid,),
             )
         ]
-        if len(movable) + len(members) <= REFINE_ARTICLES:
+        if len(movable) + len(members) <= S.refine_articles:
             movable.extend(members)
             owner.update(dict.fromkeys(members, eid))
-        elif len(anchors) < REFINE_ANCHORS:
-            anchors.append((eid, rows[eid][1].articles[-samevent.MAX_MEMBERS :]))
+        elif len(anchors) < S.refine_anchors:
+            anchors.append((eid, rows[eid][1].articles[-S.max_members :]))
     if len(movable) < 2:
         return 0  # nothing that can move (large events meet through the bridges of assign_article)
     cost = len(movable) * (len(movable) - 1) // 2 + len(movable) * sum(len(ids) for _, ids in anchors)
     if cost > budget:
         return 0
     wanted = movable + [a for _, ids in anchors for a in ids]
-    feats: dict[str, samevent.ArticleFeatures] = {}
+    feats: dict[str, pairmodel.ArticleFeatures] = {}
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
         for aid, f in db.execute(
             f"SELECT article_id, features FROM article_features WHERE article_id IN ({','.join('?' * len(chunk))})",
             chunk,
         ):
-            feats[aid] = samevent.parsed(f)
+            feats[aid] = pairmodel.parsed(f)
     movable = [a for a in movable if a in feats]
     anchors = [(e, [a for a in ids if a in feats]) for e, ids in anchors]
     anchors = [(e, ids) for e, ids in anchors if ids]
@@ -829,7 +714,7 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
     pair = np.zeros((len(flat), len(flat)))
     for i in range(n_mov):
         for j in range(i + 1, len(flat)):
-            pair[i, j] = pair[j, i] = samevent.probability(feats[flat[i]], feats[flat[j]], idf)
+            pair[i, j] = pair[j, i] = pairmodel.probability(feats[flat[i]], feats[flat[j]], idf)
     sim = np.full((len(items), len(items)), -np.inf)
     for x in range(n_mov):
         for y in range(x + 1, len(items)):
@@ -840,7 +725,7 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
     halves: list[list[list[int]]] = [
         _split_protagonists(db, cl, [feats[a] for a in movable], pair)
         for cl in _attach_small(
-            _average_link(sim, sizes, REFINE_THRESHOLD, REFINE_GROUP_MIN, REFINE_GROUP_EXTRA, leads),
+            _average_link(sim, sizes, S.refine_threshold, S.group_min, S.group_extra, leads),
             sim,
             sizes,
             n_mov,
@@ -895,11 +780,11 @@ def _attach_small(
 ) -> list[list[int]]:
     """The groups of average link (indexes into `sim`, whose rows below `n_mov` are single movable reports
     and the rest large events of `sizes` reports), with each small group of movable reports joined to the
-    group it is clearly nearest to (see ATTACH_THRESHOLD), unless that group is small itself. `homes`: the
-    event each item belonged to before refinement (see ATTACH_MARGIN)."""
+    group it is clearly nearest to (see S.attach_threshold), unless that group is small itself. `homes`: the
+    event each item belonged to before refinement (see S.attach_margin)."""
     weight = np.array(sizes, dtype=float)
     groups = [list(cl) for cl in clusters]
-    small = {gi for gi, cl in enumerate(groups) if len(cl) <= ATTACH_SIZE and all(k < n_mov for k in cl)}
+    small = {gi for gi, cl in enumerate(groups) if len(cl) <= S.attach_size and all(k < n_mov for k in cl)}
     moves: list[tuple[int, int]] = []
     for gi in sorted(small):
         cl = groups[gi]
@@ -918,9 +803,9 @@ def _attach_small(
             home[homes[k]] = home.get(homes[k], 0.0) + weight[k]
         returning = len(came_from) == 1 and max(home, key=lambda e: (home[e], e)) in came_from
         if (
-            best >= ATTACH_THRESHOLD
-            and (returning or best - second >= ATTACH_MARGIN)
-            and held >= max(ATTACH_MIN, 2 * len(cl))
+            best >= S.attach_threshold
+            and (returning or best - second >= S.attach_margin)
+            and held >= max(S.attach_min, 2 * len(cl))
         ):
             moves.append((gi, gj))
     for gi, gj in moves:
@@ -930,13 +815,13 @@ def _attach_small(
 
 
 def _split_protagonists(
-    db: sqlite3.Connection, cl: list[int], reports: list[samevent.ArticleFeatures], pair: np.ndarray
+    db: sqlite3.Connection, cl: list[int], reports: list[pairmodel.ArticleFeatures], pair: np.ndarray
 ) -> list[list[int]]:
     """A group of movable reports (indexes into `reports` and `pair`), or its two halves when two people
-    lead separate parts of it (see SPLIT_SHARE). A report that leads with neither goes to the half its
+    lead separate parts of it (see S.split_share). A report that leads with neither goes to the half its
     reports are likelier, on average, to tell the same event as."""
     n = len(cl)
-    if n < 2 * SPLIT_MIN or any(k >= len(reports) for k in cl):
+    if n < 2 * S.split_min or any(k >= len(reports) for k in cl):
         return [cl]  # too small, or holding a large event, which keeps its reports
     led: dict[str, set[int]] = {}
     kind: dict[str, str] = {}
@@ -947,7 +832,7 @@ def _split_protagonists(
         for lead in reports[k].lead_organisations:
             led.setdefault(lead, set()).add(k)
             kind[lead] = "organisation"
-    leads = sorted(p for p, ks in led.items() if len(ks) >= max(SPLIT_MIN, SPLIT_SHARE * n))
+    leads = sorted(p for p, ks in led.items() if len(ks) >= max(S.split_min, S.split_share * n))
     if len(leads) < 2:
         return [cl]
     words = {
@@ -962,7 +847,7 @@ def _split_protagonists(
             if kind[a] != kind[b] or led[a] & led[b] or words.get(a, set()) & words.get(b, set()):
                 continue  # both lead one report, or the names may be one person ("Ed Hale", "Edward Hale")
             covered = len(led[a] | led[b])
-            if covered >= SPLIT_COVER * n and (best is None or covered > best[0]):
+            if covered >= S.split_cover * n and (best is None or covered > best[0]):
                 best = (covered, a, b)
     if best is None:
         return [cl]
@@ -990,9 +875,9 @@ def _rejoin_after_split(
     joined = _average_link(
         gsim,
         [int(weight[g].sum()) for g in groups],
-        REFINE_THRESHOLD,
-        REFINE_GROUP_MIN,
-        REFINE_GROUP_EXTRA,
+        S.refine_threshold,
+        S.group_min,
+        S.group_extra,
         [sum((leads[k] for k in g), Counter()) for g in groups] if leads is not None else None,
     )
     return [[k for gi in cl for k in groups[gi]] for cl in joined]
@@ -1067,7 +952,7 @@ def _rebuild_events(db: sqlite3.Connection, eids: list[str], idf: dict[str, floa
 
 
 def _story_score(a: Profile, b: Profile, idf: dict[str, float]) -> float:
-    text = samevent.cosine(a.terms, b.terms, idf)
+    text = pairmodel.cosine(a.terms, b.terms, idf)
     people = _overlap(a.participants, b.participants)
     places = _overlap(a.places, b.places)
     return 0.5 * text + 0.3 * people + 0.2 * places
@@ -1090,7 +975,7 @@ def _assign_storyline(
         if r is None or r[1] is None or r[1] == story:
             continue
         s = _story_score(ev, Profile.from_json(r[0]), idf)
-        if s > STORY_THRESHOLD:
+        if s > S.story_threshold:
             linked[r[1]] = max(linked.get(r[1], 0.0), s)
     if story is None:
         if linked:

@@ -1,0 +1,169 @@
+"""Every number of the same-event clustering in one object, each with its meaning.
+
+`SETTINGS` is the configuration in use. A TOML file overrides any of it (`newsloom --cluster-config FILE`,
+or `load(path)`): a table of `name = value` lines, names as below. `newsloom cluster-settings` prints them
+all with their meanings. The pair model's weights are not here: they are data, written by
+`benchmarks/learn_weights.py` (see `pairs.PairModel`).
+
+Two kinds of number: `tuned` ones change which reports make one event and were chosen on the development
+corpora (`benchmarks/ablate.py` switches each off in turn); `bound` ones only limit the cost of a step (how
+many candidates, how many comparisons) and are not tuned for quality.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ..errors import NewsloomError
+
+
+def _tuned(value: Any, meaning: str) -> Any:
+    return field(default=value, metadata={"kind": "tuned", "meaning": meaning})
+
+
+def _bound(value: Any, meaning: str) -> Any:
+    return field(default=value, metadata={"kind": "bound", "meaning": meaning})
+
+
+@dataclass
+class ClusterConfig:
+    # --- joining a report to an event -----------------------------------------------------------------
+    veto_days: int = _tuned(
+        10,
+        "stated dates of a report and an event further apart than this (days) veto the match outright; "
+        "closer disagreements are weighed by the pair model",
+    )
+    bridge_threshold: float = _tuned(
+        0.5,
+        "a report scoring above this with a second event makes the two events candidates for a merge",
+    )
+    merge_threshold: float = _tuned(
+        0.6, "two events bridged by a report merge when their reports' average link exceeds this"
+    )
+    text_candidates: int = _tuned(
+        5,
+        "events found through the report's rarest names in the full-text index, besides those of its "
+        "people, places and date (0: none)",
+    )
+    text_names: int = _bound(6, "rarest names of a report looked up in the full-text index")
+    text_max_df: int = _bound(100, "a name used by more reports than this is not looked up")
+    # --- refinement after a batch -----------------------------------------------------------------------
+    refine_threshold: float = _tuned(
+        0.55,
+        "after a batch, the reports of the events it touched are re-clustered by average link down to "
+        "this probability",
+    )
+    refine_link: float = _tuned(
+        0.3, "an event a report scored above this with takes part in that report's refinement"
+    )
+    refine_sure: float = _tuned(
+        0.7, "a report that joined with a link of this or more and had no rival asks for no refinement"
+    )
+    refine_undated_link: float = _tuned(
+        0.5,
+        "a report whose dates veto an event still asks for refinement with it when it links above this "
+        "to one of the event's undated reports",
+    )
+    refine_carry: int = _tuned(
+        1, "the groups a batch refined are refined again with each of this many next batches"
+    )
+    group_min: int = _tuned(
+        3, "two groups of at least this many reports each need group_extra more to join in refinement"
+    )
+    group_extra: float = _tuned(
+        0.1, "what two large groups need above refine_threshold to join (0: no more than two reports)"
+    )
+    protagonist_share: float = _tuned(
+        0.5,
+        "two groups whose most frequent lead person is the same, leading at least this share of each, "
+        "need no group_extra (above 1: never)",
+    )
+    split_share: float = _tuned(
+        0.3, "a refined group splits when two protagonists each lead at least this share of its reports"
+    )
+    split_min: int = _tuned(3, "... and at least this many reports each")
+    split_cover: float = _tuned(
+        0.7, "... and together lead at least this share of it (above 1: the split never happens)"
+    )
+    attach_threshold: float = _tuned(
+        0.3,
+        "after refinement, a small group joins the group it is clearly nearest to when their average "
+        "link is at least this (above 1: never)",
+    )
+    attach_margin: float = _tuned(0.05, "... and no other group comes within this margin")
+    attach_min: int = _bound(3, "... and the group it joins holds at least this many reports")
+    attach_size: int = _bound(2, "groups of at most this many reports may attach")
+    refine_movable: int = _bound(
+        48, "an event of more reports keeps them in refinement and takes part as a whole"
+    )
+    refine_articles: int = _bound(64, "at most this many reports are re-clustered together")
+    refine_anchors: int = _bound(4, "at most this many large events take part in one refinement")
+    refine_pairs: int = _bound(100, "comparisons a batch may spend on refinement, per report")
+    figure_tolerance: float = _tuned(
+        0.2,
+        "whole figures of two leads within this share of each other do not differ (a toll that grew)",
+    )
+    # --- storylines ---------------------------------------------------------------------------------------
+    story_threshold: float = _tuned(
+        0.22, "two events whose storyline score (text, people, places) exceeds this share a storyline"
+    )
+    # --- candidates and profiles: cost bounds ---------------------------------------------------------
+    per_entity: int = _bound(40, "latest events looked at per participant or place")
+    scored_candidates: int = _bound(25, "candidate events that get the full pair model")
+    max_members: int = _bound(12, "an event is compared through at most this many of its reports")
+    max_terms: int = _bound(300, "terms kept in an event's profile")
+    idf_drift: float = _bound(0.02, "a batch's idf map is kept until the store has grown by this share")
+
+    def describe(self) -> list[tuple[str, Any, str, str]]:
+        """(name, value, kind, meaning) of every setting, in the order above."""
+        return [
+            (f.name, getattr(self, f.name), f.metadata["kind"], f.metadata["meaning"]) for f in fields(self)
+        ]
+
+    def update(self, values: dict[str, Any], origin: str = "settings") -> None:
+        """Set some values, checked against the names and types above."""
+        known = {f.name: f for f in fields(self)}
+        for name, value in values.items():
+            if name not in known:
+                raise NewsloomError(f"{origin}: unknown clustering setting {name!r}")
+            current = getattr(self, name)
+            if isinstance(current, int) and not isinstance(current, bool):
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not ok:
+                raise NewsloomError(
+                    f"{origin}: clustering setting {name!r} must be a number like {current!r}"
+                )
+            setattr(self, name, type(current)(value))
+
+
+SETTINGS = ClusterConfig()
+
+
+def load(path: str | Path) -> None:
+    """Override settings from a TOML file of `name = value` lines."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise NewsloomError(f"{path}: cannot read the clustering settings ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise NewsloomError(f"{path}: not a TOML file ({exc})") from None
+    SETTINGS.update(data, origin=str(path))
+
+
+@contextmanager
+def overridden(**values: Any) -> Iterator[ClusterConfig]:
+    """The settings with some values changed, restored afterwards (benchmarks and tests)."""
+    before = {f.name: getattr(SETTINGS, f.name) for f in fields(SETTINGS)}
+    SETTINGS.update(values)
+    try:
+        yield SETTINGS
+    finally:
+        for name, value in before.items():
+            setattr(SETTINGS, name, value)
