@@ -1,53 +1,53 @@
-"""Learn the same-event weights (newsloom.samevent.WEIGHTS) from ECB+ article pairs.
+"""Learn the same-event pair model (src/newsloom/data/pair_model.json) on both development corpora.
 
-    python benchmarks/learn_weights.py [--db STORE]
+    python benchmarks/learn_weights.py [--sets ecb,gva] [--work DIR] [--write] [--to FILE]
 
-Builds (or reuses, with --db) a store of ../shared/datasets/ecbplus-dev.jsonl, takes every pair of
-articles of one topic (the hard cases: same kind of event, same or different real event) and a sample
-of pairs across topics, computes `samevent.pair_features` for each, and fits an L2-regularised logistic
-regression. Reports pairwise accuracy and F1 under 5-fold cross-validation by topic (a fold never sees
-the topics it is scored on), then prints the weights fitted on all pairs, to paste into samevent.py.
+Needs scikit-learn (`pip install -e '.[bench]'`). The corpora are ingested as benchmarks/ablate.py ingests
+them (order 1, stores kept in --work) and re-clustered, so the stored features are this code's. Pairs:
+every pair of reports of one ECB+ topic (the hard cases: same kind of event, same or another happening),
+every pair of reports of one gva-dev incident, each gva-dev report with the CLOSEST reports of other
+incidents (by content: what the clustering could confuse), and SAMPLE random pairs of each corpus.
+An L2-regularised logistic regression with balanced classes is fitted on them; pair accuracy and F1 are
+cross-validated with GroupKFold (groups: ECB+ topics, gva-dev incidents in ten buckets), so a fold is
+never scored on the topics or incidents it was fitted on.
+
+--write replaces the pair model with the fit on all pairs and its provenance (the data's hashes, the
+commit, the cross-validated scores); the threshold is kept. benchmarks/heldout.py re-clusters each fold
+with a fit that never saw it.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import hashlib
 import math
 import random
+import statistics
+import subprocess
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from ablate import SETS, build, load
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "datasets" / "ecbplus-dev.jsonl"
-
-
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 3000, lr: float = 0.5) -> np.ndarray:
-    """Logistic regression by gradient descent (no bias penalty), balanced class weights."""
-    w = np.zeros(x.shape[1])
-    pos = y.mean()
-    sw = np.where(y == 1, 0.5 / pos, 0.5 / (1 - pos))
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -50, 50)))
-        grad = x.T @ ((p - y) * sw) / len(y)
-        reg = l2 * w / len(y)
-        reg[0] = 0
-        w -= lr * (grad + reg)
-    return w
+MODEL_FILE = ROOT / "src" / "newsloom" / "data" / "pair_model.json"
+CLOSEST = 10  # other-incident neighbours of each gva-dev report
+SAMPLE = 3000  # random pairs of each corpus
+FOLDS = 5
+C = 1.0  # inverse L2 strength of the logistic regression
+CLASS_WEIGHT: str | None = None  # "balanced": both classes weigh the same (see --balanced)
 
 
 def load_features(store: Any) -> tuple[dict[str, Any], dict[str, float]]:
     """The stored same-event features of a store's articles (by external id) and the idf that the
     clustering uses with them."""
-    from newsloom.clustering import pairmodel as samevent
+    from newsloom.clustering import pairmodel
 
     feats = {
-        r[0]: samevent.ArticleFeatures.from_json(r[1])
+        r[0]: pairmodel.ArticleFeatures.from_json(r[1])
         for r in store.query(
             "SELECT a.external_id, f.features FROM article_features f JOIN articles a ON a.id = f.article_id"
         )
@@ -55,79 +55,171 @@ def load_features(store: Any) -> tuple[dict[str, Any], dict[str, float]]:
     n = int(store.query("SELECT value FROM meta WHERE key = 'df_articles'")[0][0])
     idf = {t: math.log((n + 1) / (df + 0.5)) for t, df in store.query("SELECT term, df FROM term_df")}
     for f in feats.values():  # as the clustering does: a term no article has counted is rare
-        for t in (*f.terms, *f.names):
+        for t in pairmodel.vocabulary(f):
             idf.setdefault(t, math.log(n + 1))
     return feats, idf
 
 
-def topic_pairs(
-    feats: dict[str, Any], idf: dict[str, float], topic: dict[str, int], gold: dict[str, str], cross: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features, labels (same event or not) and 5-fold topic folds of every pair of articles of one topic
-    (the hard cases) and of `cross` sampled pairs across topics."""
-    from newsloom.clustering import pairmodel as samevent
+def candidate_pairs(
+    which: str, feats: dict[str, Any], idf: dict[str, float], recs: list[dict[str, Any]]
+) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """The pairs to learn from, and each report's group (an ECB+ topic; a bucket of gva-dev incidents)."""
+    from newsloom.clustering import pairmodel
 
-    ids = sorted(feats)
-    by_topic: dict[int, list[str]] = defaultdict(list)
+    ids = sorted(k for k in feats if k in {str(r["id"]) for r in recs})
+    rec = {str(r["id"]): r for r in recs}
+    if which == "ecb":
+        group = {i: int(rec[i]["topic"]) for i in ids}
+    else:
+        group = {i: int(hashlib.sha1(str(rec[i]["event"]).encode()).hexdigest(), 16) % 10 for i in ids}
+    unit_of = "topic" if which == "ecb" else "event"
+    by_unit: dict[str, list[str]] = defaultdict(list)
     for i in ids:
-        by_topic[topic[i]].append(i)
-    pairs = [(a, b) for ks in by_topic.values() for i, a in enumerate(ks) for b in ks[i + 1 :]]
+        by_unit[str(rec[i][unit_of])].append(i)
+    pairs = {(a, b) for ks in by_unit.values() for n, a in enumerate(ks) for b in ks[n + 1 :]}
+    if which == "gva":
+        from sklearn.feature_extraction import DictVectorizer
+
+        units = DictVectorizer().fit_transform([pairmodel.unit(feats[i].terms, idf) for i in ids])
+        sims = (units @ units.T).toarray()
+        event = np.array([str(rec[i]["event"]) for i in ids])
+        sims[event[:, None] == event[None, :]] = -1.0  # other incidents only
+        for n, a in enumerate(ids):
+            for m in np.argsort(-sims[n], kind="stable")[:CLOSEST]:
+                b = ids[int(m)]
+                pairs.add((min(a, b), max(a, b)))
     rng = random.Random(0)
-    while cross > 0:
+    for _ in range(SAMPLE):
         a, b = rng.sample(ids, 2)
-        if topic[a] != topic[b]:
-            pairs.append((a, b))
-        cross -= 1
-    x = np.array([samevent.pair_features(feats[a], feats[b], idf) for a, b in pairs])
-    y = np.array([1.0 if gold[a] == gold[b] else 0.0 for a, b in pairs])
-    fold = np.array([topic[a] % 5 for a, _ in pairs])
-    return x, y, fold
+        pairs.add((min(a, b), max(a, b)))
+    return sorted(pairs), group
+
+
+def matrix(
+    pairs: list[tuple[str, str]], feats: dict[str, Any], idf: dict[str, float], gold: dict[str, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    from newsloom.clustering import pairmodel
+
+    x = np.array([pairmodel.pair_features(feats[a], feats[b], idf) for a, b in pairs])
+    y = np.array([1 if gold[a] == gold[b] else 0 for a, b in pairs])
+    return x, y
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Weights by feature name (the first column, the constant, is the intercept)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from newsloom.clustering import pairmodel
+
+    lr = LogisticRegression(C=C, class_weight=CLASS_WEIGHT, max_iter=5000)
+    lr.fit(x[:, 1:], y)
+    w = [float(lr.intercept_[0]), *map(float, lr.coef_[0])]
+    return dict(zip(pairmodel.FEATURES, w, strict=True))
+
+
+def predict(w: dict[str, float], x: np.ndarray) -> np.ndarray:
+    from newsloom.clustering import pairmodel
+
+    z = x @ np.array([w[f] for f in pairmodel.FEATURES])
+    return 1 / (1 + np.exp(-np.clip(z, -50, 50)))
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict[str, float]:
+    from sklearn.model_selection import GroupKFold
+
+    accs, f1s = [], []
+    for tr, te in GroupKFold(n_splits=FOLDS).split(x, y, groups):
+        p = predict(fit(x[tr], y[tr]), x[te]) > 0.5
+        t = y[te] == 1
+        tp = float((p & t).sum())
+        prec, rec = tp / max(p.sum(), 1), tp / max(t.sum(), 1)
+        accs.append(float((p == t).mean()))
+        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return {
+        "pair_accuracy": round(float(statistics.mean(accs)), 4),
+        "pair_f1": round(float(statistics.mean(f1s)), 4),
+    }
+
+
+def _commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+        ).stdout
+        return head.stdout.strip() + ("+changes" if dirty.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--db", help="an existing store of ECB+ (else one is built)")
-    ap.add_argument("--cross", type=int, default=20000, help="cross-topic pairs to sample")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sets", default="ecb,gva")
+    ap.add_argument("--work", default="/tmp/newsloom-ablate", help="folder of the stores (see ablate.py)")
+    ap.add_argument("--write", action="store_true", help="write the fit to the pair model file")
+    ap.add_argument("--balanced", action="store_true", help="weigh both classes the same")
+    ap.add_argument("--to", default=str(MODEL_FILE), help="where --write writes (default: the shipped file)")
     args = ap.parse_args()
-    if not DATA.exists():
-        print(f"skipped: {DATA} is absent")
+    sets = [s for s in args.sets.split(",") if s]
+    if any(not SETS[s].exists() for s in sets):
+        print("skipped: a development corpus is absent")
         return 0
+    global CLASS_WEIGHT
+    CLASS_WEIGHT = "balanced" if args.balanced else None
+    import json
+
     from newsloom.annotate import load_resources
-    from newsloom.clustering import pairmodel as samevent
-    from newsloom.pipeline import ingest
+    from newsloom.clustering import pairmodel
+    from newsloom.pipeline import recluster
     from newsloom.store import Store
 
-    recs = [json.loads(x) for x in DATA.read_text(encoding="utf-8").splitlines() if x.strip()]
-    gold = {str(r["id"]): str(r["event"]) for r in recs}
-    topic = {str(r["id"]): int(r["topic"]) for r in recs}
-    with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(args.db) if args.db else Path(tmp) / "ecb.db"
-        store = Store(db_path)
-        if not args.db:
-            with open(Path(tmp) / "in.jsonl", "w", encoding="utf-8") as f:
-                for r in recs:
-                    f.write(json.dumps({k: v for k, v in r.items() if k not in ("topic", "event")}) + "\n")
-            ingest(store, [str(Path(tmp) / "in.jsonl")], res=load_resources())
-        feats, idf = load_features(store)
-        store.close()
-    x, y, fold = topic_pairs(feats, idf, topic, gold, args.cross)
-    print(f"{len(y)} pairs, {int(y.sum())} same-event")
-    accs, f1s = [], []
-    for k in range(5):
-        tr, te = fold != k, fold == k
-        w = fit(x[tr], y[tr])
-        p = (1 / (1 + np.exp(-(x[te] @ w)))) > 0.5
-        tp = float((p & (y[te] == 1)).sum())
-        prec = tp / max(p.sum(), 1)
-        rec = tp / max((y[te] == 1).sum(), 1)
-        accs.append(float((p == (y[te] == 1)).mean()))
-        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-    print(f"5-fold by topic: pair accuracy {np.mean(accs):.3f}, same-event pair F1 {np.mean(f1s):.3f}")
+    res = load_resources()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    xs, ys, gs, data = [], [], [], {}
+    parts: dict[str, Any] = {}
+    for which in sets:
+        recs, fold_of = load(which)
+        db = build(which, recs, 1, work, res)
+        with Store(db) as store:
+            recluster(store, res)  # the features of this code
+            feats, idf = load_features(store)
+        gold = {str(r["id"]): str(r["event"]) for r in recs}
+        pairs, group = candidate_pairs(which, feats, idf, recs)
+        x, y = matrix(pairs, feats, idf, gold)
+        g = np.array([f"{which}:{group[a]}" for a, _ in pairs])
+        print(
+            f"{which}: {len(y)} pairs, {int(y.sum())} of one event; cross-validated {cross_validated(x, y, g)}"
+        )
+        xs.append(x), ys.append(y), gs.append(g)
+        data[which] = hashlib.sha256(SETS[which].read_bytes()).hexdigest()
+        parts[which] = (recs, fold_of, db, x, y, g, pairs)
+    x, y, g = np.vstack(xs), np.concatenate(ys), np.concatenate(gs)
+    cv = cross_validated(x, y, g)
+    print(f"all: {len(y)} pairs; cross-validated by group: {cv}")
     w = fit(x, y)
-    print("WEIGHTS = {")
-    for name, v in zip(samevent.FEATURES, w, strict=True):
-        print(f'    "{name}": {v:.2f},')
-    print("}")
+    for name in pairmodel.FEATURES:
+        print(f"  {name:<24} {w[name]:+.2f}  (shipped {pairmodel.MODEL.weights[name]:+.2f})")
+    if args.write:
+        model = {
+            "features": list(pairmodel.FEATURES),
+            "weights": [round(w[f], 4) for f in pairmodel.FEATURES],
+            "threshold": pairmodel.MODEL.threshold,
+            "provenance": {
+                "written_by": "benchmarks/learn_weights.py --write",
+                "data_sha256": data,
+                "commit": _commit(),
+                "pairs": int(len(y)),
+                "same_event_pairs": int(y.sum()),
+                "cross_validated": {"groups": "ECB+ topics, gva-dev incident buckets", "folds": FOLDS, **cv},
+                "regularisation_C": C,
+                "class_weight": CLASS_WEIGHT,
+            },
+        }
+        Path(args.to).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+        print(f"written: {args.to}")
     return 0
 
 

@@ -5,6 +5,7 @@ import json
 import shutil
 
 import pytest
+from test_shards import views
 
 from conftest import DEMO, needs_shared, run_cli
 
@@ -12,10 +13,6 @@ pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("pyspark") is None or shutil.which("java") is None,
     reason="needs pyspark (newsloom[spark]) and a Java runtime",
 )
-
-
-def views(db):
-    return {c: json.loads(run_cli(c, "--json", db=db).stdout) for c in ("events", "storylines", "timeline")}
 
 
 @pytest.mark.parametrize("mode", ["driver", "sharded"])
@@ -43,7 +40,8 @@ def test_batch_equals_local_ingest(corpus, mode, tmp_path):
         ).stdout
     )
     assert res["documents"] >= 5 and res["failed"] == 0
-    assert views(batch_db) == views(local)
+    # the sharded path names an event after the report that started it in its block (see test_shards)
+    assert views(batch_db, ids=mode == "driver") == views(local, ids=mode == "driver")
     for table in ("articles", "entity_mentions", "time_mentions", "event_mentions", "events", "storylines"):
         assert any((out / table).glob("*.parquet")), table
     assert any((out / "blocks").glob("*.parquet")) == (mode == "sharded")

@@ -186,31 +186,17 @@ def test_the_agency_a_report_credits_is_no_protagonist(tmp_path, resources):
     store.close()
 
 
-def test_reports_sharing_a_rare_name_are_candidates_whatever_their_entities(tmp_path, resources, monkeypatch):
-    from newsloom.clustering import online as cluster
-    from newsloom.pipeline import ingest
+def test_a_new_event_whose_storyline_id_is_taken_gets_another(tmp_path):
+    # an event's id can come back (derived from a report) after the event went, while its storyline,
+    # held by other events, stayed
+    from newsloom.clustering import online
+    from newsloom.clustering.repository import EventRepository
 
-    texts = {
-        "flood": "Floods cut off Kelmoor\n\nFlood water cut off the village of Kelmoor on Monday.\n",
-        "budget": "Rivertown passes budget\n\nThe council of Rivertown passed its budget on Tuesday.\n",
-        "bridge": "Rivertown opens bridge\n\nThe mayor of Rivertown opened the new bridge on Friday.\n",
-    }
-    for name, text in texts.items():
-        (tmp_path / f"{name}.txt").write_text(text)
     store = Store(tmp_path / "s.db")
-    ingest(store, [str(tmp_path / f"{n}.txt") for n in texts], res=resources)
-    rows = {
-        r["title"]: (r["seq"], r["event_id"])
-        for r in store.db.execute("SELECT seq, event_id, title FROM articles")
-    }
-    flood_seq, flood = rows["Floods cut off Kelmoor"]
-    assert len({e for _, e in rows.values()}) == 3
-    monkeypatch.setattr(cluster.S, "text_max_df", 1)  # "kelmoor" is rare enough, "rivertown" (two reports) not
-    names = {"kelmoor": 1.0, "rivertown": 1.0, "village": 1.0}
-    assert cluster._text_candidates(store.db, 999, names, []) == [flood]
-    assert cluster._text_candidates(store.db, 999, names, [flood]) == []  # already a candidate
-    assert cluster._text_candidates(store.db, flood_seq, names, []) == []  # the report itself is none
-    monkeypatch.setattr(cluster.S, "text_max_df", 2)
-    rivertown = {rows["Rivertown passes budget"][1], rows["Rivertown opens bridge"][1]}
-    assert set(cluster._text_candidates(store.db, 999, {"rivertown": 1.0}, [])) == rivertown
+    with store.transaction() as db:
+        repo = EventRepository(db)
+        repo.new_storyline("st_abc", "kept by another event")
+        repo.insert_empty_event("ev_abc")
+        online._assign_storyline(db, "ev_abc", Profile(articles=["a1"]), {})
+        assert repo.storyline_of("ev_abc") not in (None, "st_abc")
     store.close()

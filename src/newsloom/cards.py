@@ -67,11 +67,21 @@ def _json(s: str | None) -> list[str]:
 class Reports:
     """What the store holds about one event's reports, read once."""
 
-    def __init__(self, db: sqlite3.Connection, event_id: str) -> None:
-        self.arts = db.execute(
-            "SELECT id, title, outlet, dateline, authors, text FROM articles WHERE event_id = ? ORDER BY seq",
-            (event_id,),
-        ).fetchall()
+    def __init__(self, db: sqlite3.Connection, event_id: str, latest: int | None = None) -> None:
+        """`latest`: read the first report and only the latest ones of an event larger than that."""
+        seqs = [
+            r[0] for r in db.execute("SELECT seq FROM articles WHERE event_id = ? ORDER BY seq", (event_id,))
+        ]
+        if latest is not None and len(seqs) > latest + 1:
+            seqs = seqs[:1] + seqs[-latest:]
+        self.arts = []
+        for i in range(0, len(seqs), 500):
+            chunk = seqs[i : i + 500]
+            self.arts += db.execute(
+                "SELECT id, title, outlet, dateline, authors, text FROM articles "
+                f"WHERE seq IN ({','.join('?' * len(chunk))}) ORDER BY seq",
+                chunk,
+            ).fetchall()
         ids = [a["id"] for a in self.arts]
         q = ",".join("?" * len(ids))
         self.paras: dict[tuple[str, int], int] = {}
@@ -448,13 +458,19 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
     }
 
 
+# The stored card of an event (listings, storyline pages) is made from its first report and at most this
+# many of its latest, so refreshing the card of a large event after each batch costs no more than that of a
+# small one; an event's own page computes its card from every report.
+STORED_CARD_REPORTS = 48
+
+
 def refresh_cards(db: sqlite3.Connection, event_ids: list[str]) -> None:
     """Write the cards (and their titles and places) into the events table; a storyline of these events
     is titled with the card of its largest event."""
     stories: set[str] = set()
     for eid in event_ids:
         try:
-            c = event_card(db, eid)
+            c = event_card(db, eid, Reports(db, eid, latest=STORED_CARD_REPORTS))
         except KeyError:
             continue
         db.execute(

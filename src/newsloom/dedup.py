@@ -12,18 +12,31 @@ import sqlite3
 import numpy as np
 from datasketch import MinHash
 
+from .textclean import looks_like_sentence
+
 NUM_PERM = 128
 BANDS = 16  # 16 bands x 8 rows: pairs above ~0.7 estimated Jaccard become candidates
 ROWS = NUM_PERM // BANDS
 SHINGLE = 5
 THRESHOLD = 0.8  # estimated Jaccard of 5-word shingles at which two bodies are copies of one report
 SEED = 1
+# Words of prose a body needs to be compared at all: two pages whose only prose is a sign-in wall, a
+# cookie notice or a list of links (pages of related sites share them word for word) are not copies of
+# one report, and neither are two one-line briefs.
+MIN_PROSE_WORDS = 40
+
+
+def substance(text: str) -> str:
+    """The prose of a body: its lines that read as sentences (menus, bylines, link lists and other
+    furniture do not), which is what two copies of one report share."""
+    return "\n".join(line for line in text.split("\n") if looks_like_sentence(line))
 
 
 def signature(text: str) -> np.ndarray | None:
-    """MinHash signature of a body's 5-word shingles; None for texts too short to compare."""
-    words = re.findall(r"\w+", text.lower())
-    if len(words) < SHINGLE + 5:
+    """MinHash signature of the 5-word shingles of a body's prose; None for a body with too little prose
+    to tell a copy of a report from a page of furniture."""
+    words = re.findall(r"\w+", substance(text).lower())
+    if len(words) < MIN_PROSE_WORDS:
         return None
     shingles = {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
     mh = MinHash(num_perm=NUM_PERM, seed=SEED)

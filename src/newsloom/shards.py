@@ -38,6 +38,7 @@ import numpy as np
 from . import cards, dedup, resolve
 from .clustering import online, pairmodel
 from .clustering.config import SETTINGS
+from .clustering.repository import EventRepository
 from .model import AnnotatedArticle
 from .store import Store
 
@@ -332,7 +333,7 @@ def _join_link(db: sqlite3.Connection, a: str, b: str) -> float:
         return 0.0
     feats = pairmodel.ArticleFeatures.from_json(row[0])
     ms = [pairmodel.parsed(m) for m in members]
-    vocab = set(feats.terms).union(feats.names, *(set(m.terms) | set(m.names) for m in ms))
+    vocab = pairmodel.vocabulary(feats).union(*(pairmodel.vocabulary(m) for m in ms))
     idf = online._idf(db, sorted(vocab))
     return sum(pairmodel.probability(feats, m, idf) for m in ms) / len(ms)
 
@@ -351,7 +352,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             if eid not in blocks:
                 continue
             prof = _profile(db, eid)
-            for cand in online._candidates(db, prof, limit=SETTINGS.scored_candidates):
+            for cand in online._candidates(EventRepository(db), prof, limit=SETTINGS.scored_candidates):
                 pair = (min(eid, cand), max(eid, cand))
                 if cand == eid or cand not in blocks or blocks[cand] & blocks[eid] or pair in links:
                     continue  # the same block already judged this pair
@@ -379,7 +380,9 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
         before = db.execute("SELECT COUNT(*) FROM storylines").fetchone()[0]
         for eid, profile in db.execute("SELECT id, profile FROM events ORDER BY seq").fetchall():
             prof = online.Profile.from_json(profile)
-            near = [c for c in online._candidates(db, prof, limit=40) if c != eid and c in blocks]
+            near = [
+                c for c in online._candidates(EventRepository(db), prof, limit=40) if c != eid and c in blocks
+            ]
             if any(not (blocks[c] & blocks[eid]) for c in near):
                 terms = sorted(prof.terms)
                 online._assign_storyline(db, eid, prof, online._idf(db, terms) if terms else {})

@@ -38,20 +38,11 @@ class ClusterConfig:
         "stated dates of a report and an event further apart than this (days) veto the match outright; "
         "closer disagreements are weighed by the pair model",
     )
-    bridge_threshold: float = _tuned(
-        0.5,
-        "a report scoring above this with a second event makes the two events candidates for a merge",
+    followups_join: bool = _tuned(
+        True,
+        "a report leading with a person an event names, at a place it names, may join it whatever its "
+        "date (an arrest, a charge or a funeral after the happening: see docs/events.md)",
     )
-    merge_threshold: float = _tuned(
-        0.6, "two events bridged by a report merge when their reports' average link exceeds this"
-    )
-    text_candidates: int = _tuned(
-        5,
-        "events found through the report's rarest names in the full-text index, besides those of its "
-        "people, places and date (0: none)",
-    )
-    text_names: int = _bound(6, "rarest names of a report looked up in the full-text index")
-    text_max_df: int = _bound(100, "a name used by more reports than this is not looked up")
     # --- refinement after a batch -----------------------------------------------------------------------
     refine_threshold: float = _tuned(
         0.55,
@@ -61,16 +52,10 @@ class ClusterConfig:
     refine_link: float = _tuned(
         0.3, "an event a report scored above this with takes part in that report's refinement"
     )
-    refine_sure: float = _tuned(
-        0.7, "a report that joined with a link of this or more and had no rival asks for no refinement"
-    )
     refine_undated_link: float = _tuned(
         0.5,
         "a report whose dates veto an event still asks for refinement with it when it links above this "
         "to one of the event's undated reports",
-    )
-    refine_carry: int = _tuned(
-        1, "the groups a batch refined are refined again with each of this many next batches"
     )
     group_min: int = _tuned(
         3, "two groups of at least this many reports each need group_extra more to join in refinement"
@@ -78,26 +63,14 @@ class ClusterConfig:
     group_extra: float = _tuned(
         0.1, "what two large groups need above refine_threshold to join (0: no more than two reports)"
     )
-    protagonist_share: float = _tuned(
-        0.5,
-        "two groups whose most frequent lead person is the same, leading at least this share of each, "
-        "need no group_extra (above 1: never)",
-    )
-    split_share: float = _tuned(
-        0.3, "a refined group splits when two protagonists each lead at least this share of its reports"
-    )
-    split_min: int = _tuned(3, "... and at least this many reports each")
-    split_cover: float = _tuned(
-        0.7, "... and together lead at least this share of it (above 1: the split never happens)"
-    )
     attach_threshold: float = _tuned(
         0.3,
         "after refinement, a small group joins the group it is clearly nearest to when their average "
         "link is at least this (above 1: never)",
     )
     attach_margin: float = _tuned(0.05, "... and no other group comes within this margin")
-    attach_min: int = _bound(3, "... and the group it joins holds at least this many reports")
-    attach_size: int = _bound(2, "groups of at most this many reports may attach")
+    attach_min: int = _tuned(3, "... and the group it joins holds at least this many reports")
+    attach_size: int = _tuned(2, "groups of at most this many reports may attach")
     refine_movable: int = _bound(
         48, "an event of more reports keeps them in refinement and takes part as a whole"
     )
@@ -131,15 +104,16 @@ class ClusterConfig:
         for name, value in values.items():
             if name not in known:
                 raise NewsloomError(f"{origin}: unknown clustering setting {name!r}")
-            current = getattr(self, name)
-            if isinstance(current, int) and not isinstance(current, bool):
+            current: Any = known[name].default
+            if isinstance(current, bool):
+                ok = isinstance(value, bool)
+            elif isinstance(current, int):
                 ok = isinstance(value, int) and not isinstance(value, bool)
             else:
                 ok = isinstance(value, int | float) and not isinstance(value, bool)
             if not ok:
-                raise NewsloomError(
-                    f"{origin}: clustering setting {name!r} must be a number like {current!r}"
-                )
+                what = "true or false" if isinstance(current, bool) else f"a number like {current!r}"
+                raise NewsloomError(f"{origin}: clustering setting {name!r} must be {what}")
             setattr(self, name, type(current)(value))
 
 

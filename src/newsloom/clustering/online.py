@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 
 from ..model import DAY, MONTH, UNKNOWN, WEEK
-from . import pairmodel
+from . import linkage, pairmodel
 from .config import SETTINGS as S
+from .repository import CandidateIndex, EventRepository
 
 # Ranking of where a date came from: stated next to the event beats inferred from the article.
 _SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
@@ -170,12 +171,9 @@ def _date_entry(r: sqlite3.Row) -> tuple[str, str, str, int]:
 
 def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profile, int | None]:
     aid = article["id"]
-    rows = db.execute(
-        "SELECT * FROM event_mentions WHERE article_id = ? ORDER BY sentence, trigger_start", (aid,)
-    ).fetchall()
-    sentence_para = {
-        r[0]: r[1] for r in db.execute("SELECT idx, paragraph FROM sentences WHERE article_id = ?", (aid,))
-    }
+    repo = EventRepository(db)
+    rows = repo.event_mentions(aid)
+    sentence_para = repo.sentence_paragraphs(aid)
     title_type = article["title_event_type"]
     main = main_mention(rows, sentence_para, title_type, article["published_date"])
     p = Profile(articles=[aid], outlets=[article["outlet"] or ""], count=1)
@@ -204,12 +202,7 @@ def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profi
         # a story's background) bounds nothing: these dates are kept for display but veto no match
         p.dates = [(s, e, g, 0 if r == 1 else r) for s, e, g, r in p.dates]
     p.types = {p.type: 1}
-    ents = db.execute(
-        """SELECT m.entity_id, e.type, m.sentence FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
-           WHERE m.article_id = ?""",
-        (aid,),
-    ).fetchall()
-    for eid, etype, sent in ents:
+    for eid, etype, sent in repo.entity_mentions(aid):
         w = 2.0 if sentence_para.get(sent, 99) <= 1 else 1.0  # the lead names who and where
         if etype in ("PERSON", "ORG"):
             p.participants[eid] = p.participants.get(eid, 0) + w
@@ -235,7 +228,7 @@ class Batch:
     idf_n: int = 0  # the number of articles when `idf` was started
 
     def idf_for(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
-        n = _df_articles(db)
+        n = EventRepository(db).articles_counted()
         if n > self.idf_n * (1 + S.idf_drift):
             self.idf, self.idf_n = {}, n  # a new map: unit vectors cached under the old one are not reused
         missing = sorted({t for t in terms if t not in self.idf})
@@ -244,22 +237,12 @@ class Batch:
         return self.idf
 
 
-def _df_articles(db: sqlite3.Connection) -> int:
-    row = db.execute("SELECT value FROM meta WHERE key = 'df_articles'").fetchone()
-    return int(row[0]) if row else 1
-
-
 def _idf(db: sqlite3.Connection, terms: list[str]) -> dict[str, float]:
-    n = _df_articles(db)
-    out: dict[str, float] = {}
-    for i in range(0, len(terms), 500):
-        chunk = terms[i : i + 500]
-        for t, df in db.execute(
-            f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(chunk))})", chunk
-        ):
-            out[t] = math.log((n + 1) / (df + 0.5))
+    repo = EventRepository(db)
+    n = repo.articles_counted()
+    df = repo.document_frequencies(terms)
     default = math.log(n + 1)
-    return {t: out.get(t, default) for t in terms}
+    return {t: math.log((n + 1) / (df[t] + 0.5)) if t in df else default for t in terms}
 
 
 def _top(d: dict[str, float], k: int) -> dict[str, float]:
@@ -306,58 +289,20 @@ def _first_and_latest(ids: list[str]) -> list[str]:
     return ids if len(ids) <= kept_articles() + 1 else ids[:1] + ids[-kept_articles() :]
 
 
-def _candidates(db: sqlite3.Connection, p: Profile, limit: int = 60) -> list[str]:
+def _candidates(index: CandidateIndex, p: Profile, limit: int = 60) -> list[str]:
     """Events that could be the same as (or in a storyline with) a profile: the latest events of its main
     participants and places, and the events starting around its date. Every lookup is an index range
     of bounded length, so the cost does not grow with the store."""
     keys = [k for k, _ in sorted({**p.participants, **p.places}.items(), key=lambda kv: -kv[1])[:12]]
     found: Counter[str] = Counter()
     for key in keys:
-        for (eid,) in db.execute(
-            "SELECT event_id FROM event_entities WHERE entity_id = ? ORDER BY seq DESC LIMIT ?",
-            (key, S.per_entity),
-        ):
-            found[eid] += 1
+        found.update(index.events_of_entity(key, S.per_entity))
     s, e, _ = best_date(p.dates)
     if s and e:
         # events last days, rarely months: those starting up to a month before this date can overlap it
         lo, hi = (s - timedelta(days=31)).isoformat(), (e + timedelta(days=3)).isoformat()
-        for (eid,) in db.execute(
-            "SELECT id FROM events WHERE date_start BETWEEN ? AND ? AND date_end >= ? LIMIT 200",
-            (lo, hi, (s - timedelta(days=3)).isoformat()),
-        ):
-            found[eid] += 1
+        found.update(index.events_around(lo, hi, (s - timedelta(days=3)).isoformat(), 200))
     return [eid for eid, _ in found.most_common(limit)]
-
-
-def _text_candidates(
-    db: sqlite3.Connection, seq: int, names: dict[str, float], known: list[str]
-) -> list[str]:
-    """Events whose reports share the report's rarest names (full-text index): the report whose people
-    and places were recognised differently, or not at all (a town read as a place in one report, as an
-    organisation in the next), still meets its event. Only names that at most S.text_max_df reports use
-    are looked up, so each lookup reads a bounded part of the index however large the store."""
-    words = [w for w in names if w.isalpha() and len(w) >= 3]
-    if not S.text_candidates or not words:
-        return []
-    df = dict(
-        db.execute(
-            f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(words))})", words
-        ).fetchall()
-    )
-    usable = [w for w in words if 0 < df.get(w, 0) <= S.text_max_df]
-    rare = sorted(usable, key=lambda w: (df[w], w))[: S.text_names]
-    if not rare:
-        return []
-    found: Counter[str] = Counter()
-    for (eid,) in db.execute(
-        "SELECT a.event_id FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
-        "WHERE articles_fts MATCH ? AND a.seq != ? AND a.event_id IS NOT NULL ORDER BY f.rank LIMIT ?",
-        (" OR ".join(f'"{w}"' for w in rare), seq, 4 * S.text_candidates),
-    ):
-        if eid not in known:
-            found[eid] += 1
-    return [eid for eid, _ in found.most_common(S.text_candidates)]
 
 
 def _event_fields(db: sqlite3.Connection, ev: Profile) -> dict[str, Any]:
@@ -365,8 +310,7 @@ def _event_fields(db: sqlite3.Connection, ev: Profile) -> dict[str, Any]:
     place = None
     if ev.places:
         pid = max(ev.places, key=lambda k: ev.places[k])
-        row = db.execute("SELECT name FROM entities WHERE id = ?", (pid,)).fetchone()
-        place = row[0] if row else None
+        place = EventRepository(db).entity_names([pid]).get(pid)
     etype = max(ev.types, key=lambda t: (ev.types[t], t != "STATEMENT")) if ev.types else "OTHER"
     return {
         "type": etype,
@@ -380,18 +324,14 @@ def _event_fields(db: sqlite3.Connection, ev: Profile) -> dict[str, Any]:
 
 def _update_event(db: sqlite3.Connection, eid: str, ev: Profile) -> None:
     """Write an event's profile and the fields derived from it."""
-    fields = _event_fields(db, ev)
-    db.execute(
-        """UPDATE events SET type=?, date_start=?, date_end=?, granularity=?, place=?, profile=?, article_count=?
-           WHERE id=?""",
-        (fields["type"], fields["date_start"], fields["date_end"], fields["granularity"], fields["place"], ev.to_json(),
-         fields["article_count"], eid),
-    )  # fmt: skip
+    EventRepository(db).update_event(eid, _event_fields(db, ev), ev.to_json())
 
 
-def _title(db: sqlite3.Connection, article_ids: list[str]) -> str:
-    row = db.execute("SELECT title FROM articles WHERE id = ?", (article_ids[0],)).fetchone()
-    return row[0] if row else ""
+def _member_features(repo: EventRepository, ev: Profile) -> list[pairmodel.ArticleFeatures]:
+    """The features of the reports an event is compared through (its latest)."""
+    ids = ev.articles[-S.max_members :]
+    stored = repo.features(ids)
+    return [pairmodel.parsed(stored[a]) for a in ids if a in stored]
 
 
 def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | None = None) -> str:
@@ -399,51 +339,39 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     `batch` collects the event it joined with the events that came close, for `refine`, and shares the
     batch's idf."""
     aid = article["id"]
+    repo = EventRepository(db)
     if article["duplicate_of"]:
-        orig = db.execute(
-            "SELECT event_id, storyline_id FROM articles WHERE id = ?", (article["duplicate_of"],)
-        ).fetchone()
+        orig = repo.original_of(article["duplicate_of"])
         if orig and orig[0]:
-            db.execute(
-                "UPDATE articles SET event_id = ?, storyline_id = ?, clustered = 1 WHERE id = ?",
-                (orig[0], orig[1], aid),
-            )
+            repo.join_as_copy(aid, orig[0], orig[1])
             return str(orig[0])
     prof, main_id = article_profile(db, article)
-    terms = json.loads(article["terms"])
-    db.executemany(
-        "INSERT INTO term_df(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
-        [(t,) for t in terms],
-    )
-    db.execute(
-        "INSERT INTO meta(key, value) VALUES ('df_articles', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-    )
     main_date = next(((d[0], d[1]) for d in prof.dates if d[3] >= 2), None)
     feats = pairmodel.article_features(db, article, prof.type, main_date)
-    db.execute(
-        "INSERT OR REPLACE INTO article_features(article_id, features) VALUES (?, ?)", (aid, feats.to_json())
-    )
+    repo.count_terms([*json.loads(article["terms"]), *pairmodel.number_keys(feats)])
+    repo.store_features(aid, feats.to_json())
     best, best_s = None, pairmodel.MODEL.threshold
     members: dict[str, list[pairmodel.ArticleFeatures]] = {}
     vetoing: dict[str, list[pairmodel.ArticleFeatures]] = {}  # reports of events whose dates veto this one
-    cands = _candidates(db, prof, limit=S.scored_candidates)
-    cands += _text_candidates(db, article["seq"], feats.names, cands)
+    cands = _candidates(repo, prof, limit=S.scored_candidates)
     for eid in cands:
-        row = db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
-        if row is None:
+        stored = repo.profile(eid)
+        if stored is None:
             continue
-        ev_prof = Profile.from_json(row[0])
-        ids = ev_prof.articles[-S.max_members :]
-        q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
+        ev_prof = Profile.from_json(stored)
         # precise dates that disagree: another happening, however alike the reports; but a report of it
         # that states no date of its own may have joined it before this one came (see S.refine_undated_link)
         vetoes = not _dates_compatible(prof, ev_prof, S.veto_days)[0]
+        if vetoes and batch is None and not S.followups_join:
+            continue
+        reports = _member_features(repo, ev_prof)
+        if vetoes and S.followups_join and any(pairmodel.follow_up(feats, m) for m in reports):
+            vetoes = False  # a later step of the happening: its own date is not the happening's
         if vetoes and batch is None:
             continue
-        (vetoing if vetoes else members)[eid] = [pairmodel.parsed(r[0]) for r in db.execute(q, ids)]
-    vocab = set(feats.terms).union(
-        feats.names,
-        *(set(m.terms) | set(m.names) for group in (members, vetoing) for ms in group.values() for m in ms),
+        (vetoing if vetoes else members)[eid] = reports
+    vocab = pairmodel.vocabulary(feats).union(
+        *(pairmodel.vocabulary(m) for group in (members, vetoing) for ms in group.values() for m in ms)
     )
     idf = batch.idf_for(db, vocab) if batch else _idf(db, sorted(vocab))
     scores: dict[str, float] = {}
@@ -456,43 +384,18 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
             best, best_s = eid, scores[eid]
     vetoed = {eid for eid, ms in vetoing.items() if _claims_undated(feats, ms, idf)}
     if best is None:
-        seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").fetchone()[0])
         best = "ev_" + hashlib.sha1(aid.encode()).hexdigest()[:12]
         ev = prof
-        fields = _event_fields(db, ev)
-        db.execute(
-            """INSERT INTO events(id, seq, type, title, date_start, date_end, granularity, place, profile, article_count)
-               VALUES (?,?,?,?,?,?,?,?,?,?)""",
-            (best, seq, fields["type"], article["title"], fields["date_start"], fields["date_end"], fields["granularity"],
-             fields["place"], ev.to_json(), fields["article_count"]),
-        )  # fmt: skip
+        repo.insert_event(best, article["title"], _event_fields(db, ev), ev.to_json())
     else:
-        ev = _merge(
-            Profile.from_json(db.execute("SELECT profile FROM events WHERE id = ?", (best,)).fetchone()[0]),
-            prof,
-        )
+        ev = _merge(Profile.from_json(repo.profile(best) or "{}"), prof)
         _update_event(db, best, ev)
-    db.executemany(
-        "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
-        "VALUES (?, (SELECT seq FROM events WHERE id = ?), ?)",
-        [(k, best, best) for k in list(prof.participants) + list(prof.places)],
-    )
-    if main_id is not None:
-        db.execute("UPDATE event_mentions SET is_main = 1, event_id = ? WHERE id = ?", (best, main_id))
-    db.execute("UPDATE articles SET event_id = ?, clustered = 1 WHERE id = ?", (best, aid))
-    gained: str | None = aid
-    # A report that matches two events bridges them: events split early (before the report that ties
-    # them arrived) merge when their reports, compared with each other, agree.
-    for other in sorted(
-        (e for e, sc in scores.items() if e != best and sc > S.bridge_threshold), key=lambda e: -scores[e]
-    ):
-        if _event_link(db, best, other, idf) > S.merge_threshold:
-            best, ev = _merge_events(db, best, other)
-            gained = None  # the merged event's reports may all change storyline
-    _assign_storyline(db, best, ev, idf, gained)
+    repo.index_event_entities(best, [*prof.participants, *prof.places])
+    repo.join(aid, best, main_id)
+    _assign_storyline(db, best, ev, idf, aid)
     rivals = {e for e, sc in scores.items() if sc > S.refine_link and e != best} | vetoed
-    if batch is not None and (rivals or scores.get(best, 0.0) < S.refine_sure):
-        batch.links.append({best} | rivals)  # a clear join with no rival leaves nothing to put right
+    if batch is not None:
+        batch.links.append({best} | rivals)
     return best
 
 
@@ -512,49 +415,14 @@ def _claims_undated(
     return not mates or p > sum(pairmodel.probability(reports[i], o, idf) for o in mates) / len(mates)
 
 
-def _event_link(
-    db: sqlite3.Connection,
-    a: str,
-    b: str,
-    idf: dict[str, float],
-) -> float:
-    """Average-link probability between two events' latest reports."""
-    feats = []
-    for eid in (a, b):
-        prof = Profile.from_json(db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()[0])
-        ids = prof.articles[-S.max_members :]
-        q = f"SELECT features FROM article_features WHERE article_id IN ({','.join('?' * len(ids))})"
-        feats.append([pairmodel.parsed(r[0]) for r in db.execute(q, ids)])
-    fa, fb = feats
-    if not fa or not fb:
-        return 0.0
-    missing = {t for f in fa + fb for t in (*f.terms, *f.names) if t not in idf}
-    if missing:
-        idf.update(_idf(db, sorted(missing)))  # new terms only: values already in use never change
-    return sum(pairmodel.probability(x, y, idf) for x in fa for y in fb) / (len(fa) * len(fb))
-
-
 def _merge_events(db: sqlite3.Connection, a: str, b: str) -> tuple[str, Profile]:
     """Merge two events into the older one; returns its id and merged profile."""
-    rows = {
-        r[0]: (r[1], Profile.from_json(r[2]), r[3])
-        for r in db.execute("SELECT id, seq, profile, storyline_id FROM events WHERE id IN (?, ?)", (a, b))
-    }
+    repo = EventRepository(db)
+    rows = repo.events([a, b])
     keep, drop = sorted((a, b), key=lambda e: (rows[e][0], e))
-    ev = _merge(rows[keep][1], rows[drop][1])
+    ev = _merge(Profile.from_json(rows[keep][1]), Profile.from_json(rows[drop][1]))
     _update_event(db, keep, ev)
-    db.execute("UPDATE articles SET event_id = ? WHERE event_id = ?", (keep, drop))
-    db.execute("UPDATE event_mentions SET event_id = ? WHERE event_id = ?", (keep, drop))
-    db.execute(
-        "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
-        "SELECT entity_id, ?, ? FROM event_entities WHERE event_id = ?",
-        (rows[keep][0], keep, drop),
-    )
-    db.execute("DELETE FROM event_entities WHERE event_id = ?", (drop,))
-    db.execute("DELETE FROM events WHERE id = ?", (drop,))
-    story = rows[drop][2]
-    if story and not db.execute("SELECT 1 FROM events WHERE storyline_id = ? LIMIT 1", (story,)).fetchone():
-        db.execute("DELETE FROM storylines WHERE id = ?", (story,))
+    repo.merge_events(keep, rows[keep][0], drop)
     return keep, ev
 
 
@@ -586,82 +454,20 @@ def _components(groups: list[set[str]]) -> list[list[str]]:
     return list(comps.values())
 
 
-def _average_link(
-    sim: np.ndarray,
-    sizes: list[int],
-    threshold: float,
-    group_min: int = 0,
-    group_extra: float = 0.0,
-    leads: list[Counter[str]] | None = None,
-) -> list[list[int]]:
-    """Agglomerate clusters while the closest two have an average link of at least `threshold`; two
-    clusters of `group_min` reports or more each need `group_extra` more, unless both have one protagonist,
-    the person who leads the most of each cluster's reports and at least half of them (`leads`: how many
-    of each cluster's reports lead with each person; see S.protagonist_share)."""
-    n = len(sizes)
-    s = sim.astype(float).copy()
-    np.fill_diagonal(s, -np.inf)
-    size = np.array(sizes, dtype=float)
-    groups: list[list[int] | None] = [[i] for i in range(n)]
-    led = [Counter(c) for c in leads] if leads is not None else [Counter() for _ in range(n)]
-
-    def protagonist(k: int) -> str | None:
-        top = led[k].most_common(2)
-        if not top or top[0][1] < S.protagonist_share * size[k] or (len(top) > 1 and top[1][1] == top[0][1]):
-            return None
-        return top[0][0]
-
-    heads = [protagonist(k) for k in range(n)]
-    shared = np.array([[h is not None and h == g for g in heads] for h in heads], dtype=bool)
-    while n > 1:
-        big = size >= group_min
-        extra = group_extra * (np.outer(big, big) & ~shared)
-        i, j = divmod(int(np.argmax(s - extra)), s.shape[0])
-        if s[i, j] < threshold + extra[i, j]:
-            break
-        i, j = min(i, j), max(i, j)
-        row = (size[i] * s[i] + size[j] * s[j]) / (size[i] + size[j])
-        s[i], s[:, i] = row, row
-        s[i, i] = -np.inf
-        s[j], s[:, j] = -np.inf, -np.inf
-        size[i] += size[j]
-        gi, gj = groups[i], groups[j]
-        assert gi is not None and gj is not None
-        gi.extend(gj)
-        groups[j] = None
-        led[i] += led[j]
-        heads[i], heads[j] = protagonist(i), None
-        shared[i] = shared[:, i] = [heads[i] is not None and heads[i] == h for h in heads]
-        n -= 1
-    return [g for g in groups if g is not None]
-
-
 def refine(db: sqlite3.Connection, batch: Batch) -> None:
-    """Re-cluster the events a batch touched with their close rivals (see S.refine_threshold), and once more
-    those the batch before touched (see S.refine_carry), within a budget of S.refine_pairs comparisons per
-    link: a group over budget waits for a later batch that touches it, and the cost of a batch stays
-    proportional to its size."""
-    row = db.execute("SELECT value FROM meta WHERE key = 'refine_links'").fetchone()
-    earlier: list[list[list[str]]] = json.loads(row[0])[-S.refine_carry :] if row and S.refine_carry else []
-    links = [set(g) for batch_links in earlier for g in batch_links] + batch.links
-    budget = S.refine_pairs * len(links)
-    for comp in _components(links):
+    """Re-cluster the events a batch touched with their close rivals (see S.refine_threshold), within a
+    budget of S.refine_pairs comparisons per link: a group over budget waits for a later batch that
+    touches it, and the cost of a batch stays proportional to its size."""
+    budget = S.refine_pairs * len(batch.links)
+    for comp in _components(batch.links):
         budget -= _refine_component(db, comp, budget, batch)
-    kept = (earlier + [[sorted(g) for g in batch.links]])[-S.refine_carry :] if S.refine_carry else []
-    db.execute(
-        "INSERT INTO meta(key, value) VALUES ('refine_links', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (json.dumps(kept),),
-    )
 
 
 def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, batch: Batch) -> int:
     """Refine one group of events; returns the comparisons made (none when over `budget`)."""
+    repo = EventRepository(db)
     rows = {
-        r[0]: (r[1], Profile.from_json(r[2]), r[3])
-        for r in db.execute(
-            f"SELECT id, seq, profile, article_count FROM events WHERE id IN ({','.join('?' * len(comp))})",
-            comp,
-        )
+        e: (seq, Profile.from_json(prof), count) for e, (seq, prof, count, _) in repo.events(comp).items()
     }
     events = [e for e in comp if e in rows]
     if not events:
@@ -674,38 +480,24 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
             if len(anchors) < S.refine_anchors:
                 anchors.append((eid, rows[eid][1].articles[-S.max_members :]))
             continue
-        members = [
-            r[0]
-            for r in db.execute(
-                "SELECT a.id FROM articles a JOIN article_features f ON f.article_id = a.id "
-                "WHERE a.event_id = ? ORDER BY a.seq",
-                (eid,),
-            )
-        ]
+        members = repo.reports_with_features(eid)
         if len(movable) + len(members) <= S.refine_articles:
             movable.extend(members)
             owner.update(dict.fromkeys(members, eid))
         elif len(anchors) < S.refine_anchors:
             anchors.append((eid, rows[eid][1].articles[-S.max_members :]))
     if len(movable) < 2:
-        return 0  # nothing that can move (large events meet through the bridges of assign_article)
+        return 0  # nothing that can move
     cost = len(movable) * (len(movable) - 1) // 2 + len(movable) * sum(len(ids) for _, ids in anchors)
     if cost > budget:
         return 0
     wanted = movable + [a for _, ids in anchors for a in ids]
-    feats: dict[str, pairmodel.ArticleFeatures] = {}
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        for aid, f in db.execute(
-            f"SELECT article_id, features FROM article_features WHERE article_id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        ):
-            feats[aid] = pairmodel.parsed(f)
+    feats = {aid: pairmodel.parsed(f) for aid, f in repo.features(wanted).items()}
     movable = [a for a in movable if a in feats]
     anchors = [(e, [a for a in ids if a in feats]) for e, ids in anchors]
     anchors = [(e, ids) for e, ids in anchors if ids]
     items: list[list[str]] = [[a] for a in movable] + [ids for _, ids in anchors]
-    vocab = {t for f in feats.values() for t in (*f.terms, *f.names)}
+    vocab = {t for f in feats.values() for t in pairmodel.vocabulary(f)}
     idf = batch.idf_for(db, vocab)
     flat = [a for it in items for a in it]
     index = {a: i for i, a in enumerate(flat)}
@@ -721,18 +513,13 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
             ry = [index[a] for a in items[y]]
             sim[x, y] = sim[y, x] = float(pair[x, ry].mean())
     sizes = [len(it) for it in items]
-    leads = [Counter(p for a in it for p in set(feats[a].lead_people)) for it in items]
-    halves: list[list[list[int]]] = [
-        _split_protagonists(db, cl, [feats[a] for a in movable], pair)
-        for cl in _attach_small(
-            _average_link(sim, sizes, S.refine_threshold, S.group_min, S.group_extra, leads),
-            sim,
-            sizes,
-            n_mov,
-            [owner[a] for a in movable] + [e for e, _ in anchors],
-        )
-    ]
-    clusters = _rejoin_after_split(halves, sim, sizes, leads)
+    clusters = _attach_small(
+        linkage.average_link(sim, sizes, S.refine_threshold, S.group_min, S.group_extra),
+        sim,
+        sizes,
+        n_mov,
+        [owner[a] for a in movable] + [e for e, _ in anchors],
+    )
     # keep event ids: a cluster with a large event is that event; a cluster of movable reports is the
     # event that held most of them, each event claimed once; else a new event
     plan: list[tuple[str | None, list[str]]] = []
@@ -814,138 +601,53 @@ def _attach_small(
     return [g for g in groups if g]
 
 
-def _split_protagonists(
-    db: sqlite3.Connection, cl: list[int], reports: list[pairmodel.ArticleFeatures], pair: np.ndarray
-) -> list[list[int]]:
-    """A group of movable reports (indexes into `reports` and `pair`), or its two halves when two people
-    lead separate parts of it (see S.split_share). A report that leads with neither goes to the half its
-    reports are likelier, on average, to tell the same event as."""
-    n = len(cl)
-    if n < 2 * S.split_min or any(k >= len(reports) for k in cl):
-        return [cl]  # too small, or holding a large event, which keeps its reports
-    led: dict[str, set[int]] = {}
-    kind: dict[str, str] = {}
-    for k in cl:
-        for lead in reports[k].lead_people:
-            led.setdefault(lead, set()).add(k)
-            kind[lead] = "person"
-        for lead in reports[k].lead_organisations:
-            led.setdefault(lead, set()).add(k)
-            kind[lead] = "organisation"
-    leads = sorted(p for p, ks in led.items() if len(ks) >= max(S.split_min, S.split_share * n))
-    if len(leads) < 2:
-        return [cl]
-    words = {
-        eid: set(name.lower().split())
-        for eid, name in db.execute(
-            f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(leads))})", leads
-        )
-    }
-    best: tuple[int, str, str] | None = None
-    for i, a in enumerate(leads):
-        for b in leads[i + 1 :]:
-            if kind[a] != kind[b] or led[a] & led[b] or words.get(a, set()) & words.get(b, set()):
-                continue  # both lead one report, or the names may be one person ("Ed Hale", "Edward Hale")
-            covered = len(led[a] | led[b])
-            if covered >= S.split_cover * n and (best is None or covered > best[0]):
-                best = (covered, a, b)
-    if best is None:
-        return [cl]
-    side_a, side_b = sorted(led[best[1]]), sorted(led[best[2]])
-    for k in cl:
-        if k not in led[best[1]] and k not in led[best[2]]:
-            (side_a if pair[k, side_a].mean() >= pair[k, side_b].mean() else side_b).append(k)
-    return [side_a, side_b]
-
-
-def _rejoin_after_split(
-    halves: list[list[list[int]]], sim: np.ndarray, sizes: list[int], leads: list[Counter[str]] | None = None
-) -> list[list[int]]:
-    """The groups of refinement, each given as the parts `_split_protagonists` made of it (one part when it
-    was not split). A group that average link left apart from a mixed group, whose average link the other
-    protagonist's reports pulled down, meets each half again: groups join by average link as in refine,
-    but two halves of one split never rejoin."""
-    groups = [part for parts in halves for part in parts]
-    if all(len(parts) == 1 for parts in halves):
-        return groups
-    weight = np.array(sizes, dtype=float)
-    split_of = np.array([si for si, parts in enumerate(halves) for _ in parts])
-    gsim = np.array([[_group_link(sim, weight, a, b) for b in groups] for a in groups])
-    gsim[np.equal.outer(split_of, split_of)] = -np.inf  # nor with itself
-    joined = _average_link(
-        gsim,
-        [int(weight[g].sum()) for g in groups],
-        S.refine_threshold,
-        S.group_min,
-        S.group_extra,
-        [sum((leads[k] for k in g), Counter()) for g in groups] if leads is not None else None,
-    )
-    return [[k for gi in cl for k in groups[gi]] for cl in joined]
-
-
 def _new_event_id(db: sqlite3.Connection, aid: str) -> str:
     """An unused id derived from a report (its first event may still exist, held by others)."""
     n = 0
     while True:
         eid = "ev_" + hashlib.sha1((aid if n == 0 else f"{aid}|{n}").encode()).hexdigest()[:12]
-        if db.execute("SELECT 1 FROM events WHERE id = ?", (eid,)).fetchone() is None:
+        if not EventRepository(db).event_exists(eid):
             return eid
         n += 1
 
 
+def _new_storyline_id(repo: EventRepository, event_id: str) -> str:
+    """An unused storyline id derived from an event's (a storyline of that id may outlive its event)."""
+    sid, n = "st_" + event_id[3:], 0
+    while repo.storyline_exists(sid):
+        n += 1
+        sid = f"st_{event_id[3:]}_{n}"
+    return sid
+
+
 def _move_report(db: sqlite3.Connection, aid: str, eid: str, old: str) -> None:
-    if db.execute("SELECT 1 FROM events WHERE id = ?", (eid,)).fetchone() is None:
-        seq = int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").fetchone()[0])
-        db.execute(
-            "INSERT INTO events(id, seq, type, title, profile) VALUES (?, ?, 'OTHER', '', '{}')", (eid, seq)
-        )
-    # the report and its near-duplicates, which follow their original
-    db.execute(
-        "UPDATE articles SET event_id = ? WHERE id = ? OR (duplicate_of = ? AND event_id = ?)",
-        (eid, aid, aid, old),
-    )
-    db.execute("UPDATE event_mentions SET event_id = ? WHERE article_id = ? AND is_main = 1", (eid, aid))
+    repo = EventRepository(db)
+    if not repo.event_exists(eid):
+        repo.insert_empty_event(eid)
+    repo.move_report(aid, eid, old)
 
 
 def _rebuild_events(db: sqlite3.Connection, eids: list[str], idf: dict[str, float]) -> None:
     """Recompute events from their reports after reports moved; an event left without reports goes."""
+    repo = EventRepository(db)
     for eid in eids:
-        rows = db.execute("SELECT * FROM articles WHERE event_id = ? ORDER BY seq", (eid,)).fetchall()
-        db.execute("DELETE FROM event_entities WHERE event_id = ?", (eid,))
+        rows = repo.articles_of_event(eid)
+        repo.forget_event_entities(eid)
         ev: Profile | None = None
         for r in rows:
             if not r["duplicate_of"]:  # a near-duplicate counts once, through its original
                 p, _ = article_profile(db, r)
                 ev = p if ev is None else _merge(ev, p)
         if ev is None:
-            # no report of its own left: near-duplicates follow their originals, and the event goes
-            db.execute(
-                "UPDATE articles SET event_id = (SELECT o.event_id FROM articles o WHERE o.id = articles.duplicate_of) "
-                "WHERE event_id = ?",
-                (eid,),
-            )
-            story = db.execute("SELECT storyline_id FROM events WHERE id = ?", (eid,)).fetchone()
-            db.execute("DELETE FROM events WHERE id = ?", (eid,))
-            if (
-                story
-                and story[0]
-                and not db.execute(
-                    "SELECT 1 FROM events WHERE storyline_id = ? LIMIT 1", (story[0],)
-                ).fetchone()
-            ):
-                db.execute("DELETE FROM storylines WHERE id = ?", (story[0],))
+            repo.drop_event(eid)  # no report of its own left: near-duplicates follow their originals
             continue
         _update_event(db, eid, ev)
-        db.execute("UPDATE events SET title = ? WHERE id = ?", (rows[0]["title"], eid))
-        db.executemany(
-            "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
-            "VALUES (?, (SELECT seq FROM events WHERE id = ?), ?)",
-            [(k, eid, eid) for k in list(ev.participants) + list(ev.places)],
-        )
+        repo.set_event_title(eid, rows[0]["title"])
+        repo.index_event_entities(eid, [*ev.participants, *ev.places])
     for eid in eids:
-        row = db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
-        if row is not None:
-            _assign_storyline(db, eid, Profile.from_json(row[0]), idf)
+        stored = repo.profile(eid)
+        if stored is not None:
+            _assign_storyline(db, eid, Profile.from_json(stored), idf)
 
 
 # --- storylines -------------------------------------------------------------------------------------
@@ -964,14 +666,14 @@ def _assign_storyline(
     """Put an event in the storyline of the most similar related event, or a new one. When an event
     that grew now links two storylines, they merge into the older one (deterministic). `new_article`:
     the one report the event gained since its reports last got its storyline (None: any may differ)."""
-    row = db.execute("SELECT storyline_id FROM events WHERE id = ?", (event_id,)).fetchone()
-    story = row[0] if row else None
+    repo = EventRepository(db)
+    story = repo.storyline_of(event_id)
     before = story
     linked: dict[str, float] = {}
-    for cand in _candidates(db, ev, limit=40):
+    for cand in _candidates(repo, ev, limit=40):
         if cand == event_id:
             continue
-        r = db.execute("SELECT profile, storyline_id FROM events WHERE id = ?", (cand,)).fetchone()
+        r = repo.profile_and_storyline(cand)
         if r is None or r[1] is None or r[1] == story:
             continue
         s = _story_score(ev, Profile.from_json(r[0]), idf)
@@ -982,43 +684,28 @@ def _assign_storyline(
             story = max(linked, key=lambda k: (linked[k], k))
             del linked[story]
         else:
-            story = "st_" + event_id[3:]
-            db.execute("INSERT INTO storylines(id, title) VALUES (?, ?)", (story, _title(db, ev.articles)))
-        db.execute("UPDATE events SET storyline_id = ? WHERE id = ?", (story, event_id))
+            story = _new_storyline_id(repo, event_id)
+            repo.new_storyline(story, repo.title(ev.articles[0]))
+        repo.set_storyline(event_id, story)
     touched = {story}
     if linked:
         group = [story, *linked]
-        order = {
-            sid: db.execute("SELECT MIN(seq) FROM events WHERE storyline_id = ?", (sid,)).fetchone()[0] or 0
-            for sid in group
-        }
+        order = {sid: repo.first_event_seq(sid) for sid in group}
         keep = min(group, key=lambda sid: (order[sid], sid))
         for sid in group:
             if sid != keep:
-                db.execute("UPDATE events SET storyline_id = ? WHERE storyline_id = ?", (keep, sid))
-                db.execute("UPDATE articles SET storyline_id = ? WHERE storyline_id = ?", (keep, sid))
-                db.execute("DELETE FROM storylines WHERE id = ?", (sid,))
+                repo.merge_storylines(keep, sid)
         story = keep
         touched = {keep}
     if new_article is not None and story == before:
         # the event's other reports already carry its storyline: a large event costs no more than a small one
-        db.execute("UPDATE articles SET storyline_id = ? WHERE id = ?", (story, new_article))
+        repo.set_article_storyline(new_article, story)
     else:
-        db.execute("UPDATE articles SET storyline_id = ? WHERE event_id = ?", (story, event_id))
+        repo.set_event_articles_storyline(event_id, story)
     for sid in touched:
-        # an event has both dates or neither; each bound is one index lookup
-        first = db.execute("SELECT MIN(date_start) FROM events WHERE storyline_id = ?", (sid,)).fetchone()[0]
-        last = db.execute("SELECT MAX(date_end) FROM events WHERE storyline_id = ?", (sid,)).fetchone()[0]
-        db.execute("UPDATE storylines SET first_date = ?, last_date = ? WHERE id = ?", (first, last, sid))
+        repo.update_storyline_dates(sid)
 
 
 def reset(db: sqlite3.Connection) -> None:
     """Forget all events and storylines (inside the caller's transaction); articles stay."""
-    db.execute("DELETE FROM events")
-    db.execute("DELETE FROM event_entities")
-    db.execute("DELETE FROM storylines")
-    db.execute("DELETE FROM term_df")
-    db.execute("DELETE FROM meta WHERE key IN ('df_articles', 'refine_links')")
-    db.execute("DELETE FROM article_features")
-    db.execute("UPDATE event_mentions SET event_id = NULL, is_main = 0")
-    db.execute("UPDATE articles SET event_id = NULL, storyline_id = NULL, clustered = 0")
+    EventRepository(db).reset()

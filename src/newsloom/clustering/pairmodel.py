@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..temporal import MONTH_PATTERN
 from .config import SETTINGS as S
+from .repository import EventRepository
 
 FEATURES = (
     "bias",
@@ -79,7 +80,9 @@ _YEAR_RX = re.compile(r"\b(?:19|20)\d\d\b")
 _WEEKDAY_RX = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _NUM_RX = re.compile(r"\b\d[\d,]*(?:\.\d+)?\b")
 # Names and figures: capitalised words that do not open a sentence or line, and numbers. Two reports of
-# one happening share its specifics (the player, the ship, the sum); two of the same kind share its words.
+# one happening share its specifics (the player, the ship, the toll); two of the same kind share its
+# words. A number weighs its own document frequency (see `number_key`): an age or a small count is in
+# many reports, a toll of 346 in few.
 _NAME_RX = re.compile(r"(?<![.!?\"'“‘]\s)(?<!^)\b([A-Z][a-zA-Z]+|\d[\d,.]*\d|\d)\b", re.M)
 # a name in parentheses, as wire copy credits its agency ("LONDON (Reuters) -"; tokenised corpora write
 # the parentheses -LRB- and -RRB-)
@@ -131,6 +134,8 @@ def names(text: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for m in _NAME_RX.finditer(text):
         w = m.group(1).lower().replace(",", "")
+        if w[0].isdigit():
+            w = number_key(w)
         if w not in _NAME_STOP:
             out[w] = out.get(w, 0.0) + 1.0
     return out
@@ -143,9 +148,29 @@ def numbers_and_years(text: str) -> tuple[list[str], list[str]]:
     return sorted(nums), years
 
 
-def _jaccard(a: list[str], b: list[str]) -> float:
+def number_key(n: str) -> str:
+    """The key under which a number's document frequency is counted with the terms' (an age or a day of
+    the month is in many reports, a toll of 346 in few)."""
+    return "#" + n
+
+
+def number_keys(f: ArticleFeatures) -> list[str]:
+    return [number_key(n) for n in f.numbers]
+
+
+def vocabulary(f: ArticleFeatures) -> set[str]:
+    """The keys of the idf map that comparing a report needs: its terms, names and numbers."""
+    return {*f.terms, *f.names, *number_keys(f)}
+
+
+def _rare_share(a: list[str], b: list[str], idf: dict[str, float]) -> float:
+    """Jaccard of two sets of numbers, each number weighing its idf: sharing a common number (an age,
+    a small count) says little, sharing a rare one much."""
     sa, sb = set(a), set(b)
-    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+    if not sa or not sb:
+        return 0.0
+    weight = {n: idf.get(number_key(n), 1.0) for n in sa | sb}
+    return sum(weight[n] for n in sa & sb) / sum(weight.values())
 
 
 def _overlap(a: list[str], b: list[str]) -> float:
@@ -236,15 +261,29 @@ def lead_figures(lead: str) -> list[str]:
     return [n for n in nums if "." in n or len(n) >= 2]
 
 
-def _figures(a: list[str], b: list[str]) -> tuple[float, float]:
-    """(shared, disjoint): 1 when the reports share a figure; 1 when both state figures and share none,
-    not even whole numbers within figure_tolerance."""
+def _figures(a: list[str], b: list[str], idf: dict[str, float]) -> tuple[float, float]:
+    """(shared, disjoint): how much of their figures the reports share, each figure weighing how rare it
+    is (`_rare_share`); 1 when both state figures and share none, not even whole numbers within
+    figure_tolerance."""
     if not a or not b:
         return 0.0, 0.0
     if set(a) & set(b):
-        return 1.0, 0.0
+        return _rare_share(a, b, idf), 0.0
     ia, ib = [int(x) for x in a if x.isdigit()], [int(y) for y in b if y.isdigit()]
     return 0.0, 0.0 if any(abs(x - y) <= S.figure_tolerance * max(x, y) for x in ia for y in ib) else 1.0
+
+
+def follow_up(a: ArticleFeatures, b: ArticleFeatures) -> bool:
+    """Whether one report may be a later step of the happening the other reports (the arrest after a
+    shooting, the charges): the two report happenings of different kinds, one leads with a person the
+    other names, and both name one place. Its own date is then that step's, not the happening's, and
+    does not rule the pair out. Two happenings of one kind with one person at one place (a second
+    visit, a second arrest) are two events."""
+    kinds = {a.type, b.type}
+    if len(kinds) < 2 or kinds & {"OTHER", "STATEMENT"}:
+        return False
+    led = set(a.lead_people) & set(b.people) or set(b.lead_people) & set(a.people)
+    return bool(led) and bool(set(a.places) & set(b.places))
 
 
 def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float]) -> list[float]:
@@ -269,7 +308,7 @@ def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float])
         _overlap(a.people, b.people),
         _overlap(a.organisations, b.organisations),
         _overlap(a.places, b.places),
-        _jaccard(a.numbers, b.numbers),
+        _rare_share(a.numbers, b.numbers, idf),
         1.0 if ya & yb else 0.0,
         1.0 if ya and yb and not ya & yb else 0.0,
         1.0 if a.type == b.type else 0.0,
@@ -282,7 +321,7 @@ def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float])
         _lead_disjoint(a.lead_people, a.people, b.lead_people, b.people),
         _lead_disjoint(a.lead_organisations, a.organisations, b.lead_organisations, b.organisations),
         _lead_disjoint(a.lead_places, a.places, b.lead_places, b.places),
-        *_figures(a.lead_numbers, b.lead_numbers),
+        *_figures(a.lead_numbers, b.lead_numbers, idf),
     ]
 
 
@@ -308,12 +347,8 @@ def article_features(
     protagonists: dict[str, set[str]] = {"PERSON": set(), "ORG": set(), "PLACE": set()}
     title = article["title"] or ""
     body = article["text"]
-    for eid, etype, para, text, start, end in db.execute(
-        """SELECT m.entity_id, e.type, s.paragraph, m.text, m.start, m.end FROM entity_mentions m
-           JOIN entities e ON e.id = m.entity_id
-           JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence
-           WHERE m.article_id = ?""",
-        (article["id"],),
+    for eid, etype, para, text, start, end in EventRepository(db).entity_mentions_in_paragraphs(
+        article["id"]
     ):
         kind = "PLACE" if etype in ("GPE", "LOC", "FAC") else etype
         (people if kind == "PERSON" else orgs if kind == "ORG" else places if kind == "PLACE" else set()).add(

@@ -1,0 +1,342 @@
+"""All the SQL of the clustering: one class over a store's connection, inside the caller's transaction.
+
+The clustering reads an article's annotations, the events' profiles and the reports' same-event features,
+finds candidate events through bounded index lookups (`CandidateIndex`), and writes events, storylines and
+the links of articles to them. Nothing else of the clustering touches SQL, so its logic can be read (and
+tested) as functions of profiles and features.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Protocol
+
+
+class CandidateIndex(Protocol):
+    """Where a new report's candidate events come from: bounded lookups, whatever the store's size."""
+
+    def events_of_entity(self, entity_id: str, limit: int) -> list[str]:
+        """The latest events naming an entity."""
+        ...
+
+    def events_around(self, start: str, end: str, overlap_from: str, limit: int) -> list[str]:
+        """Events starting between two dates and ending on or after a third."""
+        ...
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many reports use each term (those no report uses are left out)."""
+        ...
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class EventRepository:
+    """The clustering's reads and writes of one store (a `sqlite3.Connection` in a transaction)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    # --- an article's annotations ---------------------------------------------------------------------
+    def event_mentions(self, aid: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM event_mentions WHERE article_id = ? ORDER BY sentence, trigger_start", (aid,)
+        ).fetchall()
+
+    def sentence_paragraphs(self, aid: str) -> dict[int, int]:
+        return {
+            r[0]: r[1]
+            for r in self.db.execute("SELECT idx, paragraph FROM sentences WHERE article_id = ?", (aid,))
+        }
+
+    def entity_mentions(self, aid: str) -> list[tuple[str, str, int]]:
+        """(entity id, entity type, sentence) of each resolved mention of an article."""
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                """SELECT m.entity_id, e.type, m.sentence FROM entity_mentions m
+                   JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ?""",
+                (aid,),
+            )
+        ]
+
+    def entity_mentions_in_paragraphs(self, aid: str) -> list[tuple[str, str, int, str, int, int]]:
+        """(entity id, type, paragraph, text, start, end) of each resolved mention of an article."""
+        return [
+            (r[0], r[1], r[2], r[3], r[4], r[5])
+            for r in self.db.execute(
+                """SELECT m.entity_id, e.type, s.paragraph, m.text, m.start, m.end FROM entity_mentions m
+                   JOIN entities e ON e.id = m.entity_id
+                   JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence
+                   WHERE m.article_id = ?""",
+                (aid,),
+            )
+        ]
+
+    def entity_names(self, ids: list[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        return dict(self.db.execute(f"SELECT id, name FROM entities WHERE id IN ({_marks(len(ids))})", ids))
+
+    def articles_of_event(self, eid: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM articles WHERE event_id = ? ORDER BY seq", (eid,)).fetchall()
+
+    def title(self, aid: str) -> str:
+        row = self.db.execute("SELECT title FROM articles WHERE id = ?", (aid,)).fetchone()
+        return row[0] if row else ""
+
+    def original_of(self, aid: str) -> tuple[str | None, str | None] | None:
+        """The event and storyline of an article (the original of a near-duplicate)."""
+        row = self.db.execute("SELECT event_id, storyline_id FROM articles WHERE id = ?", (aid,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    # --- term statistics -----------------------------------------------------------------------------
+    def articles_counted(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'df_articles'").fetchone()
+        return int(row[0]) if row else 1
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for i in range(0, len(terms), 500):
+            chunk = terms[i : i + 500]
+            out.update(
+                self.db.execute(f"SELECT term, df FROM term_df WHERE term IN ({_marks(len(chunk))})", chunk)
+            )
+        return out
+
+    def count_terms(self, terms: Iterable[str]) -> None:
+        """One more article, using these terms."""
+        self.db.executemany(
+            "INSERT INTO term_df(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+            [(t,) for t in terms],
+        )
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES ('df_articles', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    # --- same-event features -------------------------------------------------------------------------
+    def store_features(self, aid: str, features_json: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO article_features(article_id, features) VALUES (?, ?)",
+            (aid, features_json),
+        )
+
+    def features(self, ids: list[str]) -> dict[str, str]:
+        """The stored features (JSON) of some reports, by report id."""
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            out.update(
+                self.db.execute(
+                    f"SELECT article_id, features FROM article_features WHERE article_id IN ({_marks(len(chunk))})",
+                    chunk,
+                )
+            )
+        return out
+
+    def reports_with_features(self, eid: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT a.id FROM articles a JOIN article_features f ON f.article_id = a.id "
+                "WHERE a.event_id = ? ORDER BY a.seq",
+                (eid,),
+            )
+        ]
+
+    # --- candidates (CandidateIndex) -----------------------------------------------------------------
+    def events_of_entity(self, entity_id: str, limit: int) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT event_id FROM event_entities WHERE entity_id = ? ORDER BY seq DESC LIMIT ?",
+                (entity_id, limit),
+            )
+        ]
+
+    def events_around(self, start: str, end: str, overlap_from: str, limit: int) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM events WHERE date_start BETWEEN ? AND ? AND date_end >= ? LIMIT ?",
+                (start, end, overlap_from, limit),
+            )
+        ]
+
+    # --- events ------------------------------------------------------------------------------------------
+    def profile(self, eid: str) -> str | None:
+        row = self.db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
+        return row[0] if row else None
+
+    def events(self, ids: list[str]) -> dict[str, tuple[int, str, int, str | None]]:
+        """(seq, profile, article count, storyline) of some events, by id."""
+        return {
+            r[0]: (r[1], r[2], r[3], r[4])
+            for r in self.db.execute(
+                f"SELECT id, seq, profile, article_count, storyline_id FROM events WHERE id IN ({_marks(len(ids))})",
+                ids,
+            )
+        }
+
+    def event_exists(self, eid: str) -> bool:
+        return self.db.execute("SELECT 1 FROM events WHERE id = ?", (eid,)).fetchone() is not None
+
+    def next_event_seq(self) -> int:
+        return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events").fetchone()[0])
+
+    def insert_event(self, eid: str, title: str, fields: dict[str, object], profile_json: str) -> None:
+        self.db.execute(
+            """INSERT INTO events(id, seq, type, title, date_start, date_end, granularity, place, profile,
+                                  article_count) VALUES (?,?,?,?,?,?,?,?,?,?)""",
+            (eid, self.next_event_seq(), fields["type"], title, fields["date_start"], fields["date_end"],
+             fields["granularity"], fields["place"], profile_json, fields["article_count"]),
+        )  # fmt: skip
+
+    def insert_empty_event(self, eid: str) -> None:
+        self.db.execute(
+            "INSERT INTO events(id, seq, type, title, profile) VALUES (?, ?, 'OTHER', '', '{}')",
+            (eid, self.next_event_seq()),
+        )
+
+    def update_event(self, eid: str, fields: dict[str, object], profile_json: str) -> None:
+        self.db.execute(
+            """UPDATE events SET type=?, date_start=?, date_end=?, granularity=?, place=?, profile=?,
+                                 article_count=? WHERE id=?""",
+            (fields["type"], fields["date_start"], fields["date_end"], fields["granularity"], fields["place"],
+             profile_json, fields["article_count"], eid),
+        )  # fmt: skip
+
+    def set_event_title(self, eid: str, title: str) -> None:
+        self.db.execute("UPDATE events SET title = ? WHERE id = ?", (title, eid))
+
+    def index_event_entities(self, eid: str, entity_ids: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
+            "VALUES (?, (SELECT seq FROM events WHERE id = ?), ?)",
+            [(k, eid, eid) for k in entity_ids],
+        )
+
+    def forget_event_entities(self, eid: str) -> None:
+        self.db.execute("DELETE FROM event_entities WHERE event_id = ?", (eid,))
+
+    def join(self, aid: str, eid: str, main_mention: int | None) -> None:
+        """An article joins an event, by its main event mention."""
+        if main_mention is not None:
+            self.db.execute(
+                "UPDATE event_mentions SET is_main = 1, event_id = ? WHERE id = ?", (eid, main_mention)
+            )
+        self.db.execute("UPDATE articles SET event_id = ?, clustered = 1 WHERE id = ?", (eid, aid))
+
+    def join_as_copy(self, aid: str, eid: str, storyline: str | None) -> None:
+        self.db.execute(
+            "UPDATE articles SET event_id = ?, storyline_id = ?, clustered = 1 WHERE id = ?",
+            (eid, storyline, aid),
+        )
+
+    def move_report(self, aid: str, eid: str, old: str) -> None:
+        """A report, and the near-duplicates that follow it, move from one event to another."""
+        self.db.execute(
+            "UPDATE articles SET event_id = ? WHERE id = ? OR (duplicate_of = ? AND event_id = ?)",
+            (eid, aid, aid, old),
+        )
+        self.db.execute(
+            "UPDATE event_mentions SET event_id = ? WHERE article_id = ? AND is_main = 1", (eid, aid)
+        )
+
+    def merge_events(self, keep: str, keep_seq: int, drop: str) -> None:
+        """Every report of `drop` goes to `keep`, and `drop` goes (with its storyline if left empty)."""
+        story = self.db.execute("SELECT storyline_id FROM events WHERE id = ?", (drop,)).fetchone()
+        self.db.execute("UPDATE articles SET event_id = ? WHERE event_id = ?", (keep, drop))
+        self.db.execute("UPDATE event_mentions SET event_id = ? WHERE event_id = ?", (keep, drop))
+        self.db.execute(
+            "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
+            "SELECT entity_id, ?, ? FROM event_entities WHERE event_id = ?",
+            (keep_seq, keep, drop),
+        )
+        self.db.execute("DELETE FROM event_entities WHERE event_id = ?", (drop,))
+        self.db.execute("DELETE FROM events WHERE id = ?", (drop,))
+        self._drop_storyline_if_empty(story[0] if story else None)
+
+    def drop_event(self, eid: str) -> None:
+        """An event left without reports of its own: its near-duplicates follow their originals."""
+        self.db.execute(
+            "UPDATE articles SET event_id = (SELECT o.event_id FROM articles o WHERE o.id = articles.duplicate_of) "
+            "WHERE event_id = ?",
+            (eid,),
+        )
+        story = self.db.execute("SELECT storyline_id FROM events WHERE id = ?", (eid,)).fetchone()
+        self.db.execute("DELETE FROM events WHERE id = ?", (eid,))
+        self._drop_storyline_if_empty(story[0] if story else None)
+
+    def _drop_storyline_if_empty(self, story: str | None) -> None:
+        if (
+            story
+            and not self.db.execute(
+                "SELECT 1 FROM events WHERE storyline_id = ? LIMIT 1", (story,)
+            ).fetchone()
+        ):
+            self.db.execute("DELETE FROM storylines WHERE id = ?", (story,))
+
+    # --- storylines ----------------------------------------------------------------------------------
+    def storyline_of(self, eid: str) -> str | None:
+        row = self.db.execute("SELECT storyline_id FROM events WHERE id = ?", (eid,)).fetchone()
+        return row[0] if row else None
+
+    def profile_and_storyline(self, eid: str) -> tuple[str, str | None] | None:
+        row = self.db.execute("SELECT profile, storyline_id FROM events WHERE id = ?", (eid,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def storyline_exists(self, sid: str) -> bool:
+        return self.db.execute("SELECT 1 FROM storylines WHERE id = ?", (sid,)).fetchone() is not None
+
+    def new_storyline(self, sid: str, title: str) -> None:
+        self.db.execute("INSERT INTO storylines(id, title) VALUES (?, ?)", (sid, title))
+
+    def set_storyline(self, eid: str, sid: str) -> None:
+        self.db.execute("UPDATE events SET storyline_id = ? WHERE id = ?", (sid, eid))
+
+    def first_event_seq(self, sid: str) -> int:
+        return (
+            self.db.execute("SELECT MIN(seq) FROM events WHERE storyline_id = ?", (sid,)).fetchone()[0] or 0
+        )
+
+    def merge_storylines(self, keep: str, drop: str) -> None:
+        self.db.execute("UPDATE events SET storyline_id = ? WHERE storyline_id = ?", (keep, drop))
+        self.db.execute("UPDATE articles SET storyline_id = ? WHERE storyline_id = ?", (keep, drop))
+        self.db.execute("DELETE FROM storylines WHERE id = ?", (drop,))
+
+    def set_article_storyline(self, aid: str, sid: str) -> None:
+        self.db.execute("UPDATE articles SET storyline_id = ? WHERE id = ?", (sid, aid))
+
+    def set_event_articles_storyline(self, eid: str, sid: str) -> None:
+        self.db.execute("UPDATE articles SET storyline_id = ? WHERE event_id = ?", (sid, eid))
+
+    def update_storyline_dates(self, sid: str) -> None:
+        """A storyline's first and last dates (an event has both dates or neither; one index lookup each)."""
+        first = self.db.execute(
+            "SELECT MIN(date_start) FROM events WHERE storyline_id = ?", (sid,)
+        ).fetchone()[0]
+        last = self.db.execute("SELECT MAX(date_end) FROM events WHERE storyline_id = ?", (sid,)).fetchone()[
+            0
+        ]
+        self.db.execute(
+            "UPDATE storylines SET first_date = ?, last_date = ? WHERE id = ?", (first, last, sid)
+        )
+
+    # --- starting again --------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget all events and storylines; articles stay."""
+        for stmt in (
+            "DELETE FROM events",
+            "DELETE FROM event_entities",
+            "DELETE FROM storylines",
+            "DELETE FROM term_df",
+            "DELETE FROM meta WHERE key IN ('df_articles', 'refine_links')",  # the second: before 2026-11-30
+            "DELETE FROM article_features",
+            "UPDATE event_mentions SET event_id = NULL, is_main = 0",
+            "UPDATE articles SET event_id = NULL, storyline_id = NULL, clustered = 0",
+        ):
+            self.db.execute(stmt)
