@@ -31,6 +31,8 @@ from typing import Any
 
 from clustering import bcubed
 
+from newsloom.clustering.pairmodel import FEATURES
+
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT.parent / "shared" / "datasets"
 SETS = {"ecb": DATASETS / "ecbplus-dev.jsonl", "gva": DATASETS / "gva-dev" / "articles.jsonl"}
@@ -97,27 +99,7 @@ SWITCHES: dict[str, Callable[[], Any]] = {
     "refine threshold 0.60": lambda: _settings(refine_threshold=0.60),
     "no figure tolerance": lambda: _settings(figure_tolerance=0.0),
 }
-for _feature in (
-    "names_cosine",
-    "people",
-    "organisations",
-    "places",
-    "numbers",
-    "years_shared",
-    "years_disjoint",
-    "same_type",
-    "dates_agree",
-    "dates_conflict",
-    "published_close",
-    "published_far",
-    "weekdays_shared",
-    "weekdays_disjoint",
-    "lead_people_disjoint",
-    "lead_orgs_disjoint",
-    "lead_places_disjoint",
-    "lead_numbers_shared",
-    "lead_numbers_disjoint",
-):
+for _feature in FEATURES[2:]:  # all but the constant and the content cosine
     SWITCHES[f"weight {_feature} = 0"] = lambda f=_feature: _weight(f)
 
 
