@@ -259,9 +259,7 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[
 
 # Articles per ingest batch. Events are refined once per batch, so the batch size shapes them a little:
 # a rebuild (`recluster`) goes through the stored articles in batches of the same size, and gives the
-# events an ingest of the same articles in the same order gave (ECB+ B-cubed F1, two orders: batches of
-# 32: 0.924, 64: 0.929, 128: 0.934, 200: 0.940, 400: 0.933, before online.REFINE_CARRY made the batch
-# boundaries matter less; rebuilds used 200 until 2026-11-23).
+# events an ingest of the same articles in the same order gave.
 BATCH_SIZE = 64
 
 
