@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT.parent / "shared" / "datasets"
 SETS = {"ecb": DATASETS / "ecbplus-dev.jsonl", "gva": DATASETS / "gva-dev" / "articles.jsonl"}
 STORYLINES: dict[str, float] = {}  # store -> B-cubed F1 of its storylines scored as events, last run
+LATE: dict[str, tuple[float, float, int]] = {}  # store -> follow-up reports kept (event, storyline, count)
+LATE_DAYS = 7  # a report published more than this after its incident's first report is a follow-up
 OFF = 9.0  # a probability threshold no link reaches, or a share no group reaches: the rule never fires
 
 
@@ -87,10 +90,7 @@ def _no_refinement() -> Iterator[None]:
 # name -> what is switched off. Settings at OFF make a rule never fire; weights at 0 drop a feature.
 SWITCHES: dict[str, Callable[[], Any]] = {
     "all rules": lambda: _settings(),
-    "no date veto": lambda: _settings(veto_days=100000),
-    "no undated claims": lambda: _settings(refine_undated_link=OFF),
     "no refinement": _no_refinement,
-    "follow-ups do not join": lambda: _settings(followups_join=False),
     "no bar for groups": lambda: _settings(group_extra=0.0),
     "no attaching small groups": lambda: _settings(attach_threshold=OFF),
     "join threshold 0.40": lambda: _threshold(0.40),
@@ -148,12 +148,40 @@ def scores(
     pred = {r["external_id"]: r["event_id"] or f"none:{r['external_id']}" for r in rows}
     story = {r["external_id"]: r["storyline_id"] or f"none:{r['external_id']}" for r in rows}
     STORYLINES[str(db)] = bcubed(story, {str(r["id"]): str(r["event"]) for r in recs})[2]
+    LATE[str(db)] = late_reports(recs, pred, story)
     out = []
     for fold in range(k):
         gold = {str(r["id"]): str(r["event"]) for r in recs if fold_of(r, k) == fold}
         out.append(bcubed(pred, gold)[2])
     out.append(bcubed(pred, {str(r["id"]): str(r["event"]) for r in recs})[2])
     return out
+
+
+def late_reports(
+    recs: list[dict[str, Any]], pred: dict[str, str], story: dict[str, str]
+) -> tuple[float, float, int]:
+    """Follow-up coverage as a reader sees it: of the reports published more than LATE_DAYS after the
+    first report of their incident, the share that are in the event holding most of the incident's
+    earlier reports, and the share in that event's storyline; and how many such reports there are."""
+    from collections import Counter, defaultdict
+
+    by_event: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in recs:
+        if r.get("published"):
+            by_event[str(r["event"])].append(r)
+    in_event = in_story = n = 0
+    for rs in by_event.values():
+        first = min(date.fromisoformat(r["published"]) for r in rs)
+        early = [str(r["id"]) for r in rs if (date.fromisoformat(r["published"]) - first).days <= LATE_DAYS]
+        late = [str(r["id"]) for r in rs if (date.fromisoformat(r["published"]) - first).days > LATE_DAYS]
+        if not late:
+            continue
+        main = Counter(pred[i] for i in early).most_common(1)[0][0]
+        main_story = Counter(story[i] for i in early if pred[i] == main).most_common(1)[0][0]
+        n += len(late)
+        in_event += sum(pred[i] == main for i in late)
+        in_story += sum(story[i] == main_story for i in late)
+    return (in_event / n if n else 0.0, in_story / n if n else 0.0, n)
 
 
 def main() -> int:
@@ -218,6 +246,9 @@ def main() -> int:
                 f"{which}  {name:<34} F1 {statistics.mean(per):.3f} +- {statistics.stdev(per):.3f}"
                 f"  pooled {' '.join(f'{p:.3f}' for p in pooled)}"
                 f"  storylines as events {' '.join(f'{STORYLINES[str(db)]:.3f}' for db in dbs)}"
+                f"  follow-ups in event/storyline "
+                + " ".join(f"{LATE[str(db)][0]:.2f}/{LATE[str(db)][1]:.2f}" for db in dbs)
+                + f" of {LATE[str(dbs[0])][2]}"
             )
             if name != "all rules":
                 line += (

@@ -150,11 +150,11 @@ def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     assert sorted(map(sorted, _attach_small([[0, 1, 2], [6]], near, sizes, 6, homes))) == [[0, 1, 2], [6]]
 
 
-def test_an_undated_report_that_joined_early_goes_to_the_dated_event_it_is_closer_to(
+def test_an_undated_report_that_joined_early_goes_to_the_dated_report_it_is_closer_to(
     tmp_path, resources, monkeypatch
 ):
-    """An undated report joins the one event there is; a report dated months earlier, which that event's
-    dates veto, still asks for refinement with it, and the undated report goes where it links closest."""
+    """An undated report joins the one event there is; a report dated months earlier links to it more
+    closely, and refinement moves the undated report to it, away from the event it joined first."""
     import json
 
     from newsloom.clustering import online as cluster
@@ -193,9 +193,49 @@ def test_an_undated_report_that_joined_early_goes_to_the_dated_event_it_is_close
     ingest(store, [str(path)], res=resources)
     assert groups() == {frozenset({"aldebaran"}), frozenset({"betelgeuse", "capella"})}
     store.close()
-    # without the link from the vetoed event, the undated report stays where it came first
-    monkeypatch.setattr(cluster.S, "refine_undated_link", 1.0)
+    # without refinement, the October report joins the event the undated one made with the May one
+    monkeypatch.setattr(cluster, "refine", lambda db, batch: None)
     store = Store(tmp_path / "off.db")
     ingest(store, [str(path)], res=resources)
-    assert groups() == {frozenset({"aldebaran", "betelgeuse"}), frozenset({"capella"})}
+    assert groups() == {frozenset({"aldebaran", "betelgeuse", "capella"})}
     store.close()
+
+
+def test_a_later_step_of_a_happening_joins_it_and_another_happening_does_not(tmp_path, resources):
+    """docs/events.md: the arrest weeks after a shooting, naming its suspect and victim at its place, is
+    part of the shooting's event (at least of its storyline); a shooting of other people in another town
+    on another day is not."""
+    import json
+
+    records = [
+        ("s1", "2015-03-02", "Two men shot outside Marlowe Street bar in Grantsville",
+         "GRANTSVILLE, Ohio - Two men were shot outside the Copper Kettle bar on Marlowe Street early Sunday, "
+         "police said. Devon Hallorann, 24, was taken to Grantsville Memorial Hospital with wounds to his leg. "
+         "Police are looking for Terrence Pawlicki, 31, who fled in a gray sedan after the shooting."),
+        ("s2", "2015-03-02", "Police seek gunman after Grantsville bar shooting",
+         "Police in Grantsville are searching for Terrence Pawlicki after two men were wounded in a shooting "
+         "outside the Copper Kettle on Marlowe Street on Sunday. Devon Hallorann was hit in the leg and a "
+         "second man in the arm, Grantsville police said."),
+        ("s3", "2015-03-24", "Suspect in Copper Kettle shooting arrested in Grantsville",
+         "GRANTSVILLE, Ohio - Terrence Pawlicki, 31, was arrested Monday and charged with attempted murder "
+         "in the shooting of Devon Hallorann and another man outside the Copper Kettle bar on Marlowe "
+         "Street this month, Grantsville police said. Pawlicki is held on a $500,000 bond."),
+        ("o1", "2015-03-20", "Woman shot in Fenwick Heights apartment",
+         "FENWICK HEIGHTS, Idaho - A woman was shot inside an apartment on Larchmont Avenue on Thursday "
+         "night, Fenwick Heights police said. Alma Steinkamp, 42, was flown to Boise with wounds to her "
+         "chest. Officers detained a neighbor, Gordon Velasquez, for questioning."),
+    ]  # fmt: skip
+    path = tmp_path / "shooting.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for key, published, title, text in records:
+            rec = {"id": key, "outlet": f"Outlet {key}", "title": title, "text": title + "\n\n" + text}
+            f.write(json.dumps(rec | {"published": published}) + "\n")
+    store = Store(tmp_path / "s.db")
+    ingest(store, [str(path)], res=resources)
+    rows = {
+        r[0]: (r[1], r[2]) for r in store.query("SELECT external_id, event_id, storyline_id FROM articles")
+    }
+    store.close()
+    assert rows["s1"][0] == rows["s2"][0]
+    assert rows["s3"][1] == rows["s1"][1]  # the arrest: in the shooting's storyline
+    assert rows["o1"][0] != rows["s1"][0] and rows["o1"][1] != rows["s1"][1]
