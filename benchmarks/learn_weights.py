@@ -34,7 +34,7 @@ from ablate import SETS, build, load
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = ROOT / "src" / "newsloom" / "data" / "pair_model.json"
-CLOSEST = 10  # other-incident neighbours of each gva-dev report
+CLOSEST = 30  # other-event neighbours of each report
 SAMPLE = 3000  # random pairs of each corpus
 FOLDS = 5
 C = 1.0  # inverse L2 strength of the logistic regression
@@ -168,7 +168,7 @@ def main() -> int:
     ap.add_argument("--work", default="/tmp/newsloom-ablate", help="folder of the stores (see ablate.py)")
     ap.add_argument("--write", action="store_true", help="write the fit to the pair model file")
     ap.add_argument("--balanced", action="store_true", help="weigh both classes the same")
-    ap.add_argument("--closest", type=int, default=0, help="other-event neighbours of each report (10)")
+    ap.add_argument("--closest", type=int, default=0, help="other-event neighbours of each report (30)")
     ap.add_argument("--to", default=str(MODEL_FILE), help="where --write writes (default: the shipped file)")
     args = ap.parse_args()
     sets = [s for s in args.sets.split(",") if s]
