@@ -93,8 +93,10 @@ SWITCHES: dict[str, Callable[[], Any]] = {
     "no refinement": _no_refinement,
     "no bar for groups": lambda: _settings(group_extra=0.0),
     "no attaching small groups": lambda: _settings(attach_threshold=OFF),
-    "threshold 0.40": lambda: _threshold(0.40),
-    "threshold 0.50": lambda: _threshold(0.50),
+    "join threshold 0.40": lambda: _threshold(0.40),
+    "join threshold 0.50": lambda: _threshold(0.50),
+    "refine threshold 0.50": lambda: _settings(refine_threshold=0.50),
+    "refine threshold 0.60": lambda: _settings(refine_threshold=0.60),
     "no figure tolerance": lambda: _settings(figure_tolerance=0.0),
 }
 for _feature in FEATURES[2:]:  # all but the constant and the content cosine

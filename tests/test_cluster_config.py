@@ -20,18 +20,18 @@ def test_every_setting_has_a_kind_and_a_meaning():
 
 def test_a_settings_file_overrides_and_bad_files_are_refused(tmp_path):
     good = tmp_path / "c.toml"
-    good.write_text("refine_link = 0.6\ngroup_min = 4\n")
-    before = config.SETTINGS.refine_link
+    good.write_text("refine_threshold = 0.6\ngroup_min = 4\n")
+    before = config.SETTINGS.refine_threshold
     with config.overridden():
         config.load(good)
-        assert config.SETTINGS.refine_link == 0.6 and config.SETTINGS.group_min == 4
-    assert config.SETTINGS.refine_link == before
+        assert config.SETTINGS.refine_threshold == 0.6 and config.SETTINGS.group_min == 4
+    assert config.SETTINGS.refine_threshold == before
     for text, message in (
         ("nope = 1\n", "unknown clustering setting 'nope'"),
         ('group_min = "three"\n', "must be a number like 3"),
         ("group_min = 3.5\n", "must be a number like 3"),
-        ("refine_link = true\n", "must be a number like 0.3"),
-        ("refine_link = \n", "not a TOML file"),
+        ("refine_threshold = true\n", "must be a number like 0.55"),
+        ("refine_threshold = \n", "not a TOML file"),
     ):
         bad = tmp_path / "bad.toml"
         bad.write_text(text)
@@ -54,7 +54,7 @@ def test_the_pair_model_is_data_with_its_provenance(tmp_path):
 def test_the_command_line_lists_the_settings_and_takes_a_file(tmp_path):
     listed = json.loads(run_cli("cluster-settings", "--json", db=tmp_path / "n.db").stdout)
     names = {s["name"] for s in listed["settings"]}
-    assert "refine_link" in names and listed["pair_model"]["threshold"] > 0
+    assert "refine_threshold" in names and listed["pair_model"]["threshold"] > 0
     settings = tmp_path / "c.toml"
     settings.write_text("nope = 1\n")
     bad = run_cli("--cluster-config", str(settings), "ingest", str(DEMO), db=tmp_path / "n.db", check=False)

@@ -33,6 +33,11 @@ def _bound(value: Any, meaning: str) -> Any:
 @dataclass
 class ClusterConfig:
     # --- refinement after a batch -----------------------------------------------------------------------
+    refine_threshold: float = _tuned(
+        0.55,
+        "after a batch, the reports of the events it touched are re-clustered by average link down to "
+        "this probability",
+    )
     refine_link: float = _tuned(
         0.3, "an event a report scored above this with takes part in that report's refinement"
     )
@@ -40,9 +45,7 @@ class ClusterConfig:
         3, "two groups of at least this many reports each need group_extra more to join in refinement"
     )
     group_extra: float = _tuned(
-        0.1,
-        "what two large groups need above the pair model's threshold to join in refinement (0: no more "
-        "than two reports)",
+        0.1, "what two large groups need above refine_threshold to join (0: no more than two reports)"
     )
     attach_threshold: float = _tuned(
         0.3,

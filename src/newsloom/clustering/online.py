@@ -397,10 +397,9 @@ def _components(groups: list[set[str]]) -> list[list[str]]:
 
 
 def refine(db: sqlite3.Connection, batch: Batch) -> None:
-    """Re-cluster the events a batch touched with their close rivals by average link down to the pair
-    model's threshold (`linkage.average_link`), within a budget of S.refine_pairs comparisons per link:
-    a group over budget waits for a later batch that touches it, and the cost of a batch stays
-    proportional to its size."""
+    """Re-cluster the events a batch touched with their close rivals (see S.refine_threshold), within a
+    budget of S.refine_pairs comparisons per link: a group over budget waits for a later batch that
+    touches it, and the cost of a batch stays proportional to its size."""
     budget = S.refine_pairs * len(batch.links)
     for comp in _components(batch.links):
         budget -= _refine_component(db, comp, budget, batch)
@@ -457,7 +456,7 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
             sim[x, y] = sim[y, x] = float(pair[x, ry].mean())
     sizes = [len(it) for it in items]
     clusters = _attach_small(
-        linkage.average_link(sim, sizes, pairmodel.MODEL.threshold, S.group_min, S.group_extra),
+        linkage.average_link(sim, sizes, S.refine_threshold, S.group_min, S.group_extra),
         sim,
         sizes,
         n_mov,
