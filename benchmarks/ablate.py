@@ -87,10 +87,25 @@ def _no_refinement() -> Iterator[None]:
         online.refine = real
 
 
+@contextmanager
+def _no_veto() -> Iterator[None]:
+    from newsloom.clustering import online
+
+    real = online._dates_compatible
+    online._dates_compatible = lambda a, b, tolerance=0: (True, 0.0)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        online._dates_compatible = real
+
+
 # name -> what is switched off. Settings at OFF make a rule never fire; weights at 0 drop a feature.
 SWITCHES: dict[str, Callable[[], Any]] = {
     "all rules": lambda: _settings(),
+    "no date veto": _no_veto,
+    "no undated claims": lambda: _settings(refine_undated_link=OFF),
     "no refinement": _no_refinement,
+    "follow-ups do not join": lambda: _settings(followups_join=False),
     "no bar for groups": lambda: _settings(group_extra=0.0),
     "no attaching small groups": lambda: _settings(attach_threshold=OFF),
     "join threshold 0.40": lambda: _threshold(0.40),

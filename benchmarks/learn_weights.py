@@ -104,14 +104,14 @@ def matrix(
     return x, y
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray | None = None) -> dict[str, float]:
     """Weights by feature name (the first column, the constant, is the intercept)."""
     from sklearn.linear_model import LogisticRegression
 
     from newsloom.clustering import pairmodel
 
     lr = LogisticRegression(C=C, class_weight=CLASS_WEIGHT, max_iter=5000)
-    lr.fit(x[:, 1:], y)
+    lr.fit(x[:, 1:], y, sample_weight=weight)
     w = [float(lr.intercept_[0]), *map(float, lr.coef_[0])]
     return dict(zip(pairmodel.FEATURES, w, strict=True))
 
@@ -123,7 +123,9 @@ def predict(w: dict[str, float], x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(z, -50, 50)))
 
 
-def cross_validated(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict[str, float]:
+def cross_validated(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray, weight: np.ndarray | None = None
+) -> dict[str, float]:
     """Pair accuracy and F1 of fits scored on the groups they did not see, at the threshold that gives the
     best F1 on all those held-out pairs together (a probability in steps of 0.05)."""
     from sklearn.model_selection import GroupKFold
@@ -131,7 +133,7 @@ def cross_validated(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict[st
     held = np.zeros(len(y))
     folds = list(GroupKFold(n_splits=FOLDS).split(x, y, groups))
     for tr, te in folds:
-        held[te] = predict(fit(x[tr], y[tr]), x[te])
+        held[te] = predict(fit(x[tr], y[tr], None if weight is None else weight[tr]), x[te])
     t = y == 1
 
     def f1(p: np.ndarray, t: np.ndarray) -> float:
@@ -168,6 +170,7 @@ def main() -> int:
     ap.add_argument("--work", default="/tmp/newsloom-ablate", help="folder of the stores (see ablate.py)")
     ap.add_argument("--write", action="store_true", help="write the fit to the pair model file")
     ap.add_argument("--balanced", action="store_true", help="weigh both classes the same")
+    ap.add_argument("--balance-corpora", action="store_true", help="each corpus weighs the same")
     ap.add_argument("--closest", type=int, default=0, help="other-event neighbours of each report (30)")
     ap.add_argument("--to", default=str(MODEL_FILE), help="where --write writes (default: the shipped file)")
     args = ap.parse_args()
@@ -207,9 +210,13 @@ def main() -> int:
         data[which] = hashlib.sha256(SETS[which].read_bytes()).hexdigest()
         parts[which] = (recs, fold_of, db, x, y, g, pairs)
     x, y, g = np.vstack(xs), np.concatenate(ys), np.concatenate(gs)
-    cv = cross_validated(x, y, g)
+    weight = None
+    if args.balance_corpora:  # each corpus weighs the same in the fit, whatever its number of pairs
+        corpus = np.array([str(v).split(":")[0] for v in g])
+        weight = np.array([len(y) / (len(sets) * float((corpus == c).sum())) for c in corpus])
+    cv = cross_validated(x, y, g, weight)
     print(f"all: {len(y)} pairs; cross-validated by group: {cv}")
-    w = fit(x, y)
+    w = fit(x, y, weight)
     for name in pairmodel.FEATURES:
         print(f"  {name:<24} {w[name]:+.2f}  (shipped {pairmodel.MODEL.weights[name]:+.2f})")
     if args.write:
@@ -227,6 +234,7 @@ def main() -> int:
                 "regularisation_C": C,
                 "class_weight": CLASS_WEIGHT,
                 "closest": CLOSEST,
+                "corpora_balanced": bool(args.balance_corpora),
             },
         }
         Path(args.to).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")

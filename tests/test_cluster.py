@@ -3,6 +3,7 @@ from datetime import date
 
 from newsloom.clustering.online import (
     Profile,
+    _dates_compatible,
     _merge,
     article_profile,
     best_date,
@@ -10,6 +11,10 @@ from newsloom.clustering.online import (
 )
 from newsloom.clustering.pairmodel import ArticleFeatures, cosine, lead_figures, probability
 from newsloom.store import Store
+
+
+def prof(dates=()) -> Profile:
+    return Profile(dates=list(dates))
 
 
 def test_best_date_prefers_stated_precise_dates_and_widens_by_overlap():
@@ -25,18 +30,31 @@ def test_best_date_prefers_stated_precise_dates_and_widens_by_overlap():
     ] == date(2020, 10, 2)
 
 
-def test_an_inferred_publication_date_ranks_below_any_stated_date(tmp_path):
+def test_far_apart_precise_dates_veto_but_coarse_or_fallback_dates_do_not():
+    oct_visit = prof([("2020-10-02", "2020-10-04", "day", 3)])
+    may_visit = prof([("2021-05-03", "2021-05-05", "day", 3)])
+    assert _dates_compatible(oct_visit, may_visit)[0] is False
+    assert _dates_compatible(prof([("2021-05-04", "2021-05-04", "day", 3)]), may_visit)[0] is True
+    assert _dates_compatible(prof([("2021-01-01", "2021-12-31", "year", 3)]), may_visit)[0] is True
+    assert _dates_compatible(prof(), may_visit)[0] is True
+    # against a publication date, a stated month still bounds the event; a stated decade or year does not
+    published = prof([("2013-06-06", "2013-06-06", "day", 1)])
+    assert _dates_compatible(prof([("1950-01-01", "1959-12-31", "decade", 3)]), published)[0] is True
+    assert _dates_compatible(prof([("2008-01-01", "2008-12-31", "year", 3)]), published)[0] is True
+    assert _dates_compatible(prof([("2008-03-01", "2008-03-31", "month", 3)]), published)[0] is False
+
+
+def test_an_inferred_publication_date_is_a_lower_bound_that_vetoes_nothing(tmp_path):
     # an undated obituary whose latest stated date is a background one (a 1972 burglary)
     store = Store(tmp_path / "s.db")
     row = {"id": "a1", "title_event_type": None, "outlet": "x", "terms": "{}", "published_date": "1972-06-17",
            "published_granularity": "day", "published_inferred": 1}  # fmt: skip
+    death = prof([("2004-07-20", "2004-07-20", "day", 3)])
     inferred, _ = article_profile(store.db, row)
     assert best_date(inferred.dates)[0] == date(1972, 6, 17)  # still shown
+    assert _dates_compatible(inferred, death)[0] is True
     stated, _ = article_profile(store.db, {**row, "published_inferred": 0})
-    # another report's publication date decides the event's date before the inferred one
-    other = ("2004-07-21", "2004-07-21", "day", 1)
-    assert best_date([*inferred.dates, other])[0] == date(2004, 7, 21)
-    assert best_date([*stated.dates, other])[0] == date(1972, 6, 17)
+    assert _dates_compatible(stated, death)[0] is False  # a stated publication date 32 years earlier
     store.close()
 
 
@@ -111,8 +129,8 @@ def test_different_figures_in_the_lead_tell_two_happenings_apart():
 
 def test_an_event_profile_stays_small_and_keeps_its_date_decisions():
     """However many reports an event gathers, its profile keeps the first and the latest reports, the
-    count, and only the date attestations that can still decide its date: the same date as with every
-    attestation kept."""
+    count, and only the date attestations that can still decide its date: the same date and the same
+    veto decisions as with every attestation kept."""
     rng = random.Random(3)
     grans = ["day", "week", "month", "year"]
     for _ in range(200):
@@ -126,6 +144,8 @@ def test_an_event_profile_stays_small_and_keeps_its_date_decisions():
             ev = _merge(ev, Profile(articles=[f"a{i}"], count=1, dates=[entry]))
             assert best_date(ev.dates) == best_date(every)
             assert len(ev.dates) <= 2
+            for probe in (prof([entry]), prof([("2021-06-20", "2021-06-20", "day", 3)]), prof()):
+                assert _dates_compatible(probe, ev) == _dates_compatible(probe, prof(every))
         n = len(every) + 1
         assert ev.count == n
         assert ev.articles[0] == "a0" and ev.articles[-1] == f"a{n - 1}"

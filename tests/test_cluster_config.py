@@ -20,17 +20,16 @@ def test_every_setting_has_a_kind_and_a_meaning():
 
 def test_a_settings_file_overrides_and_bad_files_are_refused(tmp_path):
     good = tmp_path / "c.toml"
-    good.write_text("refine_threshold = 0.6\ngroup_min = 4\n")
+    good.write_text("refine_threshold = 0.6\nfollowups_join = false\n")
     before = config.SETTINGS.refine_threshold
     with config.overridden():
         config.load(good)
-        assert config.SETTINGS.refine_threshold == 0.6 and config.SETTINGS.group_min == 4
+        assert config.SETTINGS.refine_threshold == 0.6 and config.SETTINGS.followups_join is False
     assert config.SETTINGS.refine_threshold == before
     for text, message in (
         ("nope = 1\n", "unknown clustering setting 'nope'"),
-        ('group_min = "three"\n', "must be a number like 3"),
-        ("group_min = 3.5\n", "must be a number like 3"),
-        ("refine_threshold = true\n", "must be a number like 0.55"),
+        ('veto_days = "ten"\n', "must be a number like 10"),
+        ("followups_join = 1\n", "must be true or false"),
         ("refine_threshold = \n", "not a TOML file"),
     ):
         bad = tmp_path / "bad.toml"

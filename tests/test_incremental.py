@@ -150,11 +150,11 @@ def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():
     assert sorted(map(sorted, _attach_small([[0, 1, 2], [6]], near, sizes, 6, homes))) == [[0, 1, 2], [6]]
 
 
-def test_an_undated_report_that_joined_early_goes_to_the_dated_report_it_is_closer_to(
+def test_an_undated_report_that_joined_early_goes_to_the_dated_event_it_is_closer_to(
     tmp_path, resources, monkeypatch
 ):
-    """An undated report joins the one event there is; a report dated months earlier links to it more
-    closely, and refinement moves the undated report to it, away from the event it joined first."""
+    """An undated report joins the one event there is; a report dated months earlier, which that event's
+    dates veto, still asks for refinement with it, and the undated report goes where it links closest."""
     import json
 
     from newsloom.clustering import online as cluster
@@ -193,11 +193,11 @@ def test_an_undated_report_that_joined_early_goes_to_the_dated_report_it_is_clos
     ingest(store, [str(path)], res=resources)
     assert groups() == {frozenset({"aldebaran"}), frozenset({"betelgeuse", "capella"})}
     store.close()
-    # without refinement, the October report joins the event the undated one made with the May one
-    monkeypatch.setattr(cluster, "refine", lambda db, batch: None)
+    # without the link from the vetoed event, the undated report stays where it came first
+    monkeypatch.setattr(cluster.S, "refine_undated_link", 1.0)
     store = Store(tmp_path / "off.db")
     ingest(store, [str(path)], res=resources)
-    assert groups() == {frozenset({"aldebaran", "betelgeuse", "capella"})}
+    assert groups() == {frozenset({"aldebaran", "betelgeuse"}), frozenset({"capella"})}
     store.close()
 
 

@@ -346,7 +346,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
     joined: dict[str, str] = {}  # event merged away -> the event it joined
     with store.transaction():
         # every cross-block pair the local rule would consider: candidates by participant, place and date,
-        # the later event's first report joining the earlier event by the local rule
+        # dates compatible, the later event's first report joining the earlier event by the local rule
         links: dict[tuple[str, str], float] = {}
         for (eid,) in db.execute("SELECT id FROM events ORDER BY seq").fetchall():
             if eid not in blocks:
@@ -356,7 +356,8 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
                 pair = (min(eid, cand), max(eid, cand))
                 if cand == eid or cand not in blocks or blocks[cand] & blocks[eid] or pair in links:
                     continue  # the same block already judged this pair
-                links[pair] = _join_link(db, eid, cand)
+                if online._dates_compatible(prof, _profile(db, cand), SETTINGS.veto_days)[0]:
+                    links[pair] = _join_link(db, eid, cand)
         # best pairs first (average-link agglomeration): a pair whose side has grown is judged again
         grown: set[str] = set()
         for (a, b), link in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -365,7 +366,10 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             a, b = _current(a, joined), _current(b, joined)
             if a == b or blocks[a] & blocks[b]:
                 continue
-            if (a in grown or b in grown) and _join_link(db, a, b) <= pairmodel.MODEL.threshold:
+            if (a in grown or b in grown) and not (
+                online._dates_compatible(_profile(db, a), _profile(db, b), SETTINGS.veto_days)[0]
+                and _join_link(db, a, b) > pairmodel.MODEL.threshold
+            ):
                 continue
             keep, _ = online._merge_events(db, a, b)
             drop = b if keep == a else a

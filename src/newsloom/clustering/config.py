@@ -32,6 +32,17 @@ def _bound(value: Any, meaning: str) -> Any:
 
 @dataclass
 class ClusterConfig:
+    # --- joining a report to an event -----------------------------------------------------------------
+    veto_days: int = _tuned(
+        10,
+        "stated dates of a report and an event further apart than this (days) veto the match outright; "
+        "closer disagreements are weighed by the pair model",
+    )
+    followups_join: bool = _tuned(
+        True,
+        "a report leading with a person an event names, at a place it names, may join it whatever its "
+        "date (an arrest, a charge or a funeral after the happening: see docs/events.md)",
+    )
     # --- refinement after a batch -----------------------------------------------------------------------
     refine_threshold: float = _tuned(
         0.55,
@@ -40,6 +51,11 @@ class ClusterConfig:
     )
     refine_link: float = _tuned(
         0.3, "an event a report scored above this with takes part in that report's refinement"
+    )
+    refine_undated_link: float = _tuned(
+        0.5,
+        "a report whose dates veto an event still asks for refinement with it when it links above this "
+        "to one of the event's undated reports",
     )
     group_min: int = _tuned(
         3, "two groups of at least this many reports each need group_extra more to join in refinement"
@@ -89,11 +105,15 @@ class ClusterConfig:
             if name not in known:
                 raise NewsloomError(f"{origin}: unknown clustering setting {name!r}")
             current: Any = known[name].default
-            kinds = int if isinstance(current, int) else int | float
-            if not isinstance(value, kinds) or isinstance(value, bool):
-                raise NewsloomError(
-                    f"{origin}: clustering setting {name!r} must be a number like {current!r}"
-                )
+            if isinstance(current, bool):
+                ok = isinstance(value, bool)
+            elif isinstance(current, int):
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if not ok:
+                what = "true or false" if isinstance(current, bool) else f"a number like {current!r}"
+                raise NewsloomError(f"{origin}: clustering setting {name!r} must be {what}")
             setattr(self, name, type(current)(value))
 
 

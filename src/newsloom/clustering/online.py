@@ -1,7 +1,7 @@
 """Cluster: each article's main event -> a real-world event; events -> storylines. Incremental.
 
-Same event is decided by the pair model (`pairmodel`): dates, places, participants, figures, the kind of
-happening and the content, weighed together. Candidates come from an index of
+Same event is decided as an editor would: compatible dates (incompatible dates veto), same place,
+overlapping participants, same kind of happening, similar content. Candidates come from an index of
 events by participant and by date, never from a scan of the whole store, so adding an article costs
 about the same in a large store as in a small one. Processing articles in insertion order makes a full
 rebuild give the same result as the increments.
@@ -81,6 +81,38 @@ def best_date(dates: list[tuple[str, str, str, int]]) -> tuple[date | None, date
         if ds and de and ds <= end and de >= start:
             start, end = min(start, ds), max(end, de)
     return start, end, top[2]
+
+
+def _dates_compatible(a: Profile, b: Profile, day_tolerance: int = 2) -> tuple[bool, float]:
+    """(compatible, bonus). Precise dates that are far apart veto a match; agreeing dates add to it."""
+    sa, ea, ga = best_date(a.dates)
+    sb, eb, gb = best_date(b.dates)
+    if not (sa and ea and sb and eb):
+        return True, 0.0
+    ra = max((d[3] for d in a.dates), default=0)
+    rb = max((d[3] for d in b.dates), default=0)
+    if ra == 0 or rb == 0:
+        return True, 0.0  # a publication date inferred from the text is only a lower bound: no veto
+    if (ra >= 2 and ga not in (DAY, WEEK, MONTH)) or (rb >= 2 and gb not in (DAY, WEEK, MONTH)):
+        # a stated season, year or decade does not bound a publication date either: it is as often the
+        # background as the happening ("a star of the 1950s"). ECB+ B-cubed F1, six orders: 0.941 -> 0.942
+        return True, 0.0
+    gap = max((sa - eb).days, (sb - ea).days, 0)
+    if ra >= 2 and rb >= 2 and not (ga in (DAY, WEEK) and gb in (DAY, WEEK)):
+        return True, 0.0  # a month is too coarse to tell two happenings apart
+    if ra >= 2 and rb >= 2:
+        tol = (
+            day_tolerance
+            if DAY in (ga, gb) and WEEK not in (ga, gb)
+            else max(7, day_tolerance)
+            if ga in (DAY, WEEK) and gb in (DAY, WEEK)
+            else 31
+        )
+        return gap <= tol, (1.0 if gap == 0 else 0.5)
+    # A publication date only bounds the event from above: reports follow events by days or weeks.
+    if gap > 45:
+        return False, 0.0
+    return True, 0.3 if gap <= 7 else 0.0
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
@@ -167,7 +199,7 @@ def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profi
         )
     if article["published_inferred"]:
         # an undated report "written on or after the latest date it states" (an obituary's birth date,
-        # a story's background) bounds nothing: these dates rank below any other report's
+        # a story's background) bounds nothing: these dates are kept for display but veto no match
         p.dates = [(s, e, g, 0 if r == 1 else r) for s, e, g, r in p.dates]
     p.types = {p.type: 1}
     for eid, etype, sent in repo.entity_mentions(aid):
@@ -237,8 +269,9 @@ def _merge(ev: Profile, art: Profile) -> Profile:
 
 
 def _deciding_dates(dates: list[tuple[str, str, str, int]]) -> list[tuple[str, str, str, int]]:
-    """What can still decide an event's date, at most two attestations: best_date reads only the best
-    source and, among those, the finest granularity; of those, the first attestation and the range it has been widened to by the others that overlap it. Later attestations extend that range
+    """What can still decide an event's date, at most two attestations: best_date and the date veto read
+    only the best source and, among those, the finest granularity; of those, the first attestation and
+    the range it has been widened to by the others that overlap it. Later attestations extend that range
     exactly as they would extend the first one after all the earlier ones, so a profile stays small
     however many reports an event gathers and its date is the one the whole list would give."""
     if not dates:
@@ -319,29 +352,37 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     repo.store_features(aid, feats.to_json())
     best, best_s = None, pairmodel.MODEL.threshold
     members: dict[str, list[pairmodel.ArticleFeatures]] = {}
-    for eid in _candidates(repo, prof, limit=S.scored_candidates):
+    vetoing: dict[str, list[pairmodel.ArticleFeatures]] = {}  # reports of events whose dates veto this one
+    cands = _candidates(repo, prof, limit=S.scored_candidates)
+    for eid in cands:
         stored = repo.profile(eid)
-        if stored is not None:
-            members[eid] = _member_features(repo, Profile.from_json(stored))
+        if stored is None:
+            continue
+        ev_prof = Profile.from_json(stored)
+        # precise dates that disagree: another happening, however alike the reports; but a report of it
+        # that states no date of its own may have joined it before this one came (see S.refine_undated_link)
+        vetoes = not _dates_compatible(prof, ev_prof, S.veto_days)[0]
+        if vetoes and batch is None and not S.followups_join:
+            continue
+        reports = _member_features(repo, ev_prof)
+        if vetoes and S.followups_join and any(pairmodel.follow_up(feats, m) for m in reports):
+            vetoes = False  # a later step of the happening: its own date is not the happening's
+        if vetoes and batch is None:
+            continue
+        (vetoing if vetoes else members)[eid] = reports
     vocab = pairmodel.vocabulary(feats).union(
-        *(pairmodel.vocabulary(m) for ms in members.values() for m in ms)
+        *(pairmodel.vocabulary(m) for group in (members, vetoing) for ms in group.values() for m in ms)
     )
     idf = batch.idf_for(db, vocab) if batch else _idf(db, sorted(vocab))
     scores: dict[str, float] = {}
-    rivals: set[str] = set()
     for eid, ms in members.items():
         if not ms:
             continue
-        # average link: the mean probability that this report and each of the event's reports tell one
-        # event; their dates are weighed there with the rest (a later step of a happening has its own)
-        links = [pairmodel.probability(feats, m, idf) for m in ms]
-        scores[eid] = sum(links) / len(links)
+        # average link: the mean probability that this report and each of the event's reports tell one event
+        scores[eid] = sum(pairmodel.probability(feats, m, idf) for m in ms) / len(ms)
         if scores[eid] > best_s:
             best, best_s = eid, scores[eid]
-        if scores[eid] > S.refine_link or max(links) > pairmodel.MODEL.threshold:
-            # an event close on average, or holding one report this one would join on its own:
-            # refinement decides (a report that joined that event early may belong with this one)
-            rivals.add(eid)
+    vetoed = {eid for eid, ms in vetoing.items() if _claims_undated(feats, ms, idf)}
     if best is None:
         best = "ev_" + hashlib.sha1(aid.encode()).hexdigest()[:12]
         ev = prof
@@ -352,9 +393,26 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     repo.index_event_entities(best, [*prof.participants, *prof.places])
     repo.join(aid, best, main_id)
     _assign_storyline(db, best, ev, idf, aid)
+    rivals = {e for e, sc in scores.items() if sc > S.refine_link and e != best} | vetoed
     if batch is not None:
         batch.links.append({best} | rivals)
     return best
+
+
+def _claims_undated(
+    feats: pairmodel.ArticleFeatures, reports: list[pairmodel.ArticleFeatures], idf: dict[str, float]
+) -> bool:
+    """Whether a new report may claim an undated report of an event whose dates veto it (see
+    S.refine_undated_link): it links to the closest such report above S.refine_undated_link and closer than
+    that report's event does."""
+    undated = [(pairmodel.probability(feats, m, idf), i) for i, m in enumerate(reports) if not m.date]
+    if not undated:
+        return False
+    p, i = max(undated)
+    if p <= S.refine_undated_link:
+        return False
+    mates = [o for j, o in enumerate(reports) if j != i]
+    return not mates or p > sum(pairmodel.probability(reports[i], o, idf) for o in mates) / len(mates)
 
 
 def _merge_events(db: sqlite3.Connection, a: str, b: str) -> tuple[str, Profile]:

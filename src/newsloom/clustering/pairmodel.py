@@ -274,6 +274,19 @@ def _figures(a: list[str], b: list[str], idf: dict[str, float]) -> tuple[float, 
     return 0.0, 0.0 if any(abs(x - y) <= S.figure_tolerance * max(x, y) for x in ia for y in ib) else 1.0
 
 
+def follow_up(a: ArticleFeatures, b: ArticleFeatures) -> bool:
+    """Whether one report may be a later step of the happening the other reports (the arrest after a
+    shooting, the charges): the two report happenings of different kinds, one leads with a person the
+    other names, and both name one place. Its own date is then that step's, not the happening's, and
+    does not rule the pair out. Two happenings of one kind with one person at one place (a second
+    visit, a second arrest) are two events."""
+    kinds = {a.type, b.type}
+    if len(kinds) < 2 or kinds & {"OTHER", "STATEMENT"}:
+        return False
+    led = set(a.lead_people) & set(b.people) or set(b.lead_people) & set(a.people)
+    return bool(led) and bool(set(a.places) & set(b.places))
+
+
 def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float]) -> list[float]:
     ya, yb = set(a.years), set(b.years)
     agree = conflict = 0.0
