@@ -217,8 +217,8 @@ def test_a_later_step_of_a_happening_joins_it_and_another_happening_does_not(tmp
          "outside the Copper Kettle on Marlowe Street on Sunday. Devon Hallorann was hit in the leg and a "
          "second man in the arm, Grantsville police said."),
         ("s3", "2015-03-24", "Suspect in Copper Kettle shooting arrested in Grantsville",
-         "GRANTSVILLE, Ohio - Terrence Pawlicki, 31, was arrested Monday and charged with attempted murder "
-         "in the shooting of Devon Hallorann and another man outside the Copper Kettle bar on Marlowe "
+         "GRANTSVILLE, Ohio - Terrence Pawlicki, 31, was arrested Monday and faces an attempted murder charge "
+         "over the wounding of Devon Hallorann and another man outside the Copper Kettle bar on Marlowe "
          "Street this month, Grantsville police said. Pawlicki is held on a $500,000 bond."),
         ("o1", "2015-03-20", "Woman shot in Fenwick Heights apartment",
          "FENWICK HEIGHTS, Idaho - A woman was shot inside an apartment on Larchmont Avenue on Thursday "
