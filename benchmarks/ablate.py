@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from clustering import bcubed
 
@@ -51,71 +52,41 @@ def _settings(**values: Any) -> Iterator[None]:
         yield
 
 
-@contextmanager
-def _weight(name: str, value: float = 0.0) -> Iterator[None]:
+def _model(weights: dict[str, float] | None = None, threshold: float | None = None) -> Any:
+    """The pair model with some weights or its threshold changed, while the context lasts."""
     from newsloom.clustering import pairmodel
 
     shipped = pairmodel.MODEL
-    pairmodel.MODEL = pairmodel.PairModel({**shipped.weights, name: value}, shipped.threshold, {})
-    try:
-        yield
-    finally:
-        pairmodel.MODEL = shipped
+    changed = pairmodel.PairModel(
+        {**shipped.weights, **(weights or {})}, shipped.threshold if threshold is None else threshold, {}
+    )
+    return mock.patch.object(pairmodel, "MODEL", changed)
 
 
-@contextmanager
-def _threshold(value: float) -> Iterator[None]:
-    from newsloom.clustering import pairmodel
-
-    shipped = pairmodel.MODEL
-    pairmodel.MODEL = pairmodel.PairModel(shipped.weights, value, {})
-    try:
-        yield
-    finally:
-        pairmodel.MODEL = shipped
-
-
-@contextmanager
-def _no_refinement() -> Iterator[None]:
+def _switched_off(name: str, stand_in: Any) -> Any:
+    """A function of `clustering.online` replaced, while the context lasts."""
     from newsloom.clustering import online
 
-    real = online.refine
-    online.refine = lambda db, batch: None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        online.refine = real
-
-
-@contextmanager
-def _no_veto() -> Iterator[None]:
-    from newsloom.clustering import online
-
-    real = online._dates_compatible
-    online._dates_compatible = lambda a, b, tolerance=0: (True, 0.0)  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        online._dates_compatible = real
+    return mock.patch.object(online, name, stand_in)
 
 
 # name -> what is switched off. Settings at OFF make a rule never fire; weights at 0 drop a feature.
 SWITCHES: dict[str, Callable[[], Any]] = {
     "all rules": lambda: _settings(),
-    "no date veto": _no_veto,
+    "no date veto": lambda: _switched_off("_dates_compatible", lambda a, b, tolerance=0: (True, 0.0)),
     "no undated claims": lambda: _settings(refine_undated_link=OFF),
-    "no refinement": _no_refinement,
+    "no refinement": lambda: _switched_off("refine", lambda db, batch: None),
     "follow-ups do not join": lambda: _settings(followups_join=False),
     "no bar for groups": lambda: _settings(group_extra=0.0),
     "no attaching small groups": lambda: _settings(attach_threshold=OFF),
-    "join threshold 0.40": lambda: _threshold(0.40),
-    "join threshold 0.50": lambda: _threshold(0.50),
+    "join threshold 0.40": lambda: _model(threshold=0.40),
+    "join threshold 0.50": lambda: _model(threshold=0.50),
     "refine threshold 0.50": lambda: _settings(refine_threshold=0.50),
     "refine threshold 0.60": lambda: _settings(refine_threshold=0.60),
     "no figure tolerance": lambda: _settings(figure_tolerance=0.0),
 }
 for _feature in FEATURES[2:]:  # all but the constant and the content cosine
-    SWITCHES[f"weight {_feature} = 0"] = lambda f=_feature: _weight(f)
+    SWITCHES[f"weight {_feature} = 0"] = lambda f=_feature: _model(weights={f: 0.0})
 
 
 def load(which: str) -> tuple[list[dict[str, Any]], Callable[[dict[str, Any], int], int]]:
