@@ -73,7 +73,7 @@ def _switched_off(name: str, stand_in: Any) -> Any:
 # name -> what is switched off. Settings at OFF make a rule never fire; weights at 0 drop a feature.
 SWITCHES: dict[str, Callable[[], Any]] = {
     "all rules": lambda: _settings(),
-    "no date veto": lambda: _switched_off("_dates_compatible", lambda a, b, tolerance=0: (True, 0.0)),
+    "no date veto": lambda: _switched_off("dates_compatible", lambda a, b, veto_days: True),
     "no undated claims": lambda: _settings(refine_undated_link=OFF),
     "no refinement": lambda: _switched_off("refine", lambda db, batch: None),
     "follow-ups do not join": lambda: _settings(followups_join=False),

@@ -3,10 +3,10 @@ from datetime import date
 
 from newsloom.clustering.online import (
     Profile,
-    _dates_compatible,
     _merge,
     article_profile,
     best_date,
+    dates_compatible,
     kept_articles,
 )
 from newsloom.clustering.pairmodel import ArticleFeatures, cosine, lead_figures, probability
@@ -30,21 +30,21 @@ def test_best_date_prefers_stated_precise_dates_and_widens_by_overlap():
     ] == date(2020, 10, 2)
 
 
-def test_far_apart_precise_dates_veto_but_coarse_or_fallback_dates_do_not():
+def test_far_apart_stated_days_veto_but_coarse_or_publication_dates_do_not():
     oct_visit = prof([("2020-10-02", "2020-10-04", "day", 3)])
     may_visit = prof([("2021-05-03", "2021-05-05", "day", 3)])
-    assert _dates_compatible(oct_visit, may_visit)[0] is False
-    assert _dates_compatible(prof([("2021-05-04", "2021-05-04", "day", 3)]), may_visit)[0] is True
-    assert _dates_compatible(prof([("2021-01-01", "2021-12-31", "year", 3)]), may_visit)[0] is True
-    assert _dates_compatible(prof(), may_visit)[0] is True
-    # against a publication date, a stated month still bounds the event; a stated decade or year does not
+    assert dates_compatible(oct_visit, may_visit, 2) is False
+    assert dates_compatible(prof([("2021-05-04", "2021-05-04", "day", 3)]), may_visit, 2) is True
+    assert dates_compatible(prof([("2021-01-01", "2021-12-31", "year", 3)]), may_visit, 2) is True
+    assert dates_compatible(prof(), may_visit, 2) is True
+    assert dates_compatible(prof([("2021-05-01", "2021-05-31", "month", 3)]), oct_visit, 2) is True
+    # a publication date vetoes nothing: a report follows its happening by days or by years
     published = prof([("2013-06-06", "2013-06-06", "day", 1)])
-    assert _dates_compatible(prof([("1950-01-01", "1959-12-31", "decade", 3)]), published)[0] is True
-    assert _dates_compatible(prof([("2008-01-01", "2008-12-31", "year", 3)]), published)[0] is True
-    assert _dates_compatible(prof([("2008-03-01", "2008-03-31", "month", 3)]), published)[0] is False
+    assert dates_compatible(prof([("2008-03-03", "2008-03-03", "day", 3)]), published, 2) is True
+    assert dates_compatible(oct_visit, may_visit, 250) is True
 
 
-def test_an_inferred_publication_date_is_a_lower_bound_that_vetoes_nothing(tmp_path):
+def test_a_publication_date_stated_or_inferred_vetoes_nothing(tmp_path):
     # an undated obituary whose latest stated date is a background one (a 1972 burglary)
     store = Store(tmp_path / "s.db")
     row = {"id": "a1", "title_event_type": None, "outlet": "x", "terms": "{}", "published_date": "1972-06-17",
@@ -52,9 +52,9 @@ def test_an_inferred_publication_date_is_a_lower_bound_that_vetoes_nothing(tmp_p
     death = prof([("2004-07-20", "2004-07-20", "day", 3)])
     inferred, _ = article_profile(store.db, row)
     assert best_date(inferred.dates)[0] == date(1972, 6, 17)  # still shown
-    assert _dates_compatible(inferred, death)[0] is True
+    assert dates_compatible(inferred, death, 2) is True
     stated, _ = article_profile(store.db, {**row, "published_inferred": 0})
-    assert _dates_compatible(stated, death)[0] is False  # a stated publication date 32 years earlier
+    assert dates_compatible(stated, death, 2) is True  # the pair model weighs a publication date
     store.close()
 
 
@@ -145,7 +145,7 @@ def test_an_event_profile_stays_small_and_keeps_its_date_decisions():
             assert best_date(ev.dates) == best_date(every)
             assert len(ev.dates) <= 2
             for probe in (prof([entry]), prof([("2021-06-20", "2021-06-20", "day", 3)]), prof()):
-                assert _dates_compatible(probe, ev) == _dates_compatible(probe, prof(every))
+                assert dates_compatible(probe, ev, 2) == dates_compatible(probe, prof(every), 2)
         n = len(every) + 1
         assert ev.count == n
         assert ev.articles[0] == "a0" and ev.articles[-1] == f"a{n - 1}"

@@ -356,7 +356,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
                 pair = (min(eid, cand), max(eid, cand))
                 if cand == eid or cand not in blocks or blocks[cand] & blocks[eid] or pair in links:
                     continue  # the same block already judged this pair
-                if online._dates_compatible(prof, _profile(db, cand), SETTINGS.veto_days)[0]:
+                if online.dates_compatible(prof, _profile(db, cand), SETTINGS.veto_days):
                     links[pair] = _join_link(db, eid, cand)
         # best pairs first (average-link agglomeration): a pair whose side has grown is judged again
         grown: set[str] = set()
@@ -367,7 +367,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             if a == b or blocks[a] & blocks[b]:
                 continue
             if (a in grown or b in grown) and not (
-                online._dates_compatible(_profile(db, a), _profile(db, b), SETTINGS.veto_days)[0]
+                online.dates_compatible(_profile(db, a), _profile(db, b), SETTINGS.veto_days)
                 and _join_link(db, a, b) > pairmodel.MODEL.threshold
             ):
                 continue

@@ -35,8 +35,9 @@ class ClusterConfig:
     # --- joining a report to an event -----------------------------------------------------------------
     veto_days: int = _tuned(
         10,
-        "stated dates of a report and an event further apart than this (days) veto the match outright; "
-        "closer disagreements are weighed by the pair model",
+        "the days (or weeks) a report and an event state for their happening, further apart than this "
+        "(days), veto the match outright; closer disagreements, and publication dates, are weighed by the "
+        "pair model",
     )
     followups_join: bool = _tuned(
         True,
@@ -58,7 +59,9 @@ class ClusterConfig:
         "to one of the event's undated reports",
     )
     group_min: int = _tuned(
-        3, "two groups of at least this many reports each need group_extra more to join in refinement"
+        3,
+        "a group of at least this many reports is large: two large groups need group_extra more to join "
+        "in refinement, and only smaller groups attach after it, each to a large one",
     )
     group_extra: float = _tuned(
         0.1, "what two large groups need above refine_threshold to join (0: no more than two reports)"
@@ -69,8 +72,6 @@ class ClusterConfig:
         "link is at least this (above 1: never)",
     )
     attach_margin: float = _tuned(0.05, "... and no other group comes within this margin")
-    attach_min: int = _tuned(3, "... and the group it joins holds at least this many reports")
-    attach_size: int = _tuned(2, "groups of at most this many reports may attach")
     refine_movable: int = _bound(
         48, "an event of more reports keeps them in refinement and takes part as a whole"
     )

@@ -83,36 +83,19 @@ def best_date(dates: list[tuple[str, str, str, int]]) -> tuple[date | None, date
     return start, end, top[2]
 
 
-def _dates_compatible(a: Profile, b: Profile, day_tolerance: int = 2) -> tuple[bool, float]:
-    """(compatible, bonus). Precise dates that are far apart veto a match; agreeing dates add to it."""
+def dates_compatible(a: Profile, b: Profile, veto_days: int) -> bool:
+    """False when both state the day (or the week) of their happening, next to it in the text, and those
+    are more than `veto_days` apart: two happenings, however alike the reports. Stated months, years and
+    decades are as often the background as the happening, and a publication date follows its happening by
+    days or by years (a follow-up, an anniversary): they veto nothing, the pair model weighs them."""
     sa, ea, ga = best_date(a.dates)
     sb, eb, gb = best_date(b.dates)
-    if not (sa and ea and sb and eb):
-        return True, 0.0
-    ra = max((d[3] for d in a.dates), default=0)
-    rb = max((d[3] for d in b.dates), default=0)
-    if ra == 0 or rb == 0:
-        return True, 0.0  # a publication date inferred from the text is only a lower bound: no veto
-    if (ra >= 2 and ga not in (DAY, WEEK, MONTH)) or (rb >= 2 and gb not in (DAY, WEEK, MONTH)):
-        # a stated season, year or decade does not bound a publication date either: it is as often the
-        # background as the happening ("a star of the 1950s"). ECB+ B-cubed F1, six orders: 0.941 -> 0.942
-        return True, 0.0
-    gap = max((sa - eb).days, (sb - ea).days, 0)
-    if ra >= 2 and rb >= 2 and not (ga in (DAY, WEEK) and gb in (DAY, WEEK)):
-        return True, 0.0  # a month is too coarse to tell two happenings apart
-    if ra >= 2 and rb >= 2:
-        tol = (
-            day_tolerance
-            if DAY in (ga, gb) and WEEK not in (ga, gb)
-            else max(7, day_tolerance)
-            if ga in (DAY, WEEK) and gb in (DAY, WEEK)
-            else 31
-        )
-        return gap <= tol, (1.0 if gap == 0 else 0.5)
-    # A publication date only bounds the event from above: reports follow events by days or weeks.
-    if gap > 45:
-        return False, 0.0
-    return True, 0.3 if gap <= 7 else 0.0
+    if not (sa and ea and sb and eb) or not {ga, gb} <= {DAY, WEEK}:
+        return True
+    stated = _SOURCE_RANK["caption"]
+    if max(d[3] for d in a.dates) < stated or max(d[3] for d in b.dates) < stated:
+        return True
+    return max((sa - eb).days, (sb - ea).days, 0) <= veto_days
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
@@ -361,7 +344,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
         ev_prof = Profile.from_json(stored)
         # precise dates that disagree: another happening, however alike the reports; but a report of it
         # that states no date of its own may have joined it before this one came (see S.refine_undated_link)
-        vetoes = not _dates_compatible(prof, ev_prof, S.veto_days)[0]
+        vetoes = not dates_compatible(prof, ev_prof, S.veto_days)
         if vetoes and batch is None and not S.followups_join:
             continue
         reports = _member_features(repo, ev_prof)
@@ -571,7 +554,7 @@ def _attach_small(
     event each item belonged to before refinement (see S.attach_margin)."""
     weight = np.array(sizes, dtype=float)
     groups = [list(cl) for cl in clusters]
-    small = {gi for gi, cl in enumerate(groups) if len(cl) <= S.attach_size and all(k < n_mov for k in cl)}
+    small = {gi for gi, cl in enumerate(groups) if len(cl) < S.group_min and all(k < n_mov for k in cl)}
     moves: list[tuple[int, int]] = []
     for gi in sorted(small):
         cl = groups[gi]
@@ -592,7 +575,7 @@ def _attach_small(
         if (
             best >= S.attach_threshold
             and (returning or best - second >= S.attach_margin)
-            and held >= max(S.attach_min, 2 * len(cl))
+            and held >= max(S.group_min, 2 * len(cl))
         ):
             moves.append((gi, gj))
     for gi, gj in moves:
