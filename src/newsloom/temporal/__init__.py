@@ -1,0 +1,147 @@
+"""Temporal expressions: find them in text and normalise them (TIMEX3) against a reference date.
+
+A grammar of our own (dateparser cannot do ranges, misreads "September 17 and 18" and turns "We" into a
+Wednesday), in small families (`families.py`): each a pattern and a normaliser side by side, with
+examples. Every family's matches are candidates; overlapping ones are resolved longest first
+(`select.py`); each kept span is normalised in its `Context` (`context.py`): the reference date (the
+publication date), the dates before it in the text ("the next day"), the tense of its clause.
+
+    tag(text, reference)      -> list[TimeMention], in text order
+    scan(text)                -> the spans before normalisation (reusable by tag and
+                                 weekday_anchored_years)
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+
+from ..model import DAY, QUARTER, WEEK, TimeMention
+from .context import Context, years_matching_weekday
+from .families import FAMILIES, Family, family
+from .lexicon import MONTH_PATTERN, MONTHS, WEEKDAYS
+from .select import Candidate, candidates, select
+from .values import NONE, Norm, day, month, safe_date, weekday
+
+__all__ = [
+    "FAMILIES",
+    "MONTHS",
+    "MONTH_PATTERN",
+    "WEEKDAYS",
+    "Candidate",
+    "Context",
+    "Family",
+    "Norm",
+    "family",
+    "scan",
+    "tag",
+    "weekday_anchored_years",
+    "years_matching_weekday",
+]
+
+log = logging.getLogger(__name__)
+
+QUARTER_REACH = 300  # characters after a named quarter within which "a year earlier" means that quarter
+
+
+def scan(text: str) -> list[Candidate]:
+    """The temporal expressions of a text before normalisation (the costly part): pass the result to
+    `tag` and `weekday_anchored_years` to avoid scanning the same text twice."""
+    return select(candidates(text))
+
+
+def tag(
+    text: str, reference: date | None = None, scanned: list[Candidate] | None = None
+) -> list[TimeMention]:
+    """Find and normalise the temporal expressions of `text` against `reference` (the publication date).
+
+    Returns mentions in text order. Without a reference, relative expressions get TIMEX3 values with X
+    placeholders (XXXX-05-04) and no range.
+    """
+    out: list[TimeMention] = []
+    previous_day: date | None = None
+    previous: date | None = None
+    previous_quarter: tuple[int, int] | None = None
+    quarter_end = -1
+    cands = scanned if scanned is not None else scan(text)
+    for i, c in enumerate(cands):
+        ctx = Context(
+            text,
+            c.start,
+            c.end,
+            reference,
+            previous_day,
+            previous,
+            previous_quarter if c.start - quarter_end < QUARTER_REACH else None,
+            _following(text, c.end, cands[i + 1], reference)
+            if c.family.looks_ahead and i + 1 < len(cands)
+            else None,
+        )
+        try:
+            n = c.family.normalise(c.m, ctx)
+        except (ArithmeticError, ValueError) as exc:
+            # Date arithmetic past the calendar ("3,000,000 days ago"): the expression stays unnormalised.
+            log.debug("unnormalised %r: %s", text[c.start : c.end], exc)
+            n = None
+        if n is None:
+            continue
+        out.append(
+            TimeMention(
+                start=c.start,
+                end=c.end,
+                text=text[c.start : c.end],
+                value=n.value,
+                type=n.type,
+                granularity=n.granularity,
+                range_start=n.start,
+                range_end=n.end,
+                anchor=n.anchor,
+            )
+        )
+        if n.granularity == QUARTER and re.match(r"^\d{4}-Q\d$", n.value):
+            previous_quarter, quarter_end = (int(n.value[:4]), int(n.value[-1])), c.end
+        if n.type == "DATE" and n.start is not None:
+            previous = n.start
+            if n.granularity in (DAY, WEEK):
+                previous_day = n.start
+    return out
+
+
+_BETWEEN_RX = re.compile(r"\s+(?:[a-z]+\s+){0,2}")  # "after the 2018 meeting", "before his May 3 arrest"
+
+
+def _following(text: str, after: int, nxt: Candidate, reference: date | None) -> date | None:
+    """The first day of the expression `nxt` when it is absolute (it names its year) and comes within two
+    words of `after`, where the expression before it ends ("three years after the 2018 meeting")."""
+    if not _BETWEEN_RX.fullmatch(text, after, nxt.start):
+        return None
+    try:
+        n = nxt.family.normalise(nxt.m, Context(text, nxt.start, nxt.end, reference))
+    except (ArithmeticError, ValueError):
+        return None
+    return n.start if n is not None and n.anchor == NONE else None
+
+
+def weekday_anchored_years(
+    text: str, before: date, scanned: list[Candidate] | None = None, near: date | None = None
+) -> list[tuple[int, str, date]]:
+    """Years fixed by a weekday written next to a month and day ("Monday-Wednesday (May 3-5)",
+    "Wednesday, May 5"): for each such phrase, a year not after `before` in which that weekday and date
+    agree (the one nearest `near` when given, else the most recent), with the phrase as evidence and the
+    last day it names."""
+    out = []
+    for c in scanned if scanned is not None else scan(text):
+        g = c.m.groupdict()
+        if c.kind == "wdrange_md" or (c.kind in ("md", "dm") and g.get("wd") and not g.get("y")):
+            wd = weekday(g.get("wd1") or g["wd"])
+            mo = month(g["mon"])
+            d = day(g.get("d1") or g["d"])
+            years = years_matching_weekday(mo, d, wd, before)
+            if near is not None:
+                years.sort(key=lambda y: (abs(y - near.year), -y))
+            if years:
+                last = safe_date(years[0], mo, day(g.get("d2") or g.get("d1") or g["d"]))
+                if last is not None:
+                    out.append((years[0], text[c.start : c.end], last))
+    return out
