@@ -15,12 +15,16 @@ Published anchor: HeidelTime, TempEval-3, value F1 about 0.78.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
+import statistics
 import sys
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets" / "timebank"
@@ -74,6 +78,39 @@ def prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+FOLDS = 5
+
+
+def fold_of(name: str) -> int:
+    """A document's fold: rules are written on four folds and measured on the fifth, in turn."""
+    return int(hashlib.sha1(name.encode()).hexdigest(), 16) % FOLDS
+
+
+class Score:
+    """Span and value counts of predicted and gold expressions (relaxed span: overlap)."""
+
+    def __init__(self) -> None:
+        self.n_p = self.n_g = self.span_p = self.span_g = self.val_p = self.val_g = 0
+
+    def add(self, gold: list[Gold], pred: list[Any]) -> None:
+        self.n_p += len(pred)
+        self.n_g += len(gold)
+        for t in pred:
+            over = [g for g in gold if t.start < g.end and g.start < t.end]
+            self.span_p += bool(over)
+            self.val_p += any(g.value == t.value for g in over)
+        for g in gold:
+            over = [t for t in pred if t.start < g.end and g.start < t.end]
+            self.span_g += bool(over)
+            self.val_g += any(t.value == g.value for t in over)
+
+    def span(self) -> tuple[float, float, float]:
+        return prf(self.span_p, self.n_p, self.span_g, self.n_g)
+
+    def value(self) -> tuple[float, float, float]:
+        return prf(self.val_p, self.n_p, self.val_g, self.n_g)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--errors", type=int, default=0, help="print N value errors and N missed expressions")
@@ -82,11 +119,11 @@ def main() -> int:
     if not files:
         print(f"skipped: {DATA} is absent")
         return 0
-    from newsloom.temporal import tag
+    from newsloom.temporal import scan, tag
 
-    stats = {
-        k: [0, 0, 0, 0, 0, 0] for k in ("all", "weekday")
-    }  # preds, golds, span_tp_p, span_tp_g, val_tp_p, val_tp_g
+    total, weekdays = Score(), Score()
+    folds = [Score() for _ in range(FOLDS)]
+    families: dict[str, Score] = defaultdict(Score)
     matched_pairs = value_right = 0
     wk_pairs = wk_right = 0
     errors: list[str] = []
@@ -95,26 +132,20 @@ def main() -> int:
     for f in files:
         text, dct, gold = load(f)
         gold = [g for g in gold if g.type in TYPES]
-        pred = [t for t in tag(text, dct) if t.type in TYPES]
-        for key, gsel, psel in (
-            ("all", gold, pred),
-            (
-                "weekday",
-                [g for g in gold if WEEKDAY_RX.search(g.text)],
-                [t for t in pred if WEEKDAY_RX.search(t.text)],
-            ),
-        ):
-            s = stats[key]
-            s[0] += len(psel)
-            s[1] += len(gsel)
-            for t in psel:
-                over = [g for g in gsel if t.start < g.end and g.start < t.end]
-                s[2] += bool(over)
-                s[4] += any(g.value == t.value for g in over)
-            for g in gsel:
-                over = [t for t in psel if t.start < g.end and g.start < t.end]
-                s[3] += bool(over)
-                s[5] += any(t.value == g.value for t in over)
+        scanned = scan(text)
+        kind = {(c.start, c.end): c.kind for c in scanned}
+        pred = [t for t in tag(text, dct, scanned) if t.type in TYPES]
+        total.add(gold, pred)
+        folds[fold_of(f.name)].add(gold, pred)
+        weekdays.add(
+            [g for g in gold if WEEKDAY_RX.search(g.text)], [t for t in pred if WEEKDAY_RX.search(t.text)]
+        )
+        by_family: dict[str, list[Any]] = defaultdict(list)
+        for t in pred:
+            by_family[kind[t.start, t.end]].append(t)
+        for name, ts in by_family.items():
+            # the gold expressions this family's predictions meet: its precision and value accuracy
+            families[name].add([g for g in gold if any(t.start < g.end and g.start < t.end for t in ts)], ts)
         for g in gold:
             over = [t for t in pred if t.start < g.end and g.start < t.end]
             if over:
@@ -134,16 +165,23 @@ def main() -> int:
             if not any(t.start < g.end and g.start < t.end for g in gold):
                 spurious.append(f"{f.name}: {t.text!r} {t.value}")
     print(f"TimeBank 1.2: {len(files)} documents, DATE and TIME expressions")
-    for key, label in (("all", "all"), ("weekday", "weekday expressions")):
-        s = stats[key]
-        sp, sr, sf = prf(s[2], s[0], s[3], s[1])
-        vp, vr, vf = prf(s[4], s[0], s[5], s[1])
-        print(f"[{label}] gold {s[1]}, predicted {s[0]}")
+    for label, s in (("all", total), ("weekday expressions", weekdays)):
+        sp, sr, sf = s.span()
+        vp, vr, vf = s.value()
+        print(f"[{label}] gold {s.n_g}, predicted {s.n_p}")
         print(f"  relaxed span  P {sp:.3f}  R {sr:.3f}  F1 {sf:.3f}")
         print(f"  value         P {vp:.3f}  R {vr:.3f}  F1 {vf:.3f}")
     print(
         f"value accuracy on span matches: {value_right / max(matched_pairs, 1):.3f} ({value_right}/{matched_pairs}); weekdays {wk_right}/{wk_pairs}"
     )
+    fold_f1 = [s.value()[2] for s in folds]
+    print(
+        f"value F1 of the {FOLDS} document folds: {' '.join(f'{x:.3f}' for x in fold_f1)}"
+        f"  mean {statistics.mean(fold_f1):.3f} +- {statistics.stdev(fold_f1):.3f}"
+    )
+    print("per family (predictions; span precision, value precision among span matches):")
+    for name, s in sorted(families.items(), key=lambda kv: -kv[1].n_p):
+        print(f"  {name:<15} {s.n_p:>4}  span P {s.span()[0]:.3f}  value {s.val_p / max(s.span_p, 1):.3f}")
     print("published anchor: HeidelTime (TempEval-3) value F1 about 0.78")
     if args.errors:
         print("\nvalue errors:")

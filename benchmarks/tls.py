@@ -5,7 +5,9 @@
 Each topic's articles are ingested once into `DIR/<topic>.db` (kept between runs; delete to rebuild).
 One task per gold timeline: articles restricted to the timeline's first..last date, as many dates as
 the gold timeline has and its average number of sentences per date (rounded), sentences only where they
-contain a topic keyword (`keywords.json`). The system is `newsloom.datewise.summarise`. Scores
+contain one of the topic's query words (QUERY_WORDS, from the dataset's README; else `keywords.json`).
+Beside the system, the publication-volume baseline: the days with most articles published, summarised
+by the same sentence selection. The system is `newsloom.datewise.summarise`. Scores
 (`newsloom.tlseval`): alignment-based ROUGE-1 and ROUGE-2 F1 ("align+ m:1") and Date F1, averaged over
 tasks. Published on all of T17: DATEWISE 0.120 / 0.035 / 0.544.
 
@@ -23,12 +25,18 @@ import time
 from datetime import date
 from pathlib import Path
 
-from newsloom.datewise import summarise
+from newsloom.datewise import busiest_days, summarise
 from newsloom.store import Store
 from newsloom.tlseval import align_m1, date_f1
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets" / "t17-dev"
+# the topics' query words, as ../shared/datasets/README.md gives them
+QUERY_WORDS = {
+    "bpoil": ["bp", "oil", "spill"],
+    "H1N1": ["h1n1", "swine", "flu"],
+    "haiti": ["haiti", "quake", "earthquake"],
+}
 
 
 def ensure_store(topic: str, stores: Path) -> Path:
@@ -62,7 +70,7 @@ def main() -> int:
     rows = []
     dump = []
     for topic in args.topics.split(","):
-        keywords = json.loads((DATA / topic / "keywords.json").read_text())
+        keywords = QUERY_WORDS.get(topic) or json.loads((DATA / topic / "keywords.json").read_text())
         db = ensure_store(topic, args.stores)
         with Store(db, readonly=True) as store:
             for line in (DATA / topic / "timelines.jsonl").read_text().splitlines():
@@ -85,14 +93,22 @@ def main() -> int:
                     keywords=keywords,
                 )
                 dt = time.time() - t0
+                volume = summarise(
+                    store,
+                    per_date=per_date,
+                    date_from=first.isoformat(),
+                    date_to=last.isoformat(),
+                    keywords=keywords,
+                    dates=busiest_days(store, n_dates, first.isoformat(), last.isoformat()),
+                )
                 pred = {date.fromisoformat(e["date"]): [s["text"] for s in e["sentences"]] for e in entries}
-                r1 = align_m1(pred, gold, 1)[2]
-                r2 = align_m1(pred, gold, 2)[2]
-                df1 = date_f1(pred, gold)
-                rows.append((topic, gold_rec["name"], n_dates, per_date, r1, r2, df1, dt))
+                base = {date.fromisoformat(e["date"]): [s["text"] for s in e["sentences"]] for e in volume}
+                r1, r2, df1 = align_m1(pred, gold, 1)[2], align_m1(pred, gold, 2)[2], date_f1(pred, gold)
+                b1, b2, bdf = align_m1(base, gold, 1)[2], align_m1(base, gold, 2)[2], date_f1(base, gold)
+                rows.append((topic, gold_rec["name"], n_dates, per_date, r1, r2, df1, dt, b1, b2, bdf))
                 print(
                     f"{gold_rec['name']:<55} l={n_dates:<4} k={per_date}  R1 {r1:.3f}  R2 {r2:.3f}  "
-                    f"Date F1 {df1:.3f}  ({dt:.1f} s)",
+                    f"Date F1 {df1:.3f}  | volume {b1:.3f} {b2:.3f} {bdf:.3f}  ({dt:.1f} s)",
                     flush=True,
                 )
                 dump.append(
@@ -109,6 +125,10 @@ def main() -> int:
     print(
         f"mean over {n} timelines: ROUGE-1 {sum(r[4] for r in rows) / n:.3f}  ROUGE-2 {sum(r[5] for r in rows) / n:.3f}  "
         f"Date F1 {sum(r[6] for r in rows) / n:.3f}   (DATEWISE on all T17: 0.120 / 0.035 / 0.544)"
+    )
+    print(
+        f"publication-volume baseline:  ROUGE-1 {sum(r[8] for r in rows) / n:.3f}  "
+        f"ROUGE-2 {sum(r[9] for r in rows) / n:.3f}  Date F1 {sum(r[10] for r in rows) / n:.3f}"
     )
     if args.dump:
         args.dump.write_text(json.dumps(dump))

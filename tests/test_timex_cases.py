@@ -54,3 +54,10 @@ def test_the_docs_list_the_families_as_the_code_has_them():
 
     docs = (Path(__file__).parent.parent / "docs" / "temporal.md").read_text(encoding="utf-8")
     assert docs.endswith(describe()), "docs/temporal.md: regenerate the table with families.describe()"
+
+
+def test_no_span_starts_or_ends_with_a_space():
+    for row in _rows():
+        text = row.values[0]["text"]
+        for m in tag(text, date.fromisoformat(row.values[0]["reference"])):
+            assert m.text == m.text.strip(), (text, m.text)

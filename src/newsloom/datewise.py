@@ -106,12 +106,13 @@ def summarise(
     date_to: str | None = None,
     keywords: list[str] | None = None,
     article_ids: list[str] | None = None,
+    dates: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     """A date-wise summary of the stored articles (or of `article_ids`) published in [date_from, date_to].
 
     `keywords`: only sentences containing one of them are used (whole words, any case). Dates outside the
-    range are never chosen. Returns entries sorted by date: `{date, score, sentences: [{text, article_id,
-    outlet, published}]}`.
+    range are never chosen. `dates`: summarise these days instead of ranking them (a baseline's choice).
+    Returns entries sorted by date: `{date, score, sentences: [{text, article_id, outlet, published}]}`.
     """
     where = ["duplicate_of IS NULL", "(language IS NULL OR language = 'en')"]
     params: list[Any] = []
@@ -172,7 +173,7 @@ def summarise(
         for d in set(naming) | set(published)
         if (not date_from or d >= date_from) and (not date_to or d <= date_to)
     }
-    chosen = sorted(score, key=lambda d: (-score[d], d))[:max_dates]
+    chosen = dates if dates is not None else sorted(score, key=lambda d: (-score[d], d))[:max_dates]
     entries = []
     for d in sorted(chosen):
         cands = [s for s in sentences if d in s.days or (not s.days and s.published == d)]
@@ -194,7 +195,7 @@ def summarise(
         entries.append(
             {
                 "date": d,
-                "score": round(score[d], 2),
+                "score": round(score.get(d, 0.0), 2),
                 "sentences": [
                     {"text": s.text, "article_id": s.article_id, "outlet": s.outlet, "published": s.published}
                     for s in picked
@@ -202,3 +203,22 @@ def summarise(
             }
         )
     return entries
+
+
+def busiest_days(store: Store, n: int, date_from: str | None = None, date_to: str | None = None) -> list[str]:
+    """The `n` days with most articles published in [date_from, date_to] (the publication-volume
+    baseline of timeline summarisation)."""
+    where = ["duplicate_of IS NULL", "published_date IS NOT NULL"]
+    params: list[Any] = []
+    if date_from:
+        where.append("published_date >= ?")
+        params.append(date_from)
+    if date_to:
+        where.append("published_date <= ?")
+        params.append(date_to)
+    rows = store.query(
+        f"SELECT published_date, COUNT(*) FROM articles WHERE {' AND '.join(where)} "
+        "GROUP BY published_date ORDER BY COUNT(*) DESC, published_date LIMIT ?",
+        [*params, n],
+    )
+    return [r[0] for r in rows]

@@ -329,12 +329,14 @@ def season(m: re.Match[str], ctx: Context) -> Norm | None:
 
 @family(
     "quarter",
-    rf"\b(?:the\s+)?(?P<rel>last|this|next|past|previous)?\s*(?P<q>first|second|third|fourth|last)[\s-]quarter\b(?:\s+of\s+(?P<y>{Y}))?",
+    rf"\b(?:the\s+)?(?:(?P<rel>last|this|next|past|previous|year-ago|year-earlier)\s+)?(?P<q>first|second|third|fourth|last)[\s-]quarter\b(?:\s+of\s+(?P<y>{Y}))?",
     "the first quarter of 1998",
     "fourth-quarter",
+    "the year-ago third quarter",
 )
 def quarter(m: re.Match[str], ctx: Context) -> Norm | None:
-    """A named quarter without a year: the latest such quarter begun by the reference date."""
+    """A named quarter without a year: the latest such quarter begun by the reference date (a year
+    before it after "year-ago" or "year-earlier")."""
     q = ORDINALS[m["q"].lower()]
     if m["y"]:
         return quarter_norm(year_value(m["y"]), q, NONE)
@@ -342,7 +344,8 @@ def quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     if ref is None:
         return Norm(f"XXXX-Q{q}", granularity=QUARTER)
     cur = (ref.month - 1) // 3 + 1
-    return quarter_norm(ref.year if q <= cur else ref.year - 1, q, DCT)
+    year_before = (m["rel"] or "").lower().startswith("year")  # "the year-ago third quarter"
+    return quarter_norm((ref.year if q <= cur else ref.year - 1) - year_before, q, DCT)
 
 
 @family(
