@@ -98,6 +98,20 @@ def expand_keywords(keywords: list[str], texts: list[str]) -> list[str]:
     return out
 
 
+def _published_within(date_from: str | None, date_to: str | None, *conditions: str) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) of the articles, not copies, published in [date_from, date_to]
+    that meet `conditions`."""
+    where = ["duplicate_of IS NULL", *conditions]
+    params: list[Any] = []
+    if date_from:
+        where.append("published_date >= ?")
+        params.append(date_from)
+    if date_to:
+        where.append("published_date <= ?")
+        params.append(date_to)
+    return " AND ".join(where), params
+
+
 def summarise(
     store: Store,
     max_dates: int = 10,
@@ -114,17 +128,8 @@ def summarise(
     range are never chosen. `dates`: summarise these days instead of ranking them (a baseline's choice).
     Returns entries sorted by date: `{date, score, sentences: [{text, article_id, outlet, published}]}`.
     """
-    where = ["duplicate_of IS NULL", "(language IS NULL OR language = 'en')"]
-    params: list[Any] = []
-    if date_from:
-        where.append("published_date >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("published_date <= ?")
-        params.append(date_to)
-    arts = store.query(
-        f"SELECT id, outlet, published_date, text FROM articles WHERE {' AND '.join(where)}", params
-    )
+    where, params = _published_within(date_from, date_to, "(language IS NULL OR language = 'en')")
+    arts = store.query(f"SELECT id, outlet, published_date, text FROM articles WHERE {where}", params)
     if article_ids is not None:
         wanted = set(article_ids)
         arts = [a for a in arts if a["id"] in wanted]
@@ -208,16 +213,9 @@ def summarise(
 def busiest_days(store: Store, n: int, date_from: str | None = None, date_to: str | None = None) -> list[str]:
     """The `n` days with most articles published in [date_from, date_to] (the publication-volume
     baseline of timeline summarisation)."""
-    where = ["duplicate_of IS NULL", "published_date IS NOT NULL"]
-    params: list[Any] = []
-    if date_from:
-        where.append("published_date >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("published_date <= ?")
-        params.append(date_to)
+    where, params = _published_within(date_from, date_to, "published_date IS NOT NULL")
     rows = store.query(
-        f"SELECT published_date, COUNT(*) FROM articles WHERE {' AND '.join(where)} "
+        f"SELECT published_date, COUNT(*) FROM articles WHERE {where} "
         "GROUP BY published_date ORDER BY COUNT(*) DESC, published_date LIMIT ?",
         [*params, n],
     )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..model import CENTURY, DAY, DECADE, MONTH, QUARTER, SEASON, UNKNOWN
+from ..model import CENTURY, DAY, MONTH, QUARTER, SEASON, UNKNOWN
 from .context import Context, closest_year, year_by_tense, year_for
 from .lexicon import (
     DASH,
@@ -41,6 +41,7 @@ from .values import (
     clock_value,
     day,
     day_norm,
+    decade_norm,
     duration_value,
     month,
     month_norm,
@@ -53,6 +54,7 @@ from .values import (
     unit_of,
     week_norm,
     weekday,
+    weekend_norm,
     year_norm,
     year_value,
 )
@@ -378,7 +380,7 @@ def decade(m: re.Match[str], ctx: Context) -> Norm | None:
     else:
         yy = int(m["yy"])
         y = 1900 + yy if yy >= 30 else 2000 + yy
-    return Norm(str(y)[:3], granularity=DECADE, start=date(y, 1, 1), end=date(y + 9, 12, 31))
+    return decade_norm(y)
 
 
 @family(
@@ -500,7 +502,7 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
 def decade_word(m: re.Match[str], ctx: Context) -> Norm | None:
     """A decade in words, of the twentieth century ("the nineties")."""
     y0 = 1900 + _DECADE_WORDS[m["dw"].lower()] * 10
-    return Norm(f"{y0:04d}"[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31))
+    return decade_norm(y0)
 
 
 # --- relative to the reference date -----------------------------------------------------------------
@@ -519,14 +521,7 @@ def weekend(m: re.Match[str], ctx: Context) -> Norm | None:
         if future
         else ref - timedelta(days=(ref.weekday() - 5) % 7)
     )
-    iso_week = sat.isocalendar()
-    return Norm(
-        f"{iso_week[0]:04d}-W{iso_week[1]:02d}-WE",
-        granularity=DAY,
-        start=sat,
-        end=sat + timedelta(days=1),
-        anchor=DCT,
-    )
+    return weekend_norm(sat, DCT)
 
 
 _DEICTIC_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "this morning": 0,
@@ -573,9 +568,8 @@ def rel_unit(m: re.Match[str], ctx: Context) -> Norm | None:
     if u in ("week", "weekend"):
         n = week_norm(ref + timedelta(weeks=step), DCT)
         if u == "weekend":
-            saturday = n.start + timedelta(days=5) if n.start else None
-            end = saturday + timedelta(days=1) if saturday else None
-            n = Norm(n.value + "-WE", granularity=DAY, start=saturday, end=end, anchor=DCT)
+            assert n.start is not None
+            n = weekend_norm(n.start + timedelta(days=5), DCT)
         return n
     if u == "month":
         when = shift_months(ref, step)
@@ -584,9 +578,7 @@ def rel_unit(m: re.Match[str], ctx: Context) -> Norm | None:
         return year_norm(ref.year + step, DCT, m["pre"])
     if u == "decade":
         y0 = (ref.year // 10 + step) * 10
-        return Norm(
-            f"{y0:04d}"[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31), anchor=DCT
-        )
+        return decade_norm(y0, DCT)
     c0 = (ref.year // 100 + step) * 100
     return Norm(str(c0)[:2], granularity=CENTURY, start=date(c0, 1, 1), end=date(c0 + 99, 12, 31), anchor=DCT)
 
@@ -637,9 +629,7 @@ def _shifted(base: date, n: int, unit: str, anchor: str) -> Norm | None:
         return year_norm(base.year + n, anchor)
     if unit == "decade":
         y0 = (base.year + 10 * n) // 10 * 10
-        return Norm(
-            f"{y0:04d}"[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31), anchor=anchor
-        )
+        return decade_norm(y0, anchor)
     return None
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..model import DAY, MONTH, QUARTER, SEASON, UNKNOWN, WEEK, YEAR
+from ..model import DAY, DECADE, MONTH, QUARTER, SEASON, UNKNOWN, WEEK, YEAR
 from .lexicon import MONTHS, NUMBERS, SEASON_MONTHS, TIME_UNITS, UNIT_CODES, WEEKDAYS
 
 DCT = "dct"  # anchored on the reference date (the publication date)
@@ -192,6 +192,25 @@ def week_norm(d: date, anchor: str) -> Norm:
         start=start,
         end=start + timedelta(days=6),
         anchor=anchor,
+    )
+
+
+def weekend_norm(saturday: date, anchor: str) -> Norm:
+    """The weekend that begins on `saturday` (TIMEX3 2021-W18-WE)."""
+    iso = saturday.isocalendar()
+    return Norm(
+        f"{iso[0]:04d}-W{iso[1]:02d}-WE",
+        granularity=DAY,
+        start=saturday,
+        end=saturday + timedelta(days=1),
+        anchor=anchor,
+    )
+
+
+def decade_norm(y0: int, anchor: str = NONE) -> Norm:
+    """The decade that begins with year `y0` (TIMEX3 199 for the 1990s)."""
+    return Norm(
+        f"{y0:04d}"[:3], granularity=DECADE, start=date(y0, 1, 1), end=date(y0 + 9, 12, 31), anchor=anchor
     )
 
 
