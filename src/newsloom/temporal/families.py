@@ -254,14 +254,16 @@ def month_year(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
-    """A month without its year: "last" and "next" count from the reference; "by" and "until" look
-    ahead, "since" back; else the clause's tense decides."""
+    """A month without its year: "this" is the reference's year, "last" and "next" count from the
+    reference; "by" and "until" look ahead, "since" back; else the clause's tense decides."""
     mo = month(m["mon"])
     pre = (m.groupdict().get("pre") or "").strip().lower()
     ref = ctx.reference
     if ref is None:
         return Norm(f"XXXX-{mo:02d}", granularity=MONTH)
-    if pre == "last":
+    if pre == "this":
+        y = ref.year
+    elif pre == "last":
         y = ref.year if mo < ref.month else ref.year - 1
     elif pre == "next":
         y = ref.year if mo > ref.month else ref.year + 1
@@ -331,20 +333,25 @@ def season(m: re.Match[str], ctx: Context) -> Norm | None:
 
 @family(
     "quarter",
-    rf"\b(?:the\s+)?(?:(?P<rel>last|this|next|past|previous|year-ago|year-earlier)\s+)?(?P<q>first|second|third|fourth|last)[\s-]quarter\b(?:\s+of\s+(?P<y>{Y}))?",
+    rf"\b(?:the\s+)?(?:(?P<rel>last|this|next|past|previous|year-ago|year-earlier)\s+)?(?:(?P<y0>(?:19|20)\d\d)\s+|(?P<ry>last|this|next)\s+year['’]s\s+)?(?P<q>first|second|third|fourth|last)[\s-]quarter\b(?:\s+of\s+(?P<y>{Y}))?",
     "the first quarter of 1998",
     "fourth-quarter",
     "the year-ago third quarter",
+    "the 1988 second quarter",
+    "next year's first quarter",
 )
 def quarter(m: re.Match[str], ctx: Context) -> Norm | None:
-    """A named quarter without a year: the latest such quarter begun by the reference date (a year
-    before it after "year-ago" or "year-earlier")."""
+    """A quarter of the year written before or after it ("the 1988 second quarter", "next year's first
+    quarter"), else the latest such quarter begun by the reference date (a year before it after
+    "year-ago" or "year-earlier")."""
     q = ORDINALS[m["q"].lower()]
-    if m["y"]:
-        return quarter_norm(year_value(m["y"]), q, NONE)
+    if m["y"] or m["y0"]:
+        return quarter_norm(year_value(m["y"] or m["y0"]), q, NONE)
     ref = ctx.reference
     if ref is None:
         return Norm(f"XXXX-Q{q}", granularity=QUARTER)
+    if m["ry"]:  # "next year's first quarter"
+        return quarter_norm(ref.year + {"last": -1, "this": 0, "next": 1}[m["ry"].lower()], q, DCT)
     cur = (ref.month - 1) // 3 + 1
     year_before = (m["rel"] or "").lower().startswith("year")  # "the year-ago third quarter"
     return quarter_norm((ref.year if q <= cur else ref.year - 1) - year_before, q, DCT)
