@@ -11,7 +11,8 @@ of dates and sentences. This follows the date-wise approach of Gholipour Ghaland
 2. Dates are ranked by how many independent articles name them (an article published that day counts
    for less), so that a day many outlets refer back to ranks high.
 3. For each chosen date the candidate sentences are those naming it, or published that day and naming
-   no day; they are ranked by TF-IDF similarity to the candidates' centroid, and near-repeats dropped.
+   no day; they are ranked by TF-IDF similarity to the candidates' centroid, and near-repeats dropped,
+   of the date's own sentences and of those chosen for better-attested dates (no day repeats another).
 
 Every returned sentence is verbatim from a stored article, with its article id and outlet.
 """
@@ -180,7 +181,8 @@ def summarise(
     }
     chosen = dates if dates is not None else sorted(score, key=lambda d: (-score[d], d))[:max_dates]
     entries = []
-    for d in sorted(chosen):
+    used: list[_Sentence] = []  # sentences chosen for other days: no day repeats another's
+    for d in sorted(chosen, key=lambda d: (-score.get(d, 0.0), d)):  # the best-attested days choose first
         cands = [s for s in sentences if d in s.days or (not s.days and s.published == d)]
         if not cands:
             continue
@@ -195,8 +197,9 @@ def summarise(
         for s in ranked:
             if len(picked) >= per_date:
                 break
-            if all(_cos(s.vec, p.vec) <= REDUNDANT for p in picked):
+            if all(_cos(s.vec, p.vec) <= REDUNDANT for p in (*picked, *used)):
                 picked.append(s)
+        used.extend(picked)
         entries.append(
             {
                 "date": d,
@@ -207,7 +210,7 @@ def summarise(
                 ],
             }
         )
-    return entries
+    return sorted(entries, key=lambda e: e["date"])
 
 
 def busiest_days(store: Store, n: int, date_from: str | None = None, date_to: str | None = None) -> list[str]:
