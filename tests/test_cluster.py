@@ -197,6 +197,6 @@ def test_a_new_event_whose_storyline_id_is_taken_gets_another(tmp_path):
         repo = EventRepository(db)
         repo.new_storyline("st_abc", "kept by another event")
         repo.insert_empty_event("ev_abc")
-        online._assign_storyline(db, "ev_abc", Profile(articles=["a1"]), {})
+        online.assign_storyline(db, "ev_abc", Profile(articles=["a1"]), {})
         assert repo.storyline_of("ev_abc") not in (None, "st_abc")
     store.close()

@@ -51,7 +51,7 @@ def test_refinement_splits_an_event_that_took_reports_of_another(tmp_path, resou
     )
     assert len(big) >= 2
     with store.transaction() as db:
-        keep, _ = cluster._merge_events(db, big[0][0], big[1][0])
+        keep, _ = cluster.merge_events(db, big[0][0], big[1][0])
     assert len(partition(store, "event_id")) == len(events) - 1
     # over its budget of comparisons a group waits: nothing moves
     monkeypatch.setattr(cluster.S, "refine_pairs", 0)
@@ -89,10 +89,10 @@ def test_batch_idf_is_fresh_for_a_small_store_and_shared_at_scale(tmp_path):
         db.execute("INSERT INTO meta(key, value) VALUES ('df_articles', '10')")
         batch = cluster.Batch()
         first = batch.idf_for(db, ["envoy", "quake"])
-        assert first == cluster._idf(db, ["envoy", "quake"])
+        assert first == cluster.idf_map(db, ["envoy", "quake"])
         db.execute("UPDATE meta SET value = '11' WHERE key = 'df_articles'")  # 10% more: a new map
         second = batch.idf_for(db, ["visit"])
-        assert second is not first and second == cluster._idf(db, ["visit"])
+        assert second is not first and second == cluster.idf_map(db, ["visit"])
         db.execute("UPDATE meta SET value = '1000' WHERE key = 'df_articles'")
         big = batch.idf_for(db, ["envoy"])
         db.execute("UPDATE term_df SET df = df + 1 WHERE term = 'envoy'")
@@ -100,7 +100,7 @@ def test_batch_idf_is_fresh_for_a_small_store_and_shared_at_scale(tmp_path):
         same = batch.idf_for(db, ["envoy", "visit"])
         assert same is big
         assert same["envoy"] == pytest.approx(math.log(1001 / 3.5))  # as at its first use in the map
-        assert same["visit"] == cluster._idf(db, ["visit"])["visit"]  # a new term: looked up now
+        assert same["visit"] == cluster.idf_map(db, ["visit"])["visit"]  # a new term: looked up now
 
 
 def test_a_small_group_joins_the_event_it_is_clearly_nearest_to():

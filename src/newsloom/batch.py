@@ -59,7 +59,7 @@ def _spark(master: str, app: str = "newsloom") -> Any:
 # --- executor side ------------------------------------------------------------------------------------
 
 
-def _documents_of(path: str, fmt: str, hints: dict[str, str], fetched: str) -> list[Any]:
+def documents_of(path: str, fmt: str, hints: dict[str, str], fetched: str) -> list[Any]:
     """Documents (or input errors) of one file, read on an executor with the local readers; `fetched` is
     the batch's collection time, decided once on the driver."""
     from .ingest import read_file
@@ -90,7 +90,7 @@ def _parquet_record(row: dict[str, Any], origin: str, hints: dict[str, str], fet
     return Document(doc_id(line), origin, "application/x-jsonl-record", line, fetched, dict(hints))
 
 
-def _line_keys(item: Any) -> list[tuple[tuple[str, str], int]]:
+def line_key_counts(item: Any) -> list[tuple[tuple[str, str], int]]:
     from .linestats import line_keys
 
     if not isinstance(item, Document):
@@ -98,7 +98,7 @@ def _line_keys(item: Any) -> list[tuple[tuple[str, str], int]]:
     return [(k, 1) for k in line_keys(item)[2]]
 
 
-def _annotate_partition(rows: Iterable[tuple[Any, int]], frequent: Any) -> Iterator[tuple[int, bytes]]:
+def annotate_partition(rows: Iterable[tuple[Any, int]], frequent: Any) -> Iterator[tuple[int, bytes]]:
     """Extract and annotate one partition's documents; models loaded once per Python worker."""
     from .annotate import load_resources
     from .linestats import line_keys, repeated_of
@@ -204,9 +204,9 @@ def _rows(i: int, payload: bytes) -> dict[str, list[dict[str, Any]]]:
 # --- driver -------------------------------------------------------------------------------------------
 
 
-def _input_files(paths: list[str]) -> list[str]:
+def input_files(paths: list[str]) -> list[str]:
     """Local paths are walked like `newsloom ingest` does; other URIs (hdfs://, s3a://) go to Spark as given."""
-    from .ingest import _walk
+    from .ingest import walk_inputs
 
     out = []
     for p in paths:
@@ -216,7 +216,7 @@ def _input_files(paths: list[str]) -> list[str]:
         path = Path(p.removeprefix("file://"))
         if not path.exists():
             raise InputError(p, "no such file or directory")
-        out.extend(str(f) for f in _walk(path))
+        out.extend(str(f) for f in walk_inputs(path))
     return out
 
 
@@ -246,7 +246,7 @@ def run(
     from .store import now
 
     fetched = as_of or now()
-    files = _input_files(paths)
+    files = input_files(paths)
     spark = _spark(master)
     sc = spark.sparkContext
     sc.setLogLevel("ERROR")
@@ -260,7 +260,7 @@ def run(
         if others:
             rdds.append(
                 sc.parallelize(others, max(1, min(len(others), n_parts))).flatMap(
-                    lambda p: _documents_of(p, fmt, {}, fetched)
+                    lambda p: documents_of(p, fmt, {}, fetched)
                 )
             )
         for pq in parquet:
@@ -274,12 +274,12 @@ def run(
         items = rdds[0] if len(rdds) == 1 else sc.union(rdds)
         indexed = items.zipWithIndex().repartition(n_parts).cache()
         frequent = sc.broadcast(
-            indexed.flatMap(lambda di: _line_keys(di[0]))
+            indexed.flatMap(lambda di: line_key_counts(di[0]))
             .reduceByKey(lambda a, b: a + b)
             .filter(lambda kv: kv[1] >= 3)
             .collectAsMap()
         )
-        annotated = indexed.mapPartitions(lambda rows: _annotate_partition(rows, frequent)).cache()
+        annotated = indexed.mapPartitions(lambda rows: annotate_partition(rows, frequent)).cache()
         n_docs = annotated.count()
         t_annotate = time.time() - t0
         outdir = Path(out)

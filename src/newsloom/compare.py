@@ -22,7 +22,7 @@ from .cards import Reports, background_paragraphs, event_card
 from .errors import NotFoundError
 from .store import Store
 from .textclean import content_words
-from .views import _canonical_names, _evidence
+from .views import canonical_names, event_evidence
 
 # a figure: a number (digits or a number word) and the noun it counts, within the same sentence
 _NUMBER_WORDS = {
@@ -151,7 +151,7 @@ def compare(store: Store, event_id: str) -> dict[str, Any]:
             if m["type"] == "STATEMENT":
                 # who is reported saying something, quoted or in reported speech; named speakers only
                 speakers = [
-                    n for n in _canonical_names(store, aid, json.loads(m["actors"])) if _is_entity(store, n)
+                    n for n in canonical_names(store, aid, json.loads(m["actors"])) if _is_entity(store, n)
                 ]
                 for sp in speakers:
                     said = f"\u201c{m['quote']}\u201d" if m["quote"] else sentence
@@ -346,7 +346,7 @@ def _quotes(store: Store, ev: Any, used: list[set[str]], max_quotes: int) -> lis
         (ev["id"],),
     ):
         names = [
-            n for n in _canonical_names(store, m["article_id"], json.loads(m["actors"])) if n[:1].isupper()
+            n for n in canonical_names(store, m["article_id"], json.loads(m["actors"])) if n[:1].isupper()
         ]
         if not names or names[0] in speakers or len(speakers) >= max_quotes:
             continue  # a named speaker only ("the statement said" names nobody)
@@ -394,7 +394,7 @@ def _cite(text: str, aid: str, outlet: str | None, role: str) -> dict[str, Any]:
 
 
 def _lead(store: Store, ev: Any) -> dict[str, Any] | None:
-    ev_sources = _evidence(store, ev["id"])
+    ev_sources = event_evidence(store, ev["id"])
     if not ev_sources:
         return None
     ranked = store.query(

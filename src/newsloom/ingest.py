@@ -191,7 +191,7 @@ def display_name(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _walk(path: Path) -> Iterator[Path]:
+def walk_inputs(path: Path) -> Iterator[Path]:
     if path.is_dir():
         for root, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -254,7 +254,7 @@ def _read_sources(
         if not path.exists():
             yield InputError(display_name(raw_path), "no such file or directory")
             continue
-        for p in _walk(path):
+        for p in walk_inputs(path):
             yield from read_file(p, fmt, hints)
 
 

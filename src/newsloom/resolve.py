@@ -185,7 +185,7 @@ def _known_place(db: sqlite3.Connection, canon: Canon) -> str | None:
     return str(place[0]) if place is not None and place[2] >= PLACE_MAJORITY * max(1, other) else None
 
 
-def _lookup(db: sqlite3.Connection, canon: Canon) -> str | None:
+def lookup_entity(db: sqlite3.Connection, canon: Canon) -> str | None:
     place = _known_place(db, canon)
     if place is not None:
         return place
@@ -211,7 +211,7 @@ def _keys(name: str, etype: str) -> list[str]:
     return keys
 
 
-def _add_alias(db: sqlite3.Connection, eid: str, name: str, etype: str, alias: str, role: str | None) -> None:
+def add_alias(db: sqlite3.Connection, eid: str, name: str, etype: str, alias: str, role: str | None) -> None:
     alias = " ".join(alias.split())
     row = db.execute("SELECT name, aliases, roles FROM entities WHERE id = ?", (eid,)).fetchone()
     aliases = json.loads(row[1])
@@ -280,7 +280,7 @@ def resolve_article(
             _link_role(db, mid, role, affiliation, people_roles, full_people, gaz, acronyms)
             continue
         canon = canonical(surface, label, gaz, full_people, acronyms)
-        eid = _lookup(db, canon)
+        eid = lookup_entity(db, canon)
         if eid is None:
             eid = entity_id(canon.type, canon.name)
             db.execute(
@@ -288,7 +288,7 @@ def resolve_article(
                 (eid, canon.name, canon.type, "[]", "[]"),
             )
         full_role = f"{role} ({affiliation})" if role and affiliation else role
-        _add_alias(db, eid, canon.name, canon.type, surface, full_role)
+        add_alias(db, eid, canon.name, canon.type, surface, full_role)
         db.execute("UPDATE entities SET mention_count = mention_count + 1 WHERE id = ?", (eid,))
         db.execute("UPDATE entity_mentions SET entity_id = ? WHERE id = ?", (eid, mid))
 
@@ -313,7 +313,7 @@ def _link_role(
     if len(holders) != 1:
         return  # nobody or several: a description is not resolved by guessing
     canon = canonical(holders.pop(), "PERSON", gaz, full_people, acronyms)
-    eid = _lookup(db, canon)
+    eid = lookup_entity(db, canon)
     if eid is not None:
         db.execute("UPDATE entity_mentions SET entity_id = ? WHERE id = ?", (eid, mention_id))
         db.execute("UPDATE entities SET mention_count = mention_count + 1 WHERE id = ?", (eid,))

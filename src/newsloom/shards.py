@@ -220,13 +220,13 @@ def merge_block(store: Store, path: str | Path, order: dict[str, int], base: int
 
 
 def _entity_matches(db: sqlite3.Connection) -> dict[str, str]:
-    """Entities of the attached block that the local resolution rule (`resolve._lookup`, by normalised
+    """Entities of the attached block that the local resolution rule (`resolve.lookup_entity`, by normalised
     name, and for people by surname and compatible first names) finds under another id in the store."""
     same = {}
     for eid, name, etype in db.execute("SELECT id, name, type FROM blk.entities").fetchall():
         if db.execute("SELECT 1 FROM main.entities WHERE id = ?", (eid,)).fetchone():
             continue
-        found = resolve._lookup(db, resolve.Canon(name, etype))
+        found = resolve.lookup_entity(db, resolve.Canon(name, etype))
         if found is not None and found != eid:
             same[eid] = found
     return same
@@ -242,9 +242,9 @@ def join_entities(db: sqlite3.Connection, drop: str, keep: str) -> None:
         return
     ktype = db.execute("SELECT type FROM entities WHERE id = ?", (keep,)).fetchone()[0]
     for alias in [row[0], *json.loads(row[2])]:
-        resolve._add_alias(db, keep, alias, ktype, alias, None)
+        resolve.add_alias(db, keep, alias, ktype, alias, None)
     for role in json.loads(row[3]):
-        resolve._add_alias(db, keep, row[0], ktype, row[0], role)
+        resolve.add_alias(db, keep, row[0], ktype, row[0], role)
     db.execute("UPDATE entities SET mention_count = mention_count + ? WHERE id = ?", (row[4], keep))
     articles = [
         r[0]
@@ -334,7 +334,7 @@ def _join_link(db: sqlite3.Connection, a: str, b: str) -> float:
     feats = pairmodel.ArticleFeatures.from_json(row[0])
     ms = [pairmodel.parsed(m) for m in members]
     vocab = pairmodel.vocabulary(feats).union(*(pairmodel.vocabulary(m) for m in ms))
-    idf = online._idf(db, sorted(vocab))
+    idf = online.idf_map(db, sorted(vocab))
     return sum(pairmodel.probability(feats, m, idf) for m in ms) / len(ms)
 
 
@@ -352,7 +352,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             if eid not in blocks:
                 continue
             prof = _profile(db, eid)
-            for cand in online._candidates(EventRepository(db), prof, limit=SETTINGS.scored_candidates):
+            for cand in online.candidate_events(EventRepository(db), prof, limit=SETTINGS.scored_candidates):
                 pair = (min(eid, cand), max(eid, cand))
                 if cand == eid or cand not in blocks or blocks[cand] & blocks[eid] or pair in links:
                     continue  # the same block already judged this pair
@@ -371,7 +371,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
                 and _join_link(db, a, b) > pairmodel.MODEL.threshold
             ):
                 continue
-            keep, _ = online._merge_events(db, a, b)
+            keep, _ = online.merge_events(db, a, b)
             drop = b if keep == a else a
             joined[drop] = keep
             blocks[keep] = blocks.pop(a) | blocks.pop(b)
@@ -381,11 +381,13 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
         for eid, profile in db.execute("SELECT id, profile FROM events ORDER BY seq").fetchall():
             prof = online.Profile.from_json(profile)
             near = [
-                c for c in online._candidates(EventRepository(db), prof, limit=40) if c != eid and c in blocks
+                c
+                for c in online.candidate_events(EventRepository(db), prof, limit=40)
+                if c != eid and c in blocks
             ]
             if any(not (blocks[c] & blocks[eid]) for c in near):
                 terms = sorted(prof.terms)
-                online._assign_storyline(db, eid, prof, online._idf(db, terms) if terms else {})
+                online.assign_storyline(db, eid, prof, online.idf_map(db, terms) if terms else {})
         stories = before - db.execute("SELECT COUNT(*) FROM storylines").fetchone()[0]
         # the cards of the merged store: entities and events joined across blocks change titles and places
         cards.refresh_cards(db, [r[0] for r in db.execute("SELECT id FROM events ORDER BY seq")])
@@ -402,19 +404,19 @@ def annotate_inputs(
     from collections import Counter
     from types import SimpleNamespace
 
-    from .batch import _annotate_partition, _documents_of, _input_files, _line_keys
+    from .batch import annotate_partition, documents_of, input_files, line_key_counts
     from .store import now
 
     fetched = as_of or now()
-    items = [d for f in _input_files(paths) for d in _documents_of(f, fmt, {}, fetched)]
+    items = [d for f in input_files(paths) for d in documents_of(f, fmt, {}, fetched)]
     counts: Counter[tuple[str, str]] = Counter()
     for d in items:
-        for k, n in _line_keys(d):
+        for k, n in line_key_counts(d):
             counts[k] += n
     frequent = SimpleNamespace(value={k: n for k, n in counts.items() if n >= 3})
     out = []
     seen: set[str] = set()
-    for i, payload in sorted(_annotate_partition(list(zip(items, range(len(items)), strict=True)), frequent)):
+    for i, payload in sorted(annotate_partition(list(zip(items, range(len(items)), strict=True)), frequent)):
         kind, *rest = pickle.loads(payload)
         if (
             kind == "ok"

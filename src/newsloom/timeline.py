@@ -14,12 +14,12 @@ from typing import Any
 
 from .errors import NotFoundError
 from .store import Store
-from .views import _evidence, find_entities
+from .views import event_evidence, find_entities
 
 _SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
 
 
-def _fts_query(words: str) -> str:
+def fts_query(words: str) -> str:
     """A safe FTS5 query: every word must occur (quoted, so user text is never FTS syntax)."""
     toks = re.findall(r"\w+", words)
     return " ".join(f'"{t}"' for t in toks)
@@ -52,7 +52,7 @@ def timeline(
         )
         params.extend(ids)
     if query:
-        q = _fts_query(query)
+        q = fts_query(query)
         if not q:
             raise NotFoundError(f"the query {query!r} has no words to search for")
         where.append(
@@ -71,7 +71,7 @@ def timeline(
     entries = []
     centrality = _centrality(store, [r["storyline_id"] for r in rows])
     for r in rows:
-        ev = _evidence(store, r["id"])
+        ev = event_evidence(store, r["id"])
         if not ev:
             continue
         # the best source: a sentence that itself carries the date, then the earliest stored
@@ -254,7 +254,7 @@ def scope_articles(
         q = f"SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id IN ({','.join('?' * len(ids))})"
         sets.append({r[0] for r in store.query(q, ids)})
     if query:
-        fq = _fts_query(query)
+        fq = fts_query(query)
         if not fq:
             raise NotFoundError(f"the query {query!r} has no words to search for")
         sets.append(

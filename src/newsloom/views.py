@@ -102,7 +102,7 @@ def find_entities(store: Store, name: str) -> list[str]:
     return ids
 
 
-def _evidence(store: Store, event_id: str) -> list[dict[str, Any]]:
+def event_evidence(store: Store, event_id: str) -> list[dict[str, Any]]:
     rows = store.query(
         """SELECT m.article_id, m.evidence_start, m.evidence_end, a.text, a.outlet FROM event_mentions m
            JOIN articles a ON a.id = m.article_id WHERE m.event_id = ? AND m.is_main = 1 ORDER BY a.seq""",
@@ -138,7 +138,7 @@ def event_json(store: Store, row: sqlite3.Row, fresh: bool = True) -> dict[str, 
         "card": card,
         "article_ids": arts,
         "storyline_id": row["storyline_id"],
-        "evidence": [{k: v for k, v in e.items() if k != "outlet"} for e in _evidence(store, row["id"])],
+        "evidence": [{k: v for k, v in e.items() if k != "outlet"} for e in event_evidence(store, row["id"])],
         "records": event_records(store, row["id"]),
     }
 
@@ -182,7 +182,7 @@ def storylines(store: Store) -> list[dict[str, Any]]:
     return [storyline_json(store, r) for r in rows]
 
 
-def _canonical_names(store: Store, article_id: str, names: list[str]) -> list[str]:
+def canonical_names(store: Store, article_id: str, names: list[str]) -> list[str]:
     """Surface names of one article's mentions -> canonical entity names (unchanged when unresolved)."""
     out = []
     for n in names:
@@ -204,8 +204,8 @@ def mention_json(store: Store, row: sqlite3.Row, text: str) -> dict[str, Any]:
         "article_id": aid,
         "type": row["type"],
         "trigger": row["trigger"],
-        "actors": _canonical_names(store, aid, json.loads(row["actors"])),
-        "targets": _canonical_names(store, aid, json.loads(row["targets"])),
+        "actors": canonical_names(store, aid, json.loads(row["actors"])),
+        "targets": canonical_names(store, aid, json.loads(row["targets"])),
         "place": row["place"],
         "date": {
             "start": row["date_start"],

@@ -216,11 +216,11 @@ class Batch:
             self.idf, self.idf_n = {}, n  # a new map: unit vectors cached under the old one are not reused
         missing = sorted({t for t in terms if t not in self.idf})
         if missing:
-            self.idf.update(_idf(db, missing))
+            self.idf.update(idf_map(db, missing))
         return self.idf
 
 
-def _idf(db: sqlite3.Connection, terms: list[str]) -> dict[str, float]:
+def idf_map(db: sqlite3.Connection, terms: list[str]) -> dict[str, float]:
     repo = EventRepository(db)
     n = repo.articles_counted()
     df = repo.document_frequencies(terms)
@@ -272,7 +272,7 @@ def _first_and_latest(ids: list[str]) -> list[str]:
     return ids if len(ids) <= kept_articles() + 1 else ids[:1] + ids[-kept_articles() :]
 
 
-def _candidates(index: CandidateIndex, p: Profile, limit: int = 60) -> list[str]:
+def candidate_events(index: CandidateIndex, p: Profile, limit: int = 60) -> list[str]:
     """Events that could be the same as (or in a storyline with) a profile: the latest events of its main
     participants and places, and the events starting around its date. Every lookup is an index range
     of bounded length, so the cost does not grow with the store."""
@@ -336,7 +336,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     best, best_s = None, pairmodel.MODEL.threshold
     members: dict[str, list[pairmodel.ArticleFeatures]] = {}
     vetoing: dict[str, list[pairmodel.ArticleFeatures]] = {}  # reports of events whose dates veto this one
-    cands = _candidates(repo, prof, limit=S.scored_candidates)
+    cands = candidate_events(repo, prof, limit=S.scored_candidates)
     for eid in cands:
         stored = repo.profile(eid)
         if stored is None:
@@ -356,7 +356,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     vocab = pairmodel.vocabulary(feats).union(
         *(pairmodel.vocabulary(m) for group in (members, vetoing) for ms in group.values() for m in ms)
     )
-    idf = batch.idf_for(db, vocab) if batch else _idf(db, sorted(vocab))
+    idf = batch.idf_for(db, vocab) if batch else idf_map(db, sorted(vocab))
     scores: dict[str, float] = {}
     for eid, ms in members.items():
         if not ms:
@@ -375,7 +375,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
         _update_event(db, best, ev)
     repo.index_event_entities(best, [*prof.participants, *prof.places])
     repo.join(aid, best, main_id)
-    _assign_storyline(db, best, ev, idf, aid)
+    assign_storyline(db, best, ev, idf, aid)
     rivals = {e for e, sc in scores.items() if sc > S.refine_link and e != best} | vetoed
     if batch is not None:
         batch.links.append({best} | rivals)
@@ -398,7 +398,7 @@ def _claims_undated(
     return not mates or p > sum(pairmodel.probability(reports[i], o, idf) for o in mates) / len(mates)
 
 
-def _merge_events(db: sqlite3.Connection, a: str, b: str) -> tuple[str, Profile]:
+def merge_events(db: sqlite3.Connection, a: str, b: str) -> tuple[str, Profile]:
     """Merge two events into the older one; returns its id and merged profile."""
     repo = EventRepository(db)
     rows = repo.events([a, b])
@@ -511,7 +511,7 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
         reports = sorted((movable[k] for k in cl if k < n_mov), key=lambda a: index[a])
         plan.append((anchor_ids[0] if anchor_ids else None, reports))
         for other in anchor_ids[1:]:
-            _merge_events(db, anchor_ids[0], other)
+            merge_events(db, anchor_ids[0], other)
     claimed = {e for e, _ in plan if e is not None}
     order = sorted(
         (i for i, (e, _) in enumerate(plan) if e is None),
@@ -630,7 +630,7 @@ def _rebuild_events(db: sqlite3.Connection, eids: list[str], idf: dict[str, floa
     for eid in eids:
         stored = repo.profile(eid)
         if stored is not None:
-            _assign_storyline(db, eid, Profile.from_json(stored), idf)
+            assign_storyline(db, eid, Profile.from_json(stored), idf)
 
 
 # --- storylines -------------------------------------------------------------------------------------
@@ -643,7 +643,7 @@ def _story_score(a: Profile, b: Profile, idf: dict[str, float]) -> float:
     return 0.5 * text + 0.3 * people + 0.2 * places
 
 
-def _assign_storyline(
+def assign_storyline(
     db: sqlite3.Connection, event_id: str, ev: Profile, idf: dict[str, float], new_article: str | None = None
 ) -> None:
     """Put an event in the storyline of the most similar related event, or a new one. When an event
@@ -653,7 +653,7 @@ def _assign_storyline(
     story = repo.storyline_of(event_id)
     before = story
     linked: dict[str, float] = {}
-    for cand in _candidates(repo, ev, limit=40):
+    for cand in candidate_events(repo, ev, limit=40):
         if cand == event_id:
             continue
         r = repo.profile_and_storyline(cand)

@@ -359,12 +359,12 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
     def search_data(
         q: str, date_from: str, date_to: str, outlet: str, entity: str, etype: str, page_no: int
     ) -> dict[str, Any]:
-        from ..timeline import _fts_query
+        from ..timeline import fts_query
 
         where, params = ["a.duplicate_of IS NULL"], []
         join = ""
         if q.strip():
-            fq = _fts_query(q)
+            fq = fts_query(q)
             if not fq:
                 raise NewsloomError(f"the query {q!r} has no words to search for")
             join = "JOIN articles_fts f ON f.rowid = a.seq"

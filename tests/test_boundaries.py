@@ -1,0 +1,77 @@
+"""Module boundaries: no module of newsloom reaches into another module's private names (a name with a
+leading underscore is that module's own business, free to change)."""
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "newsloom"
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _module_path(f: Path, level: int, module: str | None) -> Path | None:
+    """Where an import of `f` points: a folder or a module file without its suffix."""
+    if level == 0:
+        if not module or not (module == "newsloom" or module.startswith("newsloom.")):
+            return None
+        base = PACKAGE.parent
+        parts = module.split(".")
+    else:
+        base = f.parent
+        for _ in range(level - 1):
+            base = base.parent
+        parts = module.split(".") if module else []
+    return base.joinpath(*parts)
+
+
+def _is_module(path: Path) -> bool:
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def violations(f: Path) -> list[str]:
+    tree = ast.parse(f.read_text(encoding="utf-8"))
+    modules: set[str] = set()  # local names bound to newsloom modules
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            target = _module_path(f, node.level, node.module)
+            if target is None:
+                continue
+            for alias in node.names:
+                if _private(alias.name):
+                    out.append(f"{f.relative_to(PACKAGE)}:{node.lineno} imports {alias.name}")
+                elif _is_module(target / alias.name):
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("newsloom.") and alias.asname:
+                    modules.add(alias.asname)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and _private(node.attr)
+        ):
+            out.append(f"{f.relative_to(PACKAGE)}:{node.lineno} uses {node.value.id}.{node.attr}")
+    return out
+
+
+def test_no_module_uses_another_modules_private_names():
+    found = [v for f in sorted(PACKAGE.rglob("*.py")) for v in violations(f)]
+    assert not found, "\n".join(found)
+
+
+def test_the_check_sees_both_kinds_of_reach(tmp_path, monkeypatch):
+    pkg = tmp_path / "newsloom"
+    (pkg / "sub").mkdir(parents=True)
+    for p in (pkg / "__init__.py", pkg / "sub" / "__init__.py", pkg / "sub" / "mod.py"):
+        p.write_text("", encoding="utf-8")
+    user = pkg / "user.py"
+    user.write_text(
+        "from .sub.mod import _hidden\nfrom .sub import mod\nmod._inner()\nmod.public()\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", pkg)
+    assert violations(user) == ["user.py:1 imports _hidden", "user.py:3 uses mod._inner"]
