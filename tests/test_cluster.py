@@ -2,6 +2,7 @@ import random
 from datetime import date
 
 from newsloom.clustering.online import (
+    DateAttestation,
     Profile,
     _merge,
     article_profile,
@@ -23,11 +24,11 @@ def test_best_date_prefers_stated_precise_dates_and_widens_by_overlap():
         ("2021-05-04", "2021-05-04", "day", 3),
         ("2021-05-05", "2021-05-05", "day", 1),
     ]
-    assert best_date(dates) == (date(2021, 5, 3), date(2021, 5, 5), "day")
+    assert best_date([DateAttestation(*d) for d in dates]) == (date(2021, 5, 3), date(2021, 5, 5), "day")
     # a background date that does not overlap does not widen the event
-    assert best_date([("2020-10-02", "2020-10-04", "day", 3), ("2020-09-12", "2020-09-12", "day", 3)])[
-        0
-    ] == date(2020, 10, 2)
+    assert best_date(
+        prof([("2020-10-02", "2020-10-04", "day", 3), ("2020-09-12", "2020-09-12", "day", 3)]).dates
+    )[0] == date(2020, 10, 2)
 
 
 def test_far_apart_stated_days_veto_but_coarse_or_publication_dates_do_not():
@@ -142,7 +143,7 @@ def test_an_event_profile_stays_small_and_keeps_its_date_decisions():
             entry = (first, last, rng.choice(grans), rng.choice([1, 2, 3]))
             every.append(entry)
             ev = _merge(ev, Profile(articles=[f"a{i}"], count=1, dates=[entry]))
-            assert best_date(ev.dates) == best_date(every)
+            assert best_date(ev.dates) == best_date(prof(every).dates)
             assert len(ev.dates) <= 2
             for probe in (prof([entry]), prof([("2021-06-20", "2021-06-20", "day", 3)]), prof()):
                 assert dates_compatible(probe, ev, 2) == dates_compatible(probe, prof(every), 2)

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -28,7 +28,17 @@ from .repository import CandidateIndex, EventRepository
 
 # Ranking of where a date came from: stated next to the event beats inferred from the article.
 _SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
+STATED = _SOURCE_RANK["caption"]  # a date written in the text (not the publication date)
 _GRAN_RANK = {DAY: 3, WEEK: 2, MONTH: 1}
+
+
+class DateAttestation(NamedTuple):
+    """One report's word on when its happening took place (stored in profiles as a 4-item list)."""
+
+    start: str
+    end: str
+    granularity: str
+    rank: int  # where it came from: 3 next to the event, 2 a caption, 1 the publication date, 0 inferred
 
 
 def kept_articles() -> int:
@@ -41,7 +51,7 @@ class Profile:
     """What one article says about its main event, or what an event's members say together."""
 
     type: str = "OTHER"
-    dates: list[tuple[str, str, str, int]] = field(default_factory=list)  # (start, end, granularity, rank)
+    dates: list[DateAttestation] = field(default_factory=list)
     participants: dict[str, float] = field(default_factory=dict)  # entity id -> weight (PERSON/ORG)
     places: dict[str, float] = field(default_factory=dict)  # entity id -> weight (GPE/LOC)
     types: dict[str, int] = field(default_factory=dict)
@@ -50,13 +60,15 @@ class Profile:
     outlets: list[str] = field(default_factory=list)  # the outlets of the latest kept_articles()
     count: int = 0  # reports in all
 
+    def __post_init__(self) -> None:
+        self.dates = [DateAttestation(*d) for d in self.dates]
+
     def to_json(self) -> str:
         return json.dumps(self.__dict__, sort_keys=True)
 
     @classmethod
     def from_json(cls, s: str) -> Profile:
         d = json.loads(s)
-        d["dates"] = [tuple(x) for x in d.get("dates", [])]
         d.setdefault("count", len(d.get("articles", [])))  # a profile stored before counts were kept
         return cls(**d)
 
@@ -65,22 +77,22 @@ def _d(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
 
 
-def best_date(dates: list[tuple[str, str, str, int]]) -> tuple[date | None, date | None, str]:
+def best_date(dates: list[DateAttestation]) -> tuple[date | None, date | None, str]:
     """The event's date: the best-attested date, widened by the other attestations that overlap it."""
     if not dates:
         return None, None, UNKNOWN
     # best source, then finest granularity, then order of attestation (an article's main mention first)
-    ranked = sorted(dates, key=lambda d: (-d[3], -_GRAN_RANK.get(d[2], 0)))
+    ranked = sorted(dates, key=lambda d: (-d.rank, -_GRAN_RANK.get(d.granularity, 0)))
     top = ranked[0]
     start, end = _d(top[0]), _d(top[1])
     assert start is not None and end is not None
     for s, e, g, r in ranked[1:]:
-        if r < top[3] or g != top[2]:
+        if r < top.rank or g != top.granularity:
             continue
         ds, de = _d(s), _d(e)
         if ds and de and ds <= end and de >= start:
             start, end = min(start, ds), max(end, de)
-    return start, end, top[2]
+    return start, end, top.granularity
 
 
 def dates_compatible(a: Profile, b: Profile, veto_days: int) -> bool:
@@ -92,8 +104,7 @@ def dates_compatible(a: Profile, b: Profile, veto_days: int) -> bool:
     sb, eb, gb = best_date(b.dates)
     if not (sa and ea and sb and eb) or not {ga, gb} <= {DAY, WEEK}:
         return True
-    stated = _SOURCE_RANK["caption"]
-    if max(d[3] for d in a.dates) < stated or max(d[3] for d in b.dates) < stated:
+    if max(d.rank for d in a.dates) < STATED or max(d.rank for d in b.dates) < STATED:
         return True
     return max((sa - eb).days, (sb - ea).days, 0) <= veto_days
 
@@ -143,8 +154,8 @@ def main_mention(
     return max(pool, key=merit) if pool else None
 
 
-def _date_entry(r: sqlite3.Row) -> tuple[str, str, str, int]:
-    return (
+def _date_entry(r: sqlite3.Row) -> DateAttestation:
+    return DateAttestation(
         r["date_start"],
         r["date_end"] or r["date_start"],
         r["granularity"],
@@ -172,18 +183,20 @@ def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profi
             if sentence_para.get(r["sentence"], 99) > 2 or r["hedged"] or r["negated"]:
                 continue
             e = _date_entry(r)
-            if not p.dates or (e[0] <= p.dates[0][1] and e[1] >= p.dates[0][0]):
+            if not p.dates or (e.start <= p.dates[0].end and e.end >= p.dates[0].start):
                 p.dates.append(e)
     if title_type and p.type in ("STATEMENT", "OTHER"):
         p.type = title_type  # the headline names the happening the lead only reports speech about
     if not p.dates and article["published_date"]:
         p.dates.append(
-            (article["published_date"], article["published_date"], article["published_granularity"], 1)
+            DateAttestation(
+                article["published_date"], article["published_date"], article["published_granularity"], 1
+            )
         )
     if article["published_inferred"]:
         # an undated report "written on or after the latest date it states" (an obituary's birth date,
         # a story's background) bounds nothing: these dates are kept for display but veto no match
-        p.dates = [(s, e, g, 0 if r == 1 else r) for s, e, g, r in p.dates]
+        p.dates = [d._replace(rank=0) if d.rank == 1 else d for d in p.dates]
     p.types = {p.type: 1}
     for eid, etype, sent in repo.entity_mentions(aid):
         w = 2.0 if sentence_para.get(sent, 99) <= 1 else 1.0  # the lead names who and where
@@ -251,7 +264,7 @@ def _merge(ev: Profile, art: Profile) -> Profile:
     return ev
 
 
-def _deciding_dates(dates: list[tuple[str, str, str, int]]) -> list[tuple[str, str, str, int]]:
+def _deciding_dates(dates: list[DateAttestation]) -> list[DateAttestation]:
     """What can still decide an event's date, at most two attestations: best_date and the date veto read
     only the best source and, among those, the finest granularity; of those, the first attestation and
     the range it has been widened to by the others that overlap it. Later attestations extend that range
@@ -259,13 +272,13 @@ def _deciding_dates(dates: list[tuple[str, str, str, int]]) -> list[tuple[str, s
     however many reports an event gathers and its date is the one the whole list would give."""
     if not dates:
         return dates
-    best = max((d[3], _GRAN_RANK.get(d[2], 0)) for d in dates)
-    top = next(d for d in dates if (d[3], _GRAN_RANK.get(d[2], 0)) == best)
+    best = max((d.rank, _GRAN_RANK.get(d.granularity, 0)) for d in dates)
+    top = next(d for d in dates if (d.rank, _GRAN_RANK.get(d.granularity, 0)) == best)
     start, end, _ = best_date(dates)
     assert start is not None and end is not None
-    if (start.isoformat(), end.isoformat()) == (top[0], top[1]):
+    if (start.isoformat(), end.isoformat()) == (top.start, top.end):
         return [top]
-    return [top, (start.isoformat(), end.isoformat(), top[2], top[3])]
+    return [top, top._replace(start=start.isoformat(), end=end.isoformat())]
 
 
 def _first_and_latest(ids: list[str]) -> list[str]:
@@ -329,7 +342,7 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
             repo.join_as_copy(aid, orig[0], orig[1])
             return str(orig[0])
     prof, main_id = article_profile(db, article)
-    main_date = next(((d[0], d[1]) for d in prof.dates if d[3] >= 2), None)
+    main_date = next(((d.start, d.end) for d in prof.dates if d.rank >= STATED), None)
     feats = pairmodel.article_features(db, article, prof.type, main_date)
     repo.count_terms([*json.loads(article["terms"]), *pairmodel.number_keys(feats)])
     repo.store_features(aid, feats.to_json())
