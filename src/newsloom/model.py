@@ -8,20 +8,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
-# Granularities, from finest to coarsest.
-DAY, WEEK, MONTH, SEASON, QUARTER, YEAR, DECADE, CENTURY, UNKNOWN = (
-    "day",
-    "week",
-    "month",
-    "season",
-    "quarter",
-    "year",
-    "decade",
-    "century",
-    "unknown",
-)
+
+class Granularity(StrEnum):
+    """How precise a date is, from finest to coarsest."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    SEASON = "season"
+    QUARTER = "quarter"
+    YEAR = "year"
+    DECADE = "decade"
+    CENTURY = "century"
+    UNKNOWN = "unknown"
+
+
+DAY, WEEK, MONTH, SEASON, QUARTER, YEAR, DECADE, CENTURY, UNKNOWN = Granularity
+
+
+class DateSource(StrEnum):
+    """Where an event's date was read: the sentence of the event, its paragraph, a photo caption, the
+    publication date, or nowhere."""
+
+    SENTENCE = "sentence"
+    PARAGRAPH = "paragraph"
+    CAPTION = "caption"
+    PUBLISHED = "published"
+    NONE = "none"
+
 
 # PLOVER event categories plus STATEMENT (DESIGN.md).
 EVENT_TYPES = (
@@ -145,7 +162,7 @@ class EventMention:
     date_start: date | None = None
     date_end: date | None = None
     granularity: str = UNKNOWN
-    date_source: str = "none"  # "sentence", "paragraph", "caption", "published", "none"
+    date_source: str = DateSource.NONE
     negated: bool = False
     hedged: bool = False
     quote: str | None = None

@@ -21,15 +21,21 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..model import DAY, MONTH, UNKNOWN, WEEK
+from ..model import DAY, MONTH, UNKNOWN, WEEK, DateSource
 from . import linkage, pairmodel
 from .config import SETTINGS as S
 from .repository import CandidateIndex, EventRepository
 
 # Ranking of where a date came from: stated next to the event beats inferred from the article.
-_SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
-STATED = _SOURCE_RANK["caption"]  # a date written in the text (not the publication date)
-_GRAN_RANK = {DAY: 3, WEEK: 2, MONTH: 1}
+_SOURCE_RANK: dict[str, int] = {
+    DateSource.SENTENCE: 3,
+    DateSource.PARAGRAPH: 3,
+    DateSource.CAPTION: 2,
+    DateSource.PUBLISHED: 1,
+    DateSource.NONE: 0,
+}
+STATED = _SOURCE_RANK[DateSource.CAPTION]  # a date written in the text (not the publication date)
+_GRAN_RANK: dict[str, int] = {DAY: 3, WEEK: 2, MONTH: 1}
 
 
 class DateAttestation(NamedTuple):
