@@ -2,7 +2,7 @@
 
     python benchmarks/learn_weights.py [--sets ecb,gva] [--work DIR] [--write] [--to FILE]
 
-Needs scikit-learn (`pip install -e '.[bench]'`). The corpora are ingested as benchmarks/ablate.py ingests
+Needs scikit-learn (`pip install -e '.[eval]'`). The corpora are ingested as benchmarks/ablate.py ingests
 them (order 1, stores kept in --work) and re-clustered, so the stored features are this code's. Pairs:
 every pair of reports of one event, every pair of reports of one ECB+ topic (the hard cases: same kind
 of event, same or another happening), each report with the CLOSEST reports of other events (by content:

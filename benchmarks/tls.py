@@ -8,7 +8,7 @@ the gold timeline has and its average number of sentences per date (rounded), se
 contain one of the topic's query words (QUERY_WORDS, from the dataset's README; else `keywords.json`).
 Beside the system, the publication-volume baseline: the days with most articles published, summarised
 by the same sentence selection. The system is `newsloom.datewise.summarise`. Scores
-(`newsloom.tlseval`): alignment-based ROUGE-1 and ROUGE-2 F1 ("align+ m:1") and Date F1, averaged over
+(`benchmarks/tlseval.py`): alignment-based ROUGE-1 and ROUGE-2 F1 ("align+ m:1") and Date F1, averaged over
 tasks. Published on all of T17: DATEWISE 0.120 / 0.035 / 0.544.
 
 `--dump FILE` writes every task's system and gold timelines as JSON, for cross-checking the metric with
@@ -25,9 +25,10 @@ import time
 from datetime import date
 from pathlib import Path
 
+from tlseval import align_m1, date_f1
+
 from newsloom.datewise import busiest_days, summarise
 from newsloom.store import Store
-from newsloom.tlseval import align_m1, date_f1
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets" / "t17-dev"

@@ -1,4 +1,4 @@
-"""Cross-check of newsloom.tlseval against the tilse toolkit (which runs the Perl ROUGE-1.5.5).
+"""Cross-check of benchmarks/tlseval.py against the tilse toolkit (which runs the Perl ROUGE-1.5.5).
 
     python benchmarks/tls.py --dump /tmp/tls.json          # newsloom's venv
     /path/to/tilse-venv/bin/python benchmarks/tls_tilse_check.py /tmp/tls.json
@@ -28,7 +28,7 @@ def to_tl(items):
 
 
 def main():
-    from newsloom.tlseval import align_m1  # needs spacy and snowballstemmer importable here
+    from tlseval import align_m1  # needs spacy and snowballstemmer importable here
 
     tasks = json.loads(Path(sys.argv[1]).read_text())
     ev = rouge.TimelineRougeEvaluator(measures={"rouge_1", "rouge_2"})

@@ -12,6 +12,17 @@ DEMO = ROOT / "examples" / "demo"
 SHARED = ROOT.parent / "shared" / "datasets"
 
 
+def benchmark_module(name: str):
+    """A module of benchmarks/ (evaluation code, not part of the installed package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", ROOT / "benchmarks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def resources():
     from newsloom.annotate import load_resources

@@ -708,7 +708,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Modules of optional extras, and the extra that installs each.
-OPTIONAL_MODULES = {"pyspark": "spark", "py4j": "spark"}
+OPTIONAL_MODULES = {
+    "pyspark": "spark",
+    "py4j": "spark",
+    "fastapi": "web",
+    "starlette": "web",
+    "uvicorn": "web",
+    "jinja2": "web",
+    "multipart": "web",
+    "python_multipart": "web",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
