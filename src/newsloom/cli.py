@@ -707,6 +707,33 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def reference() -> str:
+    """The command-line reference in Markdown (docs/cli.md), from the parser itself: every command's
+    help as `newsloom COMMAND --help` prints it at 100 columns."""
+    columns = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "100"
+    try:
+        parser = build_parser()
+        out = [
+            "# Command-line reference",
+            "",
+            "Generated from the parser by `newsloom.cli.reference()`; `tests/test_docs.py` keeps it current.",
+            "",
+            "```text",
+            parser.format_help().rstrip(),
+            "```",
+        ]
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        for name, sub in commands.choices.items():
+            out += ["", f"## newsloom {name}", "", "```text", sub.format_help().rstrip(), "```"]
+        return "\n".join(out) + "\n"
+    finally:
+        if columns is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = columns
+
+
 # Modules of optional extras, and the extra that installs each.
 OPTIONAL_MODULES = {
     "pyspark": "spark",
