@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import needs_shared, run_cli
+from conftest import DEMO, needs_shared, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +170,17 @@ def test_a_briefing_quotes_a_two_sentence_quotation_whole(seeds_db):
     assert said and said[0].startswith("“")
     quoted = said[0][1 : said[0].index("”")]
     assert re.search(r"[.!?] [A-Z]", quoted)
+
+
+def test_in_a_store_of_another_topic_the_visits_stay_apart(seeds_db, tmp_path):
+    """The undated report links to both visits in a store where their names are rare: refinement's
+    cannot-link (the visits' stated days are seven months apart) keeps them two events."""
+    db = tmp_path / "mixed.db"
+    run_cli("ingest", str(DEMO), db=db)
+    run_cli("ingest", str(needs_shared("seeds")), db=db)
+
+    def groups(d):
+        return sorted(sorted(e["article_ids"]) for e in get(d, "events"))
+
+    alone = groups(seeds_db)
+    assert [g for g in groups(db) if g in alone] == alone

@@ -1,6 +1,8 @@
 import random
 from datetime import date
 
+import numpy as np
+
 from newsloom.clustering.online import (
     DateAttestation,
     Profile,
@@ -201,3 +203,12 @@ def test_a_new_event_whose_storyline_id_is_taken_gets_another(tmp_path):
         online.assign_storyline(db, "ev_abc", Profile(articles=["a1"]), {})
         assert repo.storyline_of("ev_abc") not in (None, "st_abc")
     store.close()
+
+
+def test_average_link_keeps_cannot_linked_groups_apart():
+    from newsloom.clustering.linkage import average_link
+
+    sim = np.array([[0, 0.9, 0.1], [0.9, 0, 0.8], [0.1, 0.8, 0]])
+    assert average_link(sim, [1, 1, 1], 0.4) == [[0, 1, 2]]
+    # 0 and 2 state days far apart: the group holding 0 never takes 2
+    assert average_link(sim, [1, 1, 1], 0.4, apart=lambda a, b: {0, 2} <= {*a, *b}) == [[0, 1], [2]]

@@ -14,7 +14,7 @@ import json
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -515,8 +515,11 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
             ry = [index[a] for a in items[y]]
             sim[x, y] = sim[y, x] = float(pair[x, ry].mean())
     sizes = [len(it) for it in items]
+    dates = [_stated(feats[it[0]]) for it in items[:n_mov]] + [rows[e][1].dates for e, _ in anchors]
     clusters = _attach_small(
-        linkage.average_link(sim, sizes, S.refine_threshold, S.group_min, S.group_extra),
+        linkage.average_link(
+            sim, sizes, S.refine_threshold, S.group_min, S.group_extra, _cannot_link(items, dates, feats)
+        ),
         sim,
         sizes,
         n_mov,
@@ -552,6 +555,40 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
     if moved:
         _rebuild_events(db, sorted(moved), idf)
     return cost
+
+
+def _stated(f: pairmodel.ArticleFeatures) -> list[DateAttestation]:
+    """The date a report states for its happening, as an attestation (a day, a week, or longer)."""
+    if not f.date:
+        return []
+    start, end = f.date
+    span = (date.fromisoformat(end) - date.fromisoformat(start)).days
+    return [DateAttestation(start, end, DAY if span == 0 else WEEK if span < 7 else MONTH, STATED)]
+
+
+def _cannot_link(
+    items: list[list[str]], dates: list[list[DateAttestation]], feats: dict[str, pairmodel.ArticleFeatures]
+) -> Callable[[list[int], list[int]], bool]:
+    """Refinement's cannot-link constraint: two groups whose stated dates veto each other (the rule of
+    joining, `dates_compatible`) stay apart, unless one holds a later step of the other's happening (see
+    S.followups_join). `items[k]`: the reports of item k; `dates[k]`: their date attestations."""
+
+    def apart(a: list[int], b: list[int]) -> bool:
+        pa, pb = (Profile(dates=[d for k in g for d in dates[k]]) for g in (a, b))
+        if dates_compatible(pa, pb, S.veto_days):
+            return False
+        return not (
+            S.followups_join
+            and any(
+                pairmodel.follow_up(feats[x], feats[y])
+                for i in a
+                for x in items[i]
+                for j in b
+                for y in items[j]
+            )
+        )
+
+    return apart
 
 
 def _group_link(sim: np.ndarray, weight: np.ndarray, a: list[int], b: list[int]) -> float:
