@@ -12,6 +12,7 @@ import json
 import math
 import re
 import sqlite3
+import weakref
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -91,7 +92,7 @@ _CLOSING_RX = re.compile(r"\s*(?:\)|-RRB-)")
 _NAME_STOP = frozenset("the a an in on at he she it they but and this that his her we i its their".split())
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: the unit vectors of `_units` are cached per object
 class ArticleFeatures:
     terms: dict[str, float] = field(default_factory=dict)
     names: dict[str, float] = field(default_factory=dict)
@@ -217,14 +218,20 @@ def _idf_version(idf: dict[str, float]) -> int:
     return _IDF_COUNT
 
 
+# report -> (idf version, unit terms, unit names); an entry goes with its report
+_UNITS: weakref.WeakKeyDictionary[ArticleFeatures, tuple[int, dict[str, float], dict[str, float]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _units(f: ArticleFeatures, idf: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
-    """The unit vectors of a report's terms and names under one idf, kept on the report while that idf
-    is in use (a report is compared with many others under the same idf)."""
+    """The unit vectors of a report's terms and names under one idf, cached while that idf is in use (a
+    report is compared with many others under the same idf)."""
     version = _idf_version(idf)
-    cached = f.__dict__.get("_units")
+    cached = _UNITS.get(f)
     if cached is None or cached[0] != version:
         cached = (version, unit(f.terms, idf), unit(f.names, idf))
-        f.__dict__["_units"] = cached
+        _UNITS[f] = cached
     return cached[1], cached[2]
 
 
