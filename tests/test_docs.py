@@ -11,3 +11,17 @@ REGENERATE = "python -c 'from newsloom.cli import reference; print(reference(), 
 def test_the_cli_reference_is_the_parsers():
     written = (DOCS / "cli.md").read_text(encoding="utf-8")
     assert written == reference(), f"docs/cli.md is stale: {REGENERATE}"
+
+
+def test_the_architecture_names_every_module():
+    text = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    package = DOCS.parent / "src" / "newsloom"
+    missing = []
+    for f in sorted(package.rglob("*.py")):
+        rel = f.relative_to(package)
+        if f.name in ("__init__.py", "__main__.py"):
+            continue
+        wanted = f.name if len(rel.parts) == 1 else f"{rel.parts[0]}/"
+        if f"`{wanted}" not in text and f"{wanted}`" not in text:
+            missing.append(str(rel))
+    assert not missing, f"docs/architecture.md does not say where these belong: {missing}"
