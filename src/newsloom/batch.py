@@ -16,7 +16,7 @@ What runs where:
   in the same order.
 
 Not distributed yet: the corpus stages. Blocking by time window and entity keys with Spark ML LSH for
-candidate pairs, then the same pairwise decision per block, is the way to scale them; see the README.
+candidate pairs, then the same pairwise decision per block, is the way to scale them; see docs/spark.md.
 """
 
 from __future__ import annotations
