@@ -90,12 +90,12 @@ def best_date(dates: list[DateAttestation]) -> tuple[date | None, date | None, s
     # best source, then finest granularity, then order of attestation (an article's main mention first)
     ranked = sorted(dates, key=lambda d: (-d.rank, -_GRAN_RANK.get(d.granularity, 0)))
     top = ranked[0]
-    start, end = _d(top[0]), _d(top[1])
+    start, end = _d(top.start), _d(top.end)
     assert start is not None and end is not None
-    for s, e, g, r in ranked[1:]:
-        if r < top.rank or g != top.granularity:
+    for d in ranked[1:]:
+        if d.rank < top.rank or d.granularity != top.granularity:
             continue
-        ds, de = _d(s), _d(e)
+        ds, de = _d(d.start), _d(d.end)
         if ds and de and ds <= end and de >= start:
             start, end = min(start, ds), max(end, de)
     return start, end, top.granularity

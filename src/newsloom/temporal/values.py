@@ -183,28 +183,21 @@ def year_norm(y: int, anchor: str, mod: str | None = None) -> Norm:
     return Norm(f"{y:04d}", granularity=YEAR, start=start, end=end, anchor=anchor)
 
 
-def week_norm(d: date, anchor: str) -> Norm:
+def _iso_week(d: date) -> str:
+    """The ISO week of a day, as TIMEX3 writes it (2021-W18)."""
     iso = d.isocalendar()
+    return f"{iso[0]:04d}-W{iso[1]:02d}"
+
+
+def week_norm(d: date, anchor: str) -> Norm:
     start = d - timedelta(days=d.weekday())
-    return Norm(
-        f"{iso[0]:04d}-W{iso[1]:02d}",
-        granularity=WEEK,
-        start=start,
-        end=start + timedelta(days=6),
-        anchor=anchor,
-    )
+    return Norm(_iso_week(d), granularity=WEEK, start=start, end=start + timedelta(days=6), anchor=anchor)
 
 
 def weekend_norm(saturday: date, anchor: str) -> Norm:
     """The weekend that begins on `saturday` (TIMEX3 2021-W18-WE)."""
-    iso = saturday.isocalendar()
-    return Norm(
-        f"{iso[0]:04d}-W{iso[1]:02d}-WE",
-        granularity=DAY,
-        start=saturday,
-        end=saturday + timedelta(days=1),
-        anchor=anchor,
-    )
+    end = saturday + timedelta(days=1)
+    return Norm(_iso_week(saturday) + "-WE", granularity=DAY, start=saturday, end=end, anchor=anchor)
 
 
 def decade_norm(y0: int, anchor: str = NONE) -> Norm:
