@@ -1,6 +1,6 @@
 """Cost of adding an article as the store grows: the corpus stages over a synthetic stream.
 
-    python benchmarks/scale.py [--n 100000] [--pool 300]
+    python benchmarks/scale.py [--n 100000] [--pool 300] [--keep STORE.db]
 
 A pool of ECB+ articles (../shared/datasets/ecbplus-dev.jsonl) is annotated once with the real
 pipeline. The stream then repeats the pool in epochs. Each copy gets a new document id, its dates are
@@ -10,7 +10,8 @@ stored, resolved and clustered through the same functions as an ingest, in trans
 
 The per-document stages (NLP) cost the same at any store size and are measured by throughput.py; this
 script isolates what can grow with the store. It prints the time to add the first and the last 1,000
-articles (ms per article) and peak memory.
+articles (ms per article) and peak memory. --keep writes the store to a file (each copy then attributed to
+one of 50 outlets), for benchmarks/web.py --lists.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--pool", type=int, default=300)
+    ap.add_argument("--keep", type=Path, help="write the store here (it must not exist)")
     args = ap.parse_args()
     if not DATA.exists():
         print(f"skipped: {DATA} is absent")
@@ -86,10 +88,15 @@ def main() -> int:
                 *first, last = m.text.split() or [""]
                 m.text = " ".join([*first, surname(last, epoch)])  # another person, same first name
         it.minhash = None  # copies of one template are not near-duplicates of each other here
+        if args.keep:
+            it.article.outlet = f"Outlet {random.Random(i).randrange(50):02d}"
         return it
 
+    if args.keep and args.keep.exists():
+        print(f"--keep {args.keep}: the file exists; give a new name")
+        return 2
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "scale.db")
+        store = Store(args.keep or Path(tmp) / "scale.db")
         times: list[float] = []
         batch = 100
         for start in range(0, args.n, batch):

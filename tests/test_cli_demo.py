@@ -11,7 +11,7 @@ from conftest import DEMO, run_cli
 def demo_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("demo") / "demo.db"
     out = run_cli("ingest", str(DEMO), db=db).stdout
-    assert "11 articles added, 1 duplicates" in out
+    assert "11 articles added, 1 duplicate linked" in out
     return db
 
 
@@ -120,11 +120,11 @@ def test_bad_inputs_are_reported_and_others_go_on(tmp_path):
     db = tmp_path / "b.db"
     proc = run_cli("ingest", str(tmp_path / "in"), db=db)
     out = proc.stdout
-    assert "1 articles added" in out and "5 failed" in out
+    assert "1 article added" in out and "5 failed" in out
     assert "bad.jsonl:2" in out and "line 2" in out
     assert "empty" in out and "binary" in out and "gzip" in out
     fails = json.loads(run_cli("failures", "--json", db=db).stdout)
-    assert len(fails) == 5 and any("neither 'text', 'html' nor 'title'" in f["reason"] for f in fails)
+    assert len(fails) == 5 and any("has no article text: none of 'text'" in f["reason"] for f in fails)
 
 
 def test_missing_database_and_bad_date_fail_clearly(tmp_path):

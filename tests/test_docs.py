@@ -25,3 +25,14 @@ def test_the_architecture_names_every_module():
         if f"`{wanted}" not in text and f"{wanted}`" not in text:
             missing.append(str(rel))
     assert not missing, f"docs/architecture.md does not say where these belong: {missing}"
+
+
+def test_the_jsonl_fields_in_the_docs_are_the_ones_read():
+    from newsloom import jsonl
+
+    text = (DOCS / "usage.md").read_text(encoding="utf-8")
+    for field, names in jsonl.FIELDS.items():
+        row = next((line for line in text.splitlines() if line.startswith(f"| {field} |")), None)
+        assert row is not None, f"docs/usage.md has no row for the JSON Lines field {field!r}"
+        documented = [n.strip().strip("`") for n in row.split("|")[2].split(" (")[0].split(", ")]
+        assert documented == list(names), field

@@ -34,7 +34,7 @@ def test_a_file_name_that_is_not_utf8_is_read_and_reported_by_an_escaped_name(tm
     (folder / "empty.txt").write_text("")
     db = tmp_path / "n.db"
     out = run_cli("ingest", str(folder), db=db).stdout
-    assert "1 articles added" in out and "1 failed" in out
+    assert "1 article added" in out and "1 failed" in out
     art = json.loads(run_cli("articles", "--json", db=db).stdout)[0]
     assert art["source"].endswith("caf\\xe9-story.txt")
 

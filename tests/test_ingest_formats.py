@@ -184,7 +184,7 @@ def test_near_duplicates_link_to_the_first_copy(tmp_path):
     )
     db = tmp_path / "n.db"
     out = run_cli("ingest", str(folder), db=db).stdout
-    assert "1 articles added, 1 duplicates" in out
+    assert "1 article added, 1 duplicate" in out
     arts = json.loads(run_cli("articles", "--json", db=db).stdout)
     first, copy = sorted(arts, key=lambda a: a["duplicate_of"] is not None)
     assert copy["duplicate_of"] == first["id"] and copy["event_id"] == first["event_id"]
@@ -258,7 +258,7 @@ def test_urls_loopback_refused_unless_allowed(tmp_path, local_server):
     proc = run_cli("ingest", f"{local_server}/story", db=db, check=False)
     assert proc.returncode == 1 and "private, loopback, link-local" in proc.stdout
     out = run_cli("ingest", "--allow-private", f"{local_server}/moved", db=db).stdout
-    assert "1 articles added" in out
+    assert "1 article added" in out
     art = json.loads(run_cli("articles", "--json", db=db).stdout)[0]
     assert art["url"] == f"{local_server}/story"  # the final URL after the redirect
 

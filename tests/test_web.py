@@ -222,7 +222,7 @@ def test_upload_a_file_and_watch_the_ingest(server, page, tmp_path):
     page.click("form.upload button")
     page.wait_for_url("**/jobs/*")
     page.wait_for_selector("p.state-done", timeout=120_000)
-    assert "1 articles added" in page.locator("pre.summary").inner_text()
+    assert "1 article added" in page.locator("pre.summary").inner_text()
     shot(page, "job")
     page.goto(server + "/search?q=Giurgiu")
     assert page.locator("ol.results li").count() == 1
@@ -354,3 +354,156 @@ def test_serve_answers_only_this_machines_names(web_db):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# --- lists, outlets, coverage ----------------------------------------------------------------------
+
+
+def test_list_pages_have_json_twins_in_the_contract(client):
+    spec = client.get("/openapi.json").json()
+    assert {
+        "/events.json",
+        "/entities.json",
+        "/articles.json",
+        "/outlets.json",
+        "/outlets/{name}.json",
+    } <= set(spec["paths"])
+    params = {p["name"] for p in spec["paths"]["/events.json"]["get"]["parameters"]}
+    assert {"sort", "from", "to", "kind", "place", "entity", "outlet", "page", "size"} <= params
+    events = client.get("/events.json", params={"sort": "-reports", "size": 2}).json()
+    assert events["size"] == 2 and len(events["items"]) == 2 and events["pages"] >= 2
+    assert client.get("/events.json", params={"sort": "volume"}).status_code == 400
+    assert client.get("/events", params={"sort": "volume"}).status_code == 400
+    outlets = client.get("/outlets.json").json()["items"]
+    name = outlets[0]["outlet"]
+    one = client.get(f"/outlets/{name}.json").json()
+    assert one["reports"] == outlets[0]["reports"] and sum(c["reports"] for c in one["coverage"]) >= 1
+    assert client.get("/outlets/Nobody%20Weekly.json").status_code == 404
+    found = client.get("/search.json", params={"q": "Danube flood"}).json()
+    hit = found["results"][0]
+    assert any(p["hit"] for p in hit["snippet"]) and found["events"]
+    text = "".join(p["text"] for p in hit["snippet"])
+    assert not text.startswith(("n ", "e ")) and "\x02" not in text  # cut at a word, marks removed
+
+
+def test_the_token_is_not_carried_into_sort_and_page_links(web_db):
+    from fastapi.testclient import TestClient
+
+    from newsloom.web.app import create_app
+
+    c = TestClient(create_app(web_db, token="s3cret-token-123"))
+    page = c.get("/events?size=2&token=s3cret-token-123").text
+    assert "s3cret" not in page and "size=2" in page
+
+
+def _keyboard_targets(page, url: str, presses: int = 80) -> list[str]:
+    """What Tab reaches on a freshly opened page, in order: each focused element's href (or its name)."""
+    seen = []
+    page.goto(url)
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        seen.append(
+            page.evaluate("document.activeElement.getAttribute('href') || document.activeElement.name || ''")
+        )
+    return seen
+
+
+def test_events_list_sorts_filters_and_pages_by_mouse_and_keyboard(server, page):
+    page.goto(server + "/events?size=2")
+    assert page.locator("table.events tbody tr").count() == 2
+    shot(page, "events")
+    page.locator("a.sort", has_text="Reports").click()
+    page.wait_for_url("**sort=-reports**")
+    counts = [int(t) for t in page.locator("table.events td.num").all_inner_texts()]
+    assert counts == sorted(counts, reverse=True)
+    page.locator("a[rel=next]").click()
+    page.wait_for_url("**page=2**")
+    assert "page 2 of" in page.locator("p.meta").first.inner_text()
+    page.select_option("select[name=outlet]", "Vienna Daily Bulletin")
+    page.click("form.filters button")
+    page.wait_for_url("**outlet=Vienna**")
+    assert "2 events" in page.locator("p.meta").first.inner_text()
+    assert all("Vienna Daily Bulletin" in t for t in page.locator("td.sources").all_inner_texts())
+    # every control is reached with the keyboard alone, and the next page opens with Enter
+    reached = _keyboard_targets(page, server + "/events?size=2")
+    for target in ["/events", "/entities", "/articles", "/outlets", "kind", "outlet"]:
+        assert any(target == r or r.startswith(target) for r in reached), target
+    assert any("sort=" in r for r in reached) and any(r.startswith("/events/ev_") for r in reached)
+    nxt = next(i for i, r in enumerate(reached) if "page=2" in r)
+    page.goto(server + "/events?size=2")
+    for _ in range(nxt + 1):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**page=2**")
+
+
+@pytest.mark.parametrize(
+    "path,row",
+    [
+        ("/entities?size=3", "/entities/"),
+        ("/articles?size=3", "/articles/"),
+        ("/outlets?size=2", "/outlets/"),
+    ],
+)
+def test_every_list_page_is_usable_by_keyboard(server, page, path, row):
+    reached = _keyboard_targets(page, server + path)
+    assert {"/events", "/entities", "/articles", "/outlets"} <= set(reached)
+    assert any("sort=" in r for r in reached) and any(r.startswith(row) for r in reached)
+    assert any("page=2" in r for r in reached)  # the next page
+    page.keyboard.press("Shift+Tab")  # and back
+    assert page.evaluate("document.activeElement !== document.body")
+
+
+def test_entities_articles_and_outlets_pages(server, page):
+    page.goto(server + "/entities")
+    assert page.locator("table.entities tbody tr").count() >= 5
+    page.select_option("select[name=kind]", "PERSON")
+    page.click("form.filters button")
+    page.wait_for_url("**kind=PERSON**")
+    assert set(page.locator("table.entities td span.type").all_inner_texts()) == {"PERSON"}
+    shot(page, "entities")
+    page.goto(server + "/articles?sort=published")
+    dates = page.locator("table.articles td.date").all_inner_texts()
+    assert dates == sorted(dates) and len(dates) >= 5
+    shot(page, "articles")
+    page.goto(server + "/outlets")
+    assert page.locator("table.outlets tbody tr").count() >= 3
+    shot(page, "outlets")
+    page.locator("table.outlets a", has_text="Balkan Wire").click()
+    page.wait_for_url("**/outlets/Balkan*")
+    assert page.locator("figure.coverage svg rect").count() >= 3
+    assert page.locator("figure.coverage ul.legend li").count() >= 1
+    assert "Coverage" in page.locator("figure.coverage figcaption").inner_text()
+    shot(page, "outlet")
+
+
+def test_storyline_and_event_show_coverage_and_reporting_order(server, page):
+    page.goto(server + "/")
+    page.locator("a.story", has_text="Danube").first.click()
+    page.wait_for_url("**/storylines/*")
+    chart = page.locator("figure.coverage svg")
+    assert chart.count() == 1 and "coverage" in (chart.get_attribute("aria-label") or "")
+    assert page.locator("figure.coverage svg rect").count() >= 4
+    legend = page.locator("figure.coverage ul.legend li").all_inner_texts()
+    assert any("Balkan Wire" in t for t in legend)
+    # no timeline label runs past the drawing
+    width = float(page.locator("figure.timeline svg").get_attribute("width") or 0)
+    for box in page.locator("figure.timeline svg text").evaluate_all(
+        "els => els.map(e => { const b = e.getBBox(); return [b.x, b.x + b.width]; })"
+    ):
+        assert box[0] >= 0 and box[1] <= width + 1
+    shot(page, "storyline-coverage")
+    page.locator("table.events a").first.click()
+    page.wait_for_url("**/events/*")
+    order = page.locator("ol.outlet-order li").all_inner_texts()
+    assert order and "first" in order[0]
+    assert page.locator("p.legend").count() == 1
+    shot(page, "event-order")
+
+
+def test_search_marks_the_words_found(server, page):
+    page.goto(server + "/search?q=Calafat")
+    assert page.locator("ol.results mark.hit").count() >= 1
+    assert all(t.lower() == "calafat" for t in page.locator("ol.results mark.hit").all_inner_texts())
+    assert page.locator("ul.found-events li").count() >= 1
+    shot(page, "search-marked")

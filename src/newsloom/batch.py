@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from . import jsonl
 from .errors import InputError, NewsloomError
 from .model import AnnotatedArticle, Document
 
@@ -84,8 +85,8 @@ def _parquet_record(row: dict[str, Any], origin: str, hints: dict[str, str], fet
     from .ingest import doc_id
 
     rec = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if v is not None}
-    if not (rec.get("text") or rec.get("html") or rec.get("title")):
-        return ("error", origin, "row has neither 'text', 'html' nor 'title'")
+    if not jsonl.has_content(rec):
+        return ("error", origin, jsonl.missing_content("the row"))
     line = json.dumps(rec, ensure_ascii=False, sort_keys=True).encode()
     return Document(doc_id(line), origin, "application/x-jsonl-record", line, fetched, dict(hints))
 

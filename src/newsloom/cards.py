@@ -17,6 +17,7 @@ from typing import Any
 
 from . import places as pl
 from . import textclean
+from .clustering.online import stated_date
 from .gazetteer import load_gazetteer, title_words
 from .records import kind_of_word
 
@@ -447,7 +448,12 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
         "title": title,
         "title_source": source,
         "kind": kind,
-        "date": {"start": ev["date_start"], "end": ev["date_end"], "granularity": ev["granularity"]},
+        "date": {
+            "start": ev["date_start"],
+            "end": ev["date_end"],
+            "granularity": ev["granularity"],
+            "inferred": bool(ev["date_start"]) and not stated_date(ev["profile"]),
+        },
         "place": place,
         "who": typed(who),
         "with_whom": typed(whom),

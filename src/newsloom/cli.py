@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__, logs
 from .errors import NewsloomError
+from .wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ def _open(args: argparse.Namespace, readonly: bool = True) -> Any:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .annotate import load_resources
     from .pipeline import ingest
 
     hints = {"outlet": args.outlet or "", "published": args.published or ""}
@@ -53,7 +53,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         published_from([], "", None, args.published)  # fail early on an unreadable date
     as_of = _as_of(args)
     store = _open(args, readonly=False)
-    res = load_resources()
     bar = tqdm(
         desc="ingest",
         unit="doc",
@@ -66,7 +65,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             args.paths,
             fmt=args.format,
             hints=hints,
-            res=res,
             progress=bar.update,
             allow_private=args.allow_private,
             as_of=as_of,
@@ -112,7 +110,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
         print(f"    {a['title']}")
         if a["authors"]:
             print(f"    by {', '.join(a['authors'])}")
-    print(f"{len(arts)} articles")
+    print(plural(len(arts), "article"))
     return 0
 
 
@@ -128,7 +126,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
         aliases = f"  aka {', '.join(e['aliases'][:6])}" if e["aliases"] else ""
         roles = f"  [{'; '.join(e['roles'][:3])}]" if e["roles"] else ""
         print(f"{e['mention_count']:5d}  {e['type']:<7} {e['name']}{aliases}{roles}")
-    print(f"{len(ents)} entities")
+    print(plural(len(ents), "entity"))
     return 0
 
 
@@ -149,12 +147,12 @@ def cmd_events(args: argparse.Namespace) -> int:
     for e in evs:
         d = e["date"]
         print(
-            f"{e['id']}  {_date_str(d['start'], d['end'], d['granularity'])}  {e['type']}  {e['place'] or '-'}  ({len(e['article_ids'])} articles)"
+            f"{e['id']}  {_date_str(d['start'], d['end'], d['granularity'])}  {e['type']}  {e['place'] or '-'}  ({plural(len(e['article_ids']), 'article')})"
         )
         print(f"    {e['title']}")
         if e["participants"]:
             print(f"    participants: {', '.join(e['participants'][:8])}")
-    print(f"{len(evs)} events")
+    print(plural(len(evs), "event"))
     return 0
 
 
@@ -167,7 +165,7 @@ def cmd_entity(args: argparse.Namespace) -> int:
         _print_json(ent)
         return 0
     print(
-        f"{ent['name']} ({ent['type']}), {ent['mention_count']} mentions in {len(ent['article_ids'])} articles"
+        f"{ent['name']} ({ent['type']}), {plural(ent['mention_count'], 'mention')} in {plural(len(ent['article_ids']), 'article')}"
     )
     if ent["aliases"]:
         print(f"  also written: {', '.join(ent['aliases'])}")
@@ -198,9 +196,46 @@ def cmd_storylines(args: argparse.Namespace) -> int:
         return 0
     for s in sls:
         span = f"{s['first_date'] or '?'} .. {s['last_date'] or '?'}"
-        print(f"{s['id']}  {span}  {len(s['event_ids'])} events, {len(s['article_ids'])} articles")
+        print(
+            f"{s['id']}  {span}  {plural(len(s['event_ids']), 'event')}, {plural(len(s['article_ids']), 'article')}"
+        )
         print(f"    {s['title']}")
-    print(f"{len(sls)} storylines")
+    print(plural(len(sls), "storyline"))
+    return 0
+
+
+def _pieces(ps: list[dict[str, Any]]) -> str:
+    return "".join(f"[{p['text']}]" if p["hit"] else p["text"] for p in ps)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .search import search
+
+    if args.limit < 1:
+        raise NewsloomError(f"--limit must be 1 or more, not {args.limit}")
+    with _open(args) as store:
+        out = search(store, args.query, size=args.limit)
+    out.pop("coverage")
+    if args.json:
+        _print_json(out)
+        return 0
+    if out["entities"]:
+        print("entities: " + ", ".join(f"{e['name']} ({e['kind']})" for e in out["entities"]))
+    if out["events"]:
+        print("events with most matching reports:")
+        for e in out["events"]:
+            print(
+                f"  {e['id']}  {e['date'] or 'date unknown'}  {e['kind']}  {e['title']}  ({plural(e['matching_reports'], 'report')})"
+            )
+    print(
+        f"articles: {plural(out['total'], 'match', 'matches')}"
+        + (f", the best {len(out['results'])}:" if out["results"] else "")
+    )
+    for r in out["results"]:
+        when = (r["published"] or "date unknown") + (" (inferred)" if r["published_inferred"] else "")
+        print(f"  {r['id']}  {when}  {r['outlet'] or 'unknown outlet'}")
+        print(_wrap(_pieces(r["title_pieces"]), "    "))
+        print(_wrap(_pieces(r["snippet"]), "      "))
     return 0
 
 
@@ -224,6 +259,7 @@ def _write_plot(path: str, svg: str) -> None:
 def cmd_timeline(args: argparse.Namespace) -> int:
     from . import export
     from .timeline import scope_articles, timeline
+    from .views import by_outlet
 
     for name in ("date_from", "date_to"):
         v = getattr(args, name)
@@ -290,8 +326,10 @@ def cmd_timeline(args: argparse.Namespace) -> int:
             print(_wrap(e["text"]))
             for m in e["moments"]:
                 print(_wrap(f"{m['date']}: {m['sentence']}", "      "))
-            for src in e["sources"]:
-                print(f"      - {src['outlet'] or 'unknown outlet'} [{src['article_id']}]")
+            for g in by_outlet(e["sources"]):
+                shown = ", ".join(g["article_ids"][:3]) + (", ..." if len(g["article_ids"]) > 3 else "")
+                count = f" ({g['reports']})" if g["reports"] > 1 else ""
+                print(f"      - {g['outlet']}{count} [{shown}]")
     return 0
 
 
@@ -355,9 +393,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         _print_json(out)
         return 0
     outlets = [o["outlet"] for o in out["outlets"]]
-    print(f"{out['title']}  ({len(outlets)} outlets)")
-    for i, o in enumerate(outlets, 1):
-        print(f"  [{i}] {o}")
+    print(f"{out['title']}  ({plural(len(outlets), 'outlet')})")
+    for i, o in enumerate(out["outlets"], 1):
+        print(f"  [{i}] {o['outlet']}" + (f" ({o['reports']} reports)" if o["reports"] > 1 else ""))
     kinds = args.kinds.split(",") if args.kinds else None
     last = None
     for f in out["facts"]:
@@ -424,6 +462,54 @@ def _as_of(args: argparse.Namespace) -> str | None:
         raise NewsloomError(f"--as-of {args.as_of!r}: not a date; use YYYY-MM-DD") from None
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    import dataclasses
+    import signal
+
+    from .watch import Watcher, describe, sources_of
+
+    urls = sources_of(args.sources)
+    as_of = _as_of(args)
+    if args.alert_url and not args.alert_url.startswith(("http://", "https://")):
+        raise NewsloomError(f"--alert-url {args.alert_url!r}: give an http(s) URL")
+    with _open(args, readonly=False) as store:
+        w = Watcher(
+            store,
+            urls,
+            args.every,
+            allow_private=args.allow_private,
+            alerts=args.alert,
+            alert_url=args.alert_url,
+            as_of=as_of,
+        )
+
+        def stop(signum: int, frame: Any) -> None:
+            print("newsloom: stopping after the current item (what was ingested is kept)", file=sys.stderr)
+            w.stop.set()
+
+        old = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+
+            def report(poll: Any) -> None:
+                if args.json:
+                    sys.stdout.write(json.dumps(dataclasses.asdict(poll), ensure_ascii=False) + "\n")
+                else:
+                    for line in describe(poll):
+                        print(line)
+                sys.stdout.flush()
+
+            if not args.once:
+                print(
+                    f"newsloom: watching {plural(len(urls), 'feed')} every {args.every:g} s; Ctrl-C stops",
+                    file=sys.stderr,
+                )
+            w.run(args.once, report)
+        finally:
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run
 
@@ -444,7 +530,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     else:
         print(
             f"{result['documents']} documents annotated on Spark in {result['annotate_seconds']:.0f} s, "
-            f"{result['added']} articles added to {result['db']}, {result['failed']} failed; "
+            f"{plural(result['added'], 'article')} added to {result['db']}, {result['failed']} failed; "
             f"Parquet tables in {args.out}"
         )
     return 0
@@ -489,7 +575,7 @@ def cmd_recluster(args: argparse.Namespace) -> int:
 
     with _open(args, readonly=False) as store:
         n = recluster(store)
-    print(f"re-clustered {n} articles")
+    print(f"re-clustered {plural(n, 'article')}")
     return 0
 
 
@@ -501,7 +587,7 @@ def cmd_failures(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             print(f"{r[2]}  [{r[3]}] {r[0]}: {r[1]}")
-        print(f"{len(rows)} failures")
+        print(plural(len(rows), "failure"))
     return 0
 
 
@@ -516,7 +602,7 @@ def cmd_pending(args: argparse.Namespace) -> int:
     else:
         for i in items:
             print(f"{i['published'] or '?':<10}  {i['url']}  {i['title']}")
-        print(f"{len(items)} pending URLs (ingest them with 'newsloom ingest URL...')")
+        print(f"{plural(len(items), 'pending URL')} (ingest them with 'newsloom ingest URL...')")
     return 0
 
 
@@ -545,14 +631,47 @@ def cmd_cluster_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+ID_HELP = "an id, or a unique start of it (at least four characters; 'ev_'/'st_' may be left out)"
+DATE_HELP = "YYYY-MM-DD"
+
+
+def _command(
+    sub: Any, name: str, summary: str, description: str, examples: list[str], func: Any
+) -> argparse.ArgumentParser:
+    """A subcommand with its one-line summary (in `newsloom --help`), a description and examples (in
+    `newsloom NAME --help`)."""
+    s: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.set_defaults(func=func)
+    return s
+
+
+def _json_flag(s: argparse.ArgumentParser) -> None:
+    s.add_argument(
+        "--json", action="store_true", help="print JSON (the same data as the web page's .json twin)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from . import jsonl
+
     p = argparse.ArgumentParser(
-        prog="newsloom", description="Who did what, where and when, from many outlets' news."
+        prog="newsloom",
+        description="Who did what, where and when, from many outlets' news: ingest articles, then read the "
+        "events, storylines, timelines and outlet comparisons they make. 'newsloom COMMAND --help' "
+        "describes each command with examples.",
+        epilog="examples:\n  newsloom ingest articles/ feed.xml\n  newsloom storylines\n  newsloom serve",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--db",
         default=os.environ.get("NEWSLOOM_DB", "newsloom.db"),
-        help="database path (default ./newsloom.db)",
+        help="the database file (default ./newsloom.db, or $NEWSLOOM_DB)",
     )
     p.add_argument(
         "--cluster-config",
@@ -560,104 +679,290 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="TOML file overriding clustering settings (see 'newsloom cluster-settings')",
     )
-    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
     p.add_argument("--version", action="version", version=f"newsloom {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("ingest", help="add articles from files and directories")
-    s.add_argument("paths", nargs="+", metavar="PATH")
-    s.add_argument("--format", default="auto", choices=["auto", "text", "html", "jsonl", "rss", "warc"])
+    s = _command(
+        sub,
+        "ingest",
+        "add articles from files, directories, feeds and URLs",
+        "Read articles (plain text, HTML, JSON Lines, RSS/Atom, WARC; gzip too) from files, directories "
+        "(walked recursively) and http(s) URLs; extract, annotate and cluster them into events and "
+        "storylines. Re-ingesting the same input adds nothing. One input's problem never stops the "
+        "others: it is reported and listed by 'newsloom failures'.\n\n" + jsonl.describe(),
+        [
+            "newsloom ingest articles/",
+            "newsloom ingest collection.jsonl.gz --as-of 2024-05-01",
+            "newsloom ingest page.html --outlet 'The Daily' --published 2024-04-30",
+            "newsloom ingest https://example.org/news/feed.xml",
+        ],
+        cmd_ingest,
+    )
+    s.add_argument("paths", nargs="+", metavar="PATH", help="a file, a directory or an http(s) URL")
+    s.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "text", "html", "jsonl", "rss", "warc"],
+        help="how to read the inputs (default auto: by name and content)",
+    )
     s.add_argument(
         "--allow-private",
         action="store_true",
         help="allow URLs on private, loopback and link-local addresses",
     )
-    s.add_argument("--outlet", help="outlet of every article in these files")
-    s.add_argument("--published", help="publication date (YYYY-MM-DD) of every article in these files")
+    s.add_argument("--outlet", help="outlet of every article in these inputs (overrides what they say)")
+    s.add_argument("--published", metavar=DATE_HELP, help="publication date of every article in these inputs")
     s.add_argument(
         "--as-of",
-        metavar="YYYY-MM-DD",
-        help="when these files were collected (default: now); stored with each article, it bounds the "
+        metavar=DATE_HELP,
+        help="when these inputs were collected (default: now); stored with each article, it bounds the "
         "publication dates inferred for undated articles",
     )
-    s.add_argument("--json", action="store_true")
+    _json_flag(s)
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--progress", action="store_true", help="progress bar even when stderr is not a terminal")
-    s.set_defaults(func=cmd_ingest)
 
-    s = sub.add_parser("articles", help="list stored articles")
-    s.add_argument("ids", nargs="*", help="article ids or external ids (default: all)")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_articles)
+    s = _command(
+        sub,
+        "articles",
+        "list stored articles",
+        "List stored articles with their date (marked when inferred), outlet and language, or show the "
+        "articles given by id.",
+        ["newsloom articles", "newsloom articles 04376e5a --json"],
+        cmd_articles,
+    )
+    s.add_argument("ids", nargs="*", metavar="ID", help=ID_HELP + ", or an external id (default: all)")
+    _json_flag(s)
 
-    s = sub.add_parser("entities", help="list canonical entities")
-    s.add_argument("--type", action="append", choices=["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"])
-    s.add_argument("--limit", type=int, default=100, help="rows in the table view")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_entities)
+    s = _command(
+        sub,
+        "entities",
+        "list people, organisations and places",
+        "List the canonical entities (one per real person, organisation or place, with the other names "
+        "it is written under), most mentioned first.",
+        ["newsloom entities --type PERSON --limit 20", "newsloom entities --json"],
+        cmd_entities,
+    )
+    s.add_argument(
+        "--type",
+        action="append",
+        choices=["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"],
+        help="only this kind (repeat for several)",
+    )
+    s.add_argument(
+        "--limit", type=int, default=100, metavar="N", help="rows shown (default 100; --json has all)"
+    )
+    _json_flag(s)
 
-    s = sub.add_parser("events", help="list real-world events")
-    s.add_argument("--storyline")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--format", choices=["text", "json", "csv", "md"], default="text")
-    s.set_defaults(func=cmd_events)
+    s = _command(
+        sub,
+        "events",
+        "list real-world events",
+        "List the events: what happened, when, where, who took part, and how many articles report it.",
+        [
+            "newsloom events",
+            "newsloom events --storyline st_56d9",
+            "newsloom events --format csv > events.csv",
+        ],
+        cmd_events,
+    )
+    s.add_argument("--storyline", metavar="ID", help="only the events of this storyline (" + ID_HELP + ")")
+    _json_flag(s)
+    s.add_argument(
+        "--format", choices=["text", "json", "csv", "md"], default="text", help="output format (default text)"
+    )
 
-    s = sub.add_parser("entity", help="one entity: aliases, roles, events in date order, statements")
-    s.add_argument("name")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_entity)
+    s = _command(
+        sub,
+        "entity",
+        "one entity: aliases, roles, events, statements",
+        "One entity: the names it is written under, its roles, the events it took part in (in date "
+        "order), what it said, and who appears with it.",
+        ["newsloom entity 'Zalmay Khalilzad'", "newsloom entity Khalilzad --json"],
+        cmd_entity,
+    )
+    s.add_argument("name", help="a name or alias (any case)")
+    _json_flag(s)
 
-    s = sub.add_parser("storylines", help="list storylines")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_storylines)
+    s = _command(
+        sub,
+        "storylines",
+        "list storylines",
+        "List the storylines (events that follow from one another), largest first.",
+        ["newsloom storylines", "newsloom storylines --json"],
+        cmd_storylines,
+    )
+    _json_flag(s)
 
-    s = sub.add_parser("timeline", help="dated, cited timeline of events")
-    s.add_argument("--storyline")
-    s.add_argument("--entity")
-    s.add_argument("--query")
-    s.add_argument("--from", dest="date_from")
-    s.add_argument("--to", dest="date_to")
-    s.add_argument("--max-dates", type=int, help="keep the N most important dates")
-    s.add_argument("--per-date", type=int, help="keep the K most important entries (or sentences) per date")
+    s = _command(
+        sub,
+        "search",
+        "find events, entities and articles by words",
+        'Search the articles\' full text (every word must occur; "quoted phrases" and prefix* work) and '
+        "show the events holding most matches, the entities named so, and the best matching articles "
+        "with the words found marked [like this].",
+        ["newsloom search 'oil spill'", "newsloom search Khalilzad --limit 5 --json"],
+        cmd_search,
+    )
+    s.add_argument("query", metavar="QUERY", help="words to find")
+    s.add_argument("--limit", type=int, default=10, metavar="N", help="articles shown (default 10)")
+    _json_flag(s)
+
+    s = _command(
+        sub,
+        "timeline",
+        "dated, cited timeline of events",
+        "A dated timeline of events (or, with --by-date, of the most reported days), each entry with the "
+        "reports that state it. Scope it to a storyline, an entity or a search, and to a date range.",
+        [
+            "newsloom timeline --storyline st_56d9",
+            "newsloom timeline --entity Khalilzad --from 2021-01-01 --to 2021-12-31",
+            "newsloom timeline --query 'oil spill' --by-date --max-dates 10 --format md",
+            "newsloom timeline --storyline st_56d9 --plot timeline.svg",
+        ],
+        cmd_timeline,
+    )
+    s.add_argument("--storyline", metavar="ID", help="only this storyline (" + ID_HELP + ")")
+    s.add_argument("--entity", metavar="NAME", help="only events this entity takes part in")
+    s.add_argument("--query", metavar="WORDS", help="only events whose reports contain these words")
+    s.add_argument("--from", dest="date_from", metavar=DATE_HELP, help="only dates on or after this day")
+    s.add_argument("--to", dest="date_to", metavar=DATE_HELP, help="only dates on or before this day")
+    s.add_argument("--max-dates", type=int, metavar="N", help="keep the N most important dates")
+    s.add_argument(
+        "--per-date", type=int, metavar="K", help="keep the K most important entries (or sentences) per date"
+    )
     s.add_argument(
         "--by-date",
         action="store_true",
         help="date-wise summary: the most reported days, each with its most central sentences",
     )
-    s.add_argument("--keywords", help="with --by-date: comma-separated words a sentence must contain one of")
+    s.add_argument(
+        "--keywords",
+        metavar="W1,W2",
+        help="with --by-date: comma-separated words a sentence must contain one of",
+    )
     s.add_argument("--no-background", action="store_true", help="leave out events mentioned only in passing")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--format", choices=["text", "json", "csv", "md"], default="text")
+    _json_flag(s)
+    s.add_argument(
+        "--format", choices=["text", "json", "csv", "md"], default="text", help="output format (default text)"
+    )
     s.add_argument("--plot", metavar="FILE.svg", help="also draw the timeline as an SVG file")
     s.add_argument("--title", help="title of the Markdown export and the plot")
-    s.set_defaults(func=cmd_timeline)
 
-    s = sub.add_parser("brief", help="short cited briefing of an event or storyline")
-    s.add_argument("id", metavar="EVENT_OR_STORYLINE")
-    s.add_argument("--json", action="store_true")
-    s.add_argument(
-        "--llm-url", help="OpenAI-compatible server for an abstractive briefing (checked against sources)"
+    s = _command(
+        sub,
+        "brief",
+        "short cited briefing of an event or storyline",
+        "A short briefing of an event (what, who, where, when, what was said) or of a storyline, every "
+        "sentence taken from a report and cited. With --llm-url an OpenAI-compatible server rewrites it; "
+        "sentences the sources do not support are dropped and listed on stderr.",
+        [
+            "newsloom brief ev_db4051",
+            "newsloom brief st_56d9 --json",
+            "newsloom brief db4051 --llm-url http://127.0.0.1:8080/v1",
+        ],
+        cmd_brief,
     )
-    s.add_argument("--llm-model", default="default", help="model name sent to --llm-url")
-    s.add_argument("--llm-timeout", type=float, default=60.0)
-    s.set_defaults(func=cmd_brief)
+    s.add_argument("id", metavar="EVENT_OR_STORYLINE", help=ID_HELP)
+    _json_flag(s)
+    s.add_argument(
+        "--llm-url",
+        metavar="URL",
+        help="OpenAI-compatible server for an abstractive briefing (checked against sources)",
+    )
+    s.add_argument("--llm-model", default="default", metavar="NAME", help="model name sent to --llm-url")
+    s.add_argument(
+        "--llm-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="seconds to wait for the server (default 60)",
+    )
 
-    s = sub.add_parser("compare", help="what each outlet reports about one event, and where they disagree")
-    s.add_argument("event")
-    s.add_argument("--kinds", help="comma-separated fact kinds to show (e.g. statement,figure)")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_compare)
+    s = _command(
+        sub,
+        "compare",
+        "what each outlet reports about one event, and where they disagree",
+        "The facts of one event (who, where, when, figures, quotes) against the outlets that report "
+        "each, the facts only one outlet has, and where outlets disagree (a different toll, date or place).",
+        ["newsloom compare ev_db4051", "newsloom compare db4051 --kinds figure,statement"],
+        cmd_compare,
+    )
+    s.add_argument("event", metavar="EVENT", help=ID_HELP)
+    s.add_argument(
+        "--kinds", metavar="K1,K2", help="comma-separated fact kinds to show (e.g. statement,figure)"
+    )
+    _json_flag(s)
 
-    s = sub.add_parser("batch", help="run the pipeline on Apache Spark (needs newsloom[spark])")
+    s = _command(
+        sub,
+        "watch",
+        "follow feeds: poll them, ingest new items, report new events",
+        "Poll RSS/Atom feeds (or pages) every --every seconds, ingest the items not seen before and print "
+        "the events and storylines they create or update. Polite: conditional requests (ETag, "
+        "Last-Modified), a longer wait after errors, each item fetched once. Stops cleanly on Ctrl-C or "
+        "SIGTERM; what was ingested is kept.",
+        [
+            "newsloom watch https://example.org/feed.xml --every 600",
+            "newsloom watch feeds.txt --once --json",
+            "newsloom watch https://example.org/feed.xml --alert 'Khalilzad' --alert-url http://127.0.0.1:9000/hook",
+        ],
+        cmd_watch,
+    )
+    s.add_argument(
+        "sources",
+        nargs="+",
+        metavar="FEED_OR_URL",
+        help="a feed or page URL, or a file listing them one per line",
+    )
+    s.add_argument(
+        "--every", type=float, default=900.0, metavar="SECONDS", help="seconds between polls (default 900)"
+    )
+    s.add_argument("--once", action="store_true", help="poll once and exit")
+    s.add_argument(
+        "--alert",
+        action="append",
+        metavar="ENTITY_OR_WORDS",
+        help="report an event that names this entity or whose reports contain these words (repeatable)",
+    )
+    s.add_argument("--alert-url", metavar="URL", help="also POST each alert as JSON to this URL")
+    s.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow URLs on private, loopback and link-local addresses",
+    )
+    s.add_argument("--as-of", metavar=DATE_HELP, help="the collection date to store (default: now)")
+    _json_flag(s)
+
+    s = _command(
+        sub,
+        "batch",
+        "run the pipeline on Apache Spark (needs newsloom[spark])",
+        "Annotate on Apache Spark and load the results into a store; the Parquet tables are written to "
+        "--out. See docs/spark.md.",
+        [
+            "newsloom batch ccnews/ --out tables/ --master local[4]",
+            "newsloom batch day.jsonl --out t/ --corpus sharded",
+        ],
+        cmd_batch,
+    )
     s.add_argument(
         "paths", nargs="+", metavar="PATH", help="files or directories: JSONL, WARC, HTML, text, Parquet"
     )
-    s.add_argument("--out", required=True, help="directory for the Parquet tables")
+    s.add_argument("--out", required=True, metavar="DIR", help="directory for the Parquet tables")
     s.add_argument("--master", default="local[*]", help="Spark master (default local[*])")
     s.add_argument("--into", metavar="DB", help="newsloom store to load the results into (default: --db)")
-    s.add_argument("--format", default="auto", choices=["auto", "text", "html", "jsonl", "rss", "warc"])
-    s.add_argument("--partitions", type=int, help="partitions for the annotate stage (default 2 x cores)")
-    s.add_argument("--as-of", metavar="YYYY-MM-DD", help="when these files were collected (default: now)")
+    s.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "text", "html", "jsonl", "rss", "warc"],
+        help="how to read the inputs (default auto)",
+    )
+    s.add_argument(
+        "--partitions", type=int, metavar="N", help="partitions for the annotate stage (default 2 x cores)"
+    )
+    s.add_argument("--as-of", metavar=DATE_HELP, help="when these files were collected (default: now)")
     s.add_argument(
         "--corpus",
         default="driver",
@@ -669,41 +974,86 @@ def build_parser() -> argparse.ArgumentParser:
         "--block-days",
         type=int,
         default=7,
+        metavar="DAYS",
         help="days of publication per block with --corpus sharded (default 7)",
     )
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_batch)
+    _json_flag(s)
 
-    s = sub.add_parser("serve", help="open the store in the browser (web interface and JSON API)")
+    s = _command(
+        sub,
+        "serve",
+        "open the store in the browser (web pages and JSON API)",
+        "Serve the store as web pages (storylines, events, entities, articles, outlets, search, coverage "
+        "charts), each with a .json twin; /openapi.json describes them. Beyond this machine an access "
+        "token is required.",
+        [
+            "newsloom serve",
+            "newsloom serve --port 9000",
+            "newsloom serve --host 0.0.0.0 --token a-long-secret-token",
+        ],
+        cmd_serve,
+    )
     s.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need --token)"
     )
-    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     s.add_argument("--token", help="access token required on every request (header, cookie or ?token=)")
     s.add_argument(
         "--create", action="store_true", help="start with an empty database if --db does not exist"
     )
-    s.set_defaults(func=cmd_serve)
 
-    s = sub.add_parser("dates", help="temporal expressions of a text (stdin), normalised")
-    s.add_argument("--dct", help="reference (publication) date, YYYY-MM-DD")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_dates)
+    s = _command(
+        sub,
+        "dates",
+        "temporal expressions of a text (stdin), normalised",
+        "Find the dates, times, durations and sets in a text read from stdin and give their TIMEX3 values, "
+        "resolved against --dct.",
+        ["echo 'They met last Friday.' | newsloom dates --dct 2021-05-05"],
+        cmd_dates,
+    )
+    s.add_argument("--dct", metavar=DATE_HELP, help="reference (publication) date")
+    _json_flag(s)
 
-    s = sub.add_parser("recluster", help="rebuild entities, events and storylines from stored articles")
-    s.set_defaults(func=cmd_recluster)
+    _command(
+        sub,
+        "recluster",
+        "rebuild entities, events and storylines from stored articles",
+        "Rebuild entities, events and storylines from the stored articles (after a change of settings); "
+        "the articles and their annotations are kept.",
+        ["newsloom recluster", "newsloom --cluster-config mine.toml recluster"],
+        cmd_recluster,
+    )
 
-    s = sub.add_parser("cluster-settings", help="every number of the clustering, its value and meaning")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_cluster_settings)
+    s = _command(
+        sub,
+        "cluster-settings",
+        "every number of the clustering, its value and meaning",
+        "Every number the clustering uses, with its value and meaning, and the pair model's weights; a "
+        "TOML file passed with --cluster-config overrides them.",
+        ["newsloom cluster-settings", "newsloom cluster-settings --json"],
+        cmd_cluster_settings,
+    )
+    _json_flag(s)
 
-    s = sub.add_parser("pending", help="feed entries that link to articles not yet fetched")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_pending)
+    s = _command(
+        sub,
+        "pending",
+        "feed entries that link to articles not yet fetched",
+        "Feed entries whose item has no article text: their URLs, to ingest when you want them.",
+        ["newsloom pending", "newsloom pending --json"],
+        cmd_pending,
+    )
+    _json_flag(s)
 
-    s = sub.add_parser("failures", help="inputs that could not be ingested, with the reason")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_failures)
+    s = _command(
+        sub,
+        "failures",
+        "inputs that could not be ingested, with the reason",
+        "Every input that could not be ingested, when, at which stage and why.",
+        ["newsloom failures", "newsloom failures --json"],
+        cmd_failures,
+    )
+    _json_flag(s)
     return p
 
 
@@ -747,8 +1097,18 @@ OPTIONAL_MODULES = {
 }
 
 
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    """Parse the command line; an unknown option is reported with its own command's usage."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        commands.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     logs.setup(args.verbose)
     try:
         if args.cluster_config:

@@ -19,7 +19,6 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .cards import Reports, background_paragraphs, event_card
-from .errors import NotFoundError
 from .store import Store
 from .textclean import content_words
 from .views import canonical_names, event_evidence
@@ -43,10 +42,7 @@ _YEARLIKE = re.compile(r"^(1[89]|20)\d\d$")
 
 
 def _event_row(store: Store, event_id: str) -> Any:
-    rows = store.query("SELECT * FROM events WHERE id = ?", (event_id,))
-    if not rows:
-        raise NotFoundError(f"no event {event_id!r}; see 'newsloom events'")
-    return rows[0]
+    return store.query("SELECT * FROM events WHERE id = ?", (store.find_id("event", event_id),))[0]
 
 
 def _sentence_of(text: str, store: Store, aid: str, idx: int) -> str:
@@ -99,11 +95,12 @@ def _overlap(a: str, b: str) -> bool:
 def compare(store: Store, event_id: str) -> dict[str, Any]:
     """The fact-by-outlet matrix of one event."""
     ev = _event_row(store, event_id)
+    event_id = ev["id"]
     arts = store.query(
         "SELECT id, outlet, title, text FROM articles WHERE event_id = ? AND duplicate_of IS NULL ORDER BY seq",
         (event_id,),
     )
-    outlets = []
+    outlets: list[dict[str, Any]] = []
     for a in arts:
         name = a["outlet"] or f"unknown outlet ({a['id'][:8]})"
         outlets.append({"outlet": name, "article_id": a["id"], "title": a["title"]})
@@ -196,11 +193,16 @@ def compare(store: Store, event_id: str) -> dict[str, Any]:
             disagreements.append(
                 {"kind": "spelling", "about": name, "values": {o: sorted(v) for o, v in full.items() if v}}
             )
+    columns: dict[str, dict[str, Any]] = {}  # one column per outlet, however many reports it ran
+    for report in outlets:
+        col = columns.setdefault(report["outlet"], {**report, "article_ids": [], "reports": 0})
+        col["article_ids"].append(report["article_id"])
+        col["reports"] += 1
     return {
         "event_id": event_id,
         "title": ev["title"],
         "date": {"start": ev["date_start"], "end": ev["date_end"], "granularity": ev["granularity"]},
-        "outlets": outlets,
+        "outlets": list(columns.values()),
         "facts": rows,
         "only_one_outlet": [f for f in rows if f["only"]],
         "disagreements": disagreements,
@@ -209,6 +211,8 @@ def compare(store: Store, event_id: str) -> dict[str, Any]:
 
 def brief(store: Store, ident: str, max_quotes: int = 2) -> dict[str, Any]:
     """An extractive briefing of an event or a storyline; every sentence with its sources."""
+    if ident.startswith("st_"):
+        ident = store.find_id("storyline", ident)
     if store.query("SELECT 1 FROM storylines WHERE id = ?", (ident,)):
         evs = store.query(
             "SELECT * FROM events WHERE storyline_id = ? ORDER BY date_start IS NULL, date_start, seq",

@@ -10,9 +10,11 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
+
+from .charts import dense_range
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -124,12 +126,18 @@ def events_markdown(events: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+LABEL_CHARS = 64  # a timeline label longer than this is cut (the whole title is its tooltip)
+CHAR_W = 6.4  # width in pixels of a character at the timeline's 11px sans-serif, with room to spare
+
+
 def timeline_layout(entries: list[dict[str, Any]], width: int = 1000) -> dict[str, Any]:
     """Positions of a horizontal timeline: one mark per dated entry (a bar for a span), sized by
-    importance, labels stacked in rows so that they do not overlap. Shared by the SVG export and the web
+    importance, labels stacked in rows so that they do not overlap, each to the right of its mark or, near
+    the right edge, to its left, so that none is clipped. Far outliers (`charts.dense_range`) are not
+    drawn on the axis but counted in "earlier" and "later" markers. Shared by the SVG export and the web
     page, which render it with escaping."""
     dated = [e for e in entries if e.get("date")]
-    margin, row_h, label_w, axis_y = 40, 18, 220, 50
+    margin, row_h, axis_y = 40, 18, 62
     out: dict[str, Any] = {
         "width": width,
         "height": 60,
@@ -137,29 +145,51 @@ def timeline_layout(entries: list[dict[str, Any]], width: int = 1000) -> dict[st
         "marks": [],
         "first": None,
         "last": None,
+        "earlier": None,
+        "later": None,
     }
     if not dated:
         return out
+    dated.sort(key=lambda e: e["date"])
     starts = [date.fromisoformat(e["date"]) for e in dated]
-    ends = [date.fromisoformat(e.get("end_date") or e["date"]) for e in dated]
-    lo, hi = min(starts), max(ends)
+    i, j = dense_range(starts)
+    for key, part in (("earlier", dated[:i]), ("later", dated[j + 1 :])):
+        if part:
+            out[key] = {"count": len(part), "first": part[0]["date"], "last": part[-1]["date"]}
+    shown = dated[i : j + 1]
+    starts = starts[i : j + 1]
+    ends = [
+        max(s, date.fromisoformat(e.get("end_date") or e["date"])) for e, s in zip(shown, starts, strict=True)
+    ]
+    lo, hi = starts[0], max(ends)
+    hi = min(hi, starts[-1] + (starts[-1] - lo) + timedelta(days=1))  # a long span does not stretch the axis
     span = max((hi - lo).days, 1)
-    x_end = width - margin - label_w
+    x_end = width - margin
 
     def x(d: date) -> float:
-        return round(margin + (x_end - margin) * (d - lo).days / span, 1)
+        return round(margin + (x_end - margin) * min(max((d - lo).days, 0), span) / span, 1)
 
-    rows_end: list[float] = []  # right edge of the last label in each row
-    for e, s, t in sorted(zip(dated, starts, ends, strict=True), key=lambda z: z[1]):
+    rows: list[list[tuple[float, float]]] = []  # the extents taken in each row
+    for e, s, t in zip(shown, starts, ends, strict=True):
         x0, x1 = x(s), x(t)
-        row = next((i for i, r in enumerate(rows_end) if r < x0), len(rows_end))
-        if row == len(rows_end):
-            rows_end.append(0.0)
-        rows_end[row] = x0 + label_w
         imp = float(e.get("importance", e.get("score", 1)) or 1)
         r = round(min(3 + imp, 9), 1)
-        label = e.get("title") or e.get("text") or (e.get("sentences") or [{"text": ""}])[0]["text"]
-        label = label if len(label) <= 40 else label[:39] + "\u2026"
+        text = e.get("title") or e.get("text") or (e.get("sentences") or [{"text": ""}])[0]["text"]
+        label = _span(e) + "  " + text
+        right_room, left_room = width - 4 - (x1 + r + 3), x0 - r - 3 - 4
+        left = len(label[:LABEL_CHARS]) * CHAR_W > right_room and left_room > right_room
+        room = left_room if left else right_room  # the label ends at the mark when the right has no room
+        keep = max(8, min(LABEL_CHARS, int(room / CHAR_W)))
+        label = label if len(label) <= keep else label[: keep - 1] + "\u2026"
+        lw = len(label) * CHAR_W + r + 3
+        extent = (x0 - lw, x1 + r) if left else (x0 - r, x1 + lw)  # the mark, its bar and its label
+        row = next(
+            (k for k, taken in enumerate(rows) if all(b <= extent[0] or a >= extent[1] for a, b in taken)),
+            len(rows),
+        )
+        if row == len(rows):
+            rows.append([])
+        rows[row].append(extent)
         out["marks"].append(
             {
                 "entry": e,
@@ -169,11 +199,14 @@ def timeline_layout(entries: list[dict[str, Any]], width: int = 1000) -> dict[st
                 "y": axis_y + 24 + row * row_h,
                 "r": r,
                 "background": bool(e.get("background")),
-                "label": _span(e) + "  " + label,
+                "label": label,
+                "title": text,
+                "label_x": round(x0 - r - 3, 1) if left else round(x1 + r + 3, 1),
+                "anchor": "end" if left else "start",
             }
         )
     out.update(
-        height=axis_y + 30 + row_h * (len(rows_end) + 1),
+        height=axis_y + 30 + row_h * (len(rows) + 1),
         first=lo.isoformat(),
         last=hi.isoformat(),
         x_end=x_end,
@@ -198,6 +231,19 @@ def timeline_svg(entries: list[dict[str, Any]], title: str = "newsloom timeline"
         f'<text x="{lay["margin"]}" y="{ay - 6}">{lay["first"]}</text>',
         f'<text x="{lay["x_end"]}" y="{ay - 6}" text-anchor="end">{lay["last"]}</text>',
     ]
+    for key, x, anchor, arrow in (
+        ("earlier", lay["margin"], "start", "\u00ab "),
+        ("later", lay["x_end"], "end", ""),
+    ):
+        fold = lay[key]
+        if fold:
+            words = f"{fold['count']} {key} ({fold['first']}" + (
+                f" to {fold['last']})" if fold["last"] != fold["first"] else ")"
+            )
+            words = arrow + words + ("" if arrow else " \u00bb")
+            out.append(
+                f'<text x="{x}" y="{ay - 22}" text-anchor="{anchor}" fill="#666">{escape(words)}</text>'
+            )
     for m in lay["marks"]:
         colour = "#999" if m["background"] else "#1f5fa8"
         out.append(f'<line x1="{m["x"]}" y1="{ay}" x2="{m["x"]}" y2="{m["y"]}" stroke="#ccc"/>')
@@ -206,6 +252,9 @@ def timeline_svg(entries: list[dict[str, Any]], title: str = "newsloom timeline"
                 f'<rect x="{m["x"]}" y="{m["y"] - 3}" width="{m["x1"] - m["x"]:.1f}" height="6" fill="{colour}"/>'
             )
         out.append(f'<circle cx="{m["x"]}" cy="{m["y"]}" r="{m["r"]}" fill="{colour}"/>')
-        out.append(f'<text x="{m["x"] + m["r"] + 3:.1f}" y="{m["y"] + 4}">{escape(m["label"])}</text>')
+        out.append(
+            f'<text x="{m["label_x"]}" y="{m["y"] + 4}" text-anchor="{m["anchor"]}">{escape(m["label"])}'
+            f"<title>{escape(m['title'])}</title></text>"
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from charset_normalizer import from_bytes
 
-from . import textclean
+from . import jsonl, textclean
 from .errors import InputError
 from .model import DAY, UNKNOWN, WEEK, Article, Document, PublishedDate
 from .temporal import scan, tag, weekday_anchored_years
@@ -341,6 +341,7 @@ def extract(doc: Document, repeated: set[str] | None = None) -> Article:
             raise InputError(doc.origin, f"invalid JSON: {exc}") from None
         if not isinstance(rec, dict):
             raise InputError(doc.origin, "a JSONL line must be an object with 'text' or 'html'")
+        rec = jsonl.fields(rec)
         for k in ("url", "outlet", "title", "published"):
             if rec.get(k) and not hints.get(k):
                 hints[k] = str(rec[k])
@@ -353,7 +354,7 @@ def extract(doc: Document, repeated: set[str] | None = None) -> Article:
             text = str(rec.get("text") or "")
             art = _text_to_article(doc, text, repeated, hints.get("title"), hints.get("published"))
         else:
-            raise InputError(doc.origin, "JSONL record has neither 'text', 'html' nor 'title'")
+            raise InputError(doc.origin, jsonl.missing_content("the JSONL record"))
         if rec.get("id") is not None:
             art.external_id = str(rec["id"])
     elif doc.media_type == "text/html":

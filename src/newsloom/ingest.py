@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from . import __version__, netfetch
+from . import __version__, jsonl, netfetch
 from .errors import InputError, internal_error
 from .model import Document
 from .store import now
@@ -243,12 +243,10 @@ def _read_sources(
         if raw_path.startswith(("http://", "https://")):
             try:
                 data, final_url, ctype = fetch(raw_path, allow_private=allow_private)
-                kind = (
-                    fmt if fmt != "auto" else _kind_from_content_type(ctype) or sniff(data[:4096], final_url)
-                )
-                yield from _documents_of_bytes(data, raw_path, kind, {**hints, "url": final_url})
             except InputError as exc:
                 yield exc
+                continue
+            yield from documents_of_response(data, raw_path, final_url, ctype, fmt, hints)
             continue
         path = Path(raw_path)
         if not path.exists():
@@ -256,6 +254,18 @@ def _read_sources(
             continue
         for p in walk_inputs(path):
             yield from read_file(p, fmt, hints)
+
+
+def documents_of_response(
+    data: bytes, url: str, final_url: str, ctype: str, fmt: str = "auto", hints: dict[str, str] | None = None
+) -> Iterator[Item]:
+    """The documents of a fetched body (a feed's entries, a page, JSON Lines), read as `fmt` or, with
+    "auto", by its content type and content; a problem is yielded in its place."""
+    kind = fmt if fmt != "auto" else _kind_from_content_type(ctype) or sniff(data[:4096], final_url)
+    try:
+        yield from _documents_of_bytes(data, url, kind, {**(hints or {}), "url": final_url})
+    except InputError as exc:
+        yield exc
 
 
 def read_file(p: Path, fmt: str = "auto", hints: dict[str, str] | None = None) -> Iterator[Item]:
@@ -377,8 +387,8 @@ def _jsonl_documents(origin: str, stream: IO[bytes], hints: dict[str, str]) -> I
             except ValueError as exc:
                 yield InputError(where, f"malformed JSON on line {lineno}: {exc}")
                 continue
-            if not isinstance(rec, dict) or not (rec.get("text") or rec.get("html") or rec.get("title")):
-                yield InputError(where, f"line {lineno} has neither 'text', 'html' nor 'title'")
+            if not isinstance(rec, dict) or not jsonl.has_content(rec):
+                yield InputError(where, jsonl.missing_content(f"line {lineno}"))
                 continue
             yield Document(doc_id(line), where, "application/x-jsonl-record", line, fetched, dict(hints))
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:

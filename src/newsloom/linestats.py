@@ -12,6 +12,7 @@ import os
 import sqlite3
 from collections import defaultdict
 
+from . import jsonl
 from .model import Document
 from .textclean import looks_like_sentence, norm_line
 
@@ -25,8 +26,9 @@ def scope_of(doc: Document) -> str:
     if doc.media_type == "application/x-jsonl-record":
         try:
             rec = json.loads(doc.content)
-            if isinstance(rec, dict) and rec.get("outlet"):
-                return "outlet:" + str(rec["outlet"]).lower()
+            outlet = jsonl.fields(rec).get("outlet") if isinstance(rec, dict) else None
+            if outlet:
+                return "outlet:" + str(outlet).lower()
         except ValueError:
             pass
     origin = doc.origin.split("#")[0]
@@ -38,7 +40,7 @@ def _lines(doc: Document) -> set[str]:
     try:
         if doc.media_type == "application/x-jsonl-record":
             rec = json.loads(doc.content)
-            text = str(rec.get("text") or "") if isinstance(rec, dict) else ""
+            text = str(jsonl.fields(rec).get("text") or "") if isinstance(rec, dict) else ""
         elif doc.media_type == "text/plain":
             text = doc.content.decode("utf-8", errors="replace")
         else:

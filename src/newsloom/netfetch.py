@@ -181,6 +181,10 @@ def request(
         try:
             resp = opener.open(req, timeout=timeout)
         except urllib.error.HTTPError as exc:
+            if exc.code == 304:  # the answer to a conditional request: nothing new
+                hdrs = {k.lower(): v for k, v in exc.headers.items()}
+                exc.close()
+                return Response(304, current, hdrs, b"")
             if exc.code in (301, 302, 303, 307, 308) and exc.headers.get("Location"):
                 current = urllib.parse.urljoin(current, exc.headers["Location"])
                 exc.close()

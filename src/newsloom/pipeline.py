@@ -20,6 +20,7 @@ from .ingest import PendingURL, read_sources
 from .linestats import record_lines, repeated_lines
 from .model import AnnotatedArticle, Document
 from .store import Store, now
+from .wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -141,14 +142,17 @@ class IngestReport:
 
     def summary(self) -> str:
         lines = [
-            f"{self.added} articles added, {self.duplicates} duplicates linked to an earlier copy, "
+            f"{plural(self.added, 'article')} added, {plural(self.duplicates, 'duplicate')} linked to an earlier copy, "
             f"{self.already_stored} already stored, {len(self.failed)} failed"
         ]
         if self.non_english:
-            lines.append(f"{self.non_english} articles are not in English: stored and flagged, not annotated")
+            lines.append(
+                f"{plural(self.non_english, 'article')} not in English: stored and flagged, not annotated"
+            )
         if self.pending:
             lines.append(
-                f"{len(self.pending)} feed entries link to articles without their text: listed as pending URLs ('newsloom pending')"
+                f"{plural(len(self.pending), 'feed entry', 'feed entries')} without the article's text: "
+                "listed as pending URLs ('newsloom pending')"
             )
         for origin, reason in self.failed[:50]:
             lines.append(f"  failed: {origin}: {reason}")
@@ -291,9 +295,28 @@ def ingest(
     Idempotent (documents already stored are skipped) and transactional per batch. `as_of` (an ISO
     date or time) is when the inputs were collected, stored with each document; default now.
     """
-    res = res or load_resources()
+    items = read_sources(paths, fmt, hints, allow_private=allow_private, as_of=as_of)
+    return ingest_items(store, items, res, batch_size, progress)
+
+
+def ingest_items(
+    store: Store,
+    items: Iterable[Document | PendingURL | NewsloomError],
+    res: Resources | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], Any] | None = None,
+) -> IngestReport:
+    """Ingest documents already read (with the problems and pending URLs met reading them)."""
+    loaded = [res] if res else []
+
+    def resources() -> Resources:  # the models load when a document needs them, not before
+        if not loaded:
+            loaded.append(load_resources())
+        return loaded[0]
+
     report = IngestReport()
-    finish_pending(store, res)
+    if store.query("SELECT 1 FROM articles WHERE clustered = 0 LIMIT 1"):
+        finish_pending(store, resources())
     batch: list[Document] = []
     seen: set[str] = set()
 
@@ -301,14 +324,15 @@ def ingest(
         known = store.known_documents(d.id for d in batch)
         todo = [d for d in batch if d.id not in known]
         report.already_stored += len(batch) - len(todo)
-        repeated, line_counts = repeated_lines(store.db, todo)
-        done = list(process(todo, res, repeated=repeated))
-        store_annotated(store, done, line_counts, report, res)
+        if todo:
+            repeated, line_counts = repeated_lines(store.db, todo)
+            done = list(process(todo, resources(), repeated=repeated))
+            store_annotated(store, done, line_counts, report, resources())
         if progress:
             progress(len(batch))
         batch.clear()
 
-    for item in read_sources(paths, fmt, hints, allow_private=allow_private, as_of=as_of):
+    for item in items:
         if isinstance(item, PendingURL):
             report.pending.append(item.url)
             with store.transaction():

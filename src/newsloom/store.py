@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import StoreError
+from .errors import NewsloomError, NotFoundError, StoreError
 from .model import AnnotatedArticle
 
 log = logging.getLogger(__name__)
@@ -303,11 +303,49 @@ class Store:
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         return self.db.execute(sql, tuple(params)).fetchall()
 
+    def find_id(self, noun: str, given: str) -> str:
+        """The full id of an article, event or storyline given its id, a unique start of it (at least
+        four characters; the `ev_`/`st_` of events and storylines may be left out) or, for an
+        article, its external id. NotFoundError when none has it, NewsloomError when several do."""
+        table, mark, listing = _ID_NOUNS[noun]
+        given = given.strip()
+        exact = f"SELECT id FROM {table} WHERE id = ?" + (" OR external_id = ?" if noun == "article" else "")
+        rows = self.query(exact, (given, given) if noun == "article" else (given,))
+        if rows:
+            return str(rows[0][0])
+        starts = [given] if given.startswith(mark) or not mark else [mark + given, given]
+        for start in starts:
+            if len(start) - len(mark if start.startswith(mark) else "") < 4:
+                continue
+            # a range over the primary key: the index answers it, and no LIKE pattern needs escaping
+            found = [
+                str(r[0])
+                for r in self.query(
+                    f"SELECT id FROM {table} WHERE id >= ? AND id < ? ORDER BY id LIMIT 6",
+                    (start, start + "\U0010ffff"),
+                )
+            ]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                more = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
+                raise NewsloomError(
+                    f"{noun} id {given!r} is ambiguous: {more} start with it; give more of it"
+                )
+        raise NotFoundError(f"no {noun} {given!r}; see 'newsloom {listing}'")
+
     def count(self, table: str) -> int:
         if not re.fullmatch(r"\w+", table):
             raise StoreError(f"bad table name {table!r}")
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
+
+# noun -> (table, the mark its ids start with, the command that lists them)
+_ID_NOUNS = {
+    "article": ("articles", "", "articles"),
+    "event": ("events", "ev_", "events"),
+    "storyline": ("storylines", "st_", "storylines"),
+}
 
 # Tables holding rows of one article, keyed by `article_id`.
 _ARTICLE_TABLES = (

@@ -39,8 +39,7 @@ def timeline(
     where = ["e.date_start IS NOT NULL"]
     params: list[Any] = []
     if storyline:
-        if not store.query("SELECT 1 FROM storylines WHERE id = ?", (storyline,)):
-            raise NotFoundError(f"no storyline {storyline!r}; see 'newsloom storylines'")
+        storyline = store.find_id("storyline", storyline)
         where.append("e.storyline_id = ?")
         params.append(storyline)
     if entity:
@@ -242,8 +241,7 @@ def scope_articles(
         return None
     sets: list[set[str]] = []
     if storyline:
-        if not store.query("SELECT 1 FROM storylines WHERE id = ?", (storyline,)):
-            raise NotFoundError(f"no storyline {storyline!r}; see 'newsloom storylines'")
+        storyline = store.find_id("storyline", storyline)
         sets.append(
             {r[0] for r in store.query("SELECT id FROM articles WHERE storyline_id = ?", (storyline,))}
         )

@@ -47,9 +47,7 @@ def articles(store: Store, ids: list[str] | None = None) -> list[dict[str, Any]]
     if ids is not None:
         out = []
         for aid in ids:
-            r = store.query("SELECT * FROM articles WHERE id = ? OR external_id = ?", (aid, aid))
-            if not r:
-                raise NotFoundError(f"no article {aid!r}")
+            r = store.query("SELECT * FROM articles WHERE id = ?", (store.find_id("article", aid),))
             out.append(article_json(r[0]))
         return out
     return [article_json(r) for r in store.query("SELECT * FROM articles ORDER BY seq")]
@@ -77,6 +75,18 @@ def entity_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
 def entities(store: Store, types: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     rows = store.query("SELECT * FROM entities ORDER BY mention_count DESC, name")
     return [entity_json(store, r) for r in rows if types is None or r["type"] in types]
+
+
+def by_outlet(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sources (dicts with "outlet" and "article_id") grouped by outlet, in the order the outlets first
+    appear: [{"outlet", "reports", "article_ids"}] ("Washington Post (23)", not 23 lines)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for src in sources:
+        name = src.get("outlet") or "unknown outlet"
+        g = groups.setdefault(name, {"outlet": name, "reports": 0, "article_ids": []})
+        g["reports"] += 1
+        g["article_ids"].append(src["article_id"])
+    return list(groups.values())
 
 
 def find_entities(store: Store, name: str) -> list[str]:
@@ -146,7 +156,8 @@ def event_json(store: Store, row: sqlite3.Row, fresh: bool = True) -> dict[str, 
 def events(store: Store, storyline: str | None = None, fresh: bool = False) -> list[dict[str, Any]]:
     if storyline:
         rows = store.query(
-            "SELECT * FROM events WHERE storyline_id = ? ORDER BY date_start, seq", (storyline,)
+            "SELECT * FROM events WHERE storyline_id = ? ORDER BY date_start, seq",
+            (store.find_id("storyline", storyline),),
         )
     else:
         rows = store.query("SELECT * FROM events ORDER BY date_start IS NULL, date_start, seq")

@@ -101,6 +101,12 @@ def best_date(dates: list[DateAttestation]) -> tuple[date | None, date | None, s
     return start, end, top.granularity
 
 
+def stated_date(profile: str) -> bool:
+    """Whether a stored event profile's date was written in a report's text (next to the event, or in a
+    caption), not taken from publication dates: a card marks the latter "inferred"."""
+    return any(d.rank >= STATED for d in Profile.from_json(profile or "{}").dates)
+
+
 def dates_compatible(a: Profile, b: Profile, veto_days: int) -> bool:
     """False when both state the day (or the week) of their happening, next to it in the text, and those
     are more than `veto_days` apart: two happenings, however alike the reports. Stated months, years and

@@ -11,7 +11,6 @@ WAL: one writer, many readers).
 from __future__ import annotations
 
 import hmac
-import math
 import re
 import shutil
 import tempfile
@@ -23,16 +22,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__, views
+from ..browse import Browse
+from ..charts import coverage_chart
 from ..errors import NewsloomError, NotFoundError
 from ..export import timeline_layout
+from ..search import search
 from ..store import Store
+from ..wording import plural
 
 HERE = Path(__file__).parent
 CSP = (
@@ -40,6 +43,7 @@ CSP = (
     "frame-ancestors 'none'"
 )
 PAGE_SIZE = 20
+MAX_SIZE = 200  # rows a list page may be asked for
 MAX_PAGE = 100_000  # a page number past this is refused (422), never a 500 from SQLite's integer range
 MAX_UPLOAD = 50 * 1024 * 1024
 _FILES = File(default=[])
@@ -141,6 +145,8 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
     )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    templates.env.filters["plural"] = plural
+    templates.env.filters["by_outlet"] = views.by_outlet
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     jobs = Jobs(db)
 
@@ -181,13 +187,17 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
     async def not_found(request: Request, exc: NotFoundError) -> Response:
         if request.url.path.endswith(".json"):
             return JSONResponse({"error": str(exc)}, status_code=404)
-        return templates.TemplateResponse(request, "error.html", {"message": str(exc)}, status_code=404)
+        return templates.TemplateResponse(
+            request, "error.html", {"message": str(exc), "heading": "Not found"}, status_code=404
+        )
 
     @app.exception_handler(NewsloomError)
     async def bad(request: Request, exc: NewsloomError) -> Response:
         if request.url.path.endswith(".json"):
             return JSONResponse({"error": str(exc)}, status_code=400)
-        return templates.TemplateResponse(request, "error.html", {"message": str(exc)}, status_code=400)
+        return templates.TemplateResponse(
+            request, "error.html", {"message": str(exc), "heading": "Cannot do that"}, status_code=400
+        )
 
     def store() -> Store:
         return Store(db, readonly=True)
@@ -219,6 +229,36 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         app.get(path + ".json", summary=summary, name=template + ".json")(as_json)
         app.get(path, response_class=HTMLResponse, include_in_schema=False, name=template)(as_html)
 
+    def list_twin(path: str, template: str, data: Callable[..., dict[str, Any]], summary: str) -> None:
+        """Register a page with query parameters and its `.json` twin; `data` declares the parameters."""
+
+        def as_json(d: dict[str, Any] = Depends(data)) -> Response:  # noqa: B008 - FastAPI's form
+            return JSONResponse(d)
+
+        def as_html(request: Request, d: dict[str, Any] = Depends(data)) -> Response:  # noqa: B008
+            return page(request, template, d, False)
+
+        app.get(path + ".json", summary=summary, name=template + ".json")(as_json)
+        app.get(path, response_class=HTMLResponse, include_in_schema=False, name=template)(as_html)
+
+    def with_query(request: Request, **changes: Any) -> str:
+        """This page's address with some query parameters changed (None removes one; the access token
+        is never echoed); a change of anything but the page goes back to page 1."""
+        from urllib.parse import urlencode
+
+        params = {k: v for k, v in request.query_params.items() if k != "token"}
+        if set(changes) - {"page"}:
+            params.pop("page", None)
+        for k, v in changes.items():
+            if v is None or v == "":
+                params.pop(k, None)
+            else:
+                params[k] = str(v)
+        return request.url.path + ("?" + urlencode(params) if params else "")
+
+    templates.env.globals["with_query"] = with_query
+    templates.env.globals["coverage_chart"] = coverage_chart
+
     # --- home ---------------------------------------------------------------------------------------
     def home_data() -> dict[str, Any]:
         with store() as st:
@@ -239,16 +279,22 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         from ..timeline import timeline
 
         with store() as st:
+            sid = st.find_id("storyline", sid)
             rows = st.query("SELECT * FROM storylines WHERE id = ?", (sid,))
-            if not rows:
-                raise NotFoundError(f"no storyline {sid!r}")
             sl = views.storyline_json(st, rows[0])
             evs = views.events(st, sid)
             entries = timeline(st, storyline=sid)
+            coverage = Browse(st).coverage(sl["article_ids"])
         for e in evs:
             e["sources"] = len(e["article_ids"])
             e.pop("records", None)
-        return {"storyline": sl, "events": evs, "timeline": entries}
+        outlets: dict[str, int] = {}
+        for c in coverage:
+            outlets[c["outlet"]] = outlets.get(c["outlet"], 0) + c["reports"]
+        grouped = [
+            {"outlet": o, "reports": n} for o, n in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        return {"storyline": sl, "events": evs, "timeline": entries, "coverage": coverage, "outlets": grouped}
 
     @app.get("/storylines/{sid}.json", summary="A storyline: its events and its timeline")
     def storyline_json(sid: str) -> Response:
@@ -268,16 +314,17 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         from ..compare import brief, compare
 
         with store() as st:
+            eid = st.find_id("event", eid)
             rows = st.query("SELECT * FROM events WHERE id = ?", (eid,))
-            if not rows:
-                raise NotFoundError(f"no event {eid!r}")
             ev = views.event_json(st, rows[0])
             b = brief(st, eid)
             c = compare(st, eid)
+            order = Browse(st).event_outlets(eid)
             arts = []
             for aid in ev["article_ids"]:
                 a = st.query(
-                    "SELECT id, title, outlet, published_date, text, url FROM articles WHERE id = ?", (aid,)
+                    "SELECT id, title, outlet, published_date, published_inferred, text, url FROM articles WHERE id = ?",
+                    (aid,),
                 )[0]
                 spans = [
                     (r[0], r[1], "evidence", r[2])
@@ -292,10 +339,11 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
                         "title": a["title"],
                         "outlet": a["outlet"],
                         "published": a["published_date"],
+                        "published_inferred": bool(a["published_inferred"]),
                         "segments": _segments(a["text"], spans),
                     }
                 )
-        return {"event": ev, "brief": b, "compare": c, "articles": arts}
+        return {"event": ev, "brief": b, "compare": c, "outlets": order, "articles": arts}
 
     twin(
         "/events/{eid}",
@@ -307,7 +355,9 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
     # --- entity -------------------------------------------------------------------------------------
     def entity_data(name: str) -> dict[str, Any]:
         with store() as st:
-            return views.entity_detail(st, name)
+            data = views.entity_detail(st, name)
+            data["coverage"] = Browse(st).coverage(data["article_ids"])
+            return data
 
     twin(
         "/entities/{name}",
@@ -357,125 +407,118 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
 
     # --- search -------------------------------------------------------------------------------------
     def search_data(
-        q: str, date_from: str, date_to: str, outlet: str, entity: str, etype: str, page_no: int
+        q: str = Query("", description="full-text query (every word must occur)"),
+        date_from: str = Query("", alias="from", description="published on or after (YYYY-MM-DD)"),
+        date_to: str = Query("", alias="to", description="published on or before (YYYY-MM-DD)"),
+        outlet: str = Query("", description="an outlet's name, as the outlets page lists it"),
+        entity: str = Query("", description="an entity's name or alias"),
+        kind: str = Query("", alias="type", description="event kind, e.g. CONSULT"),
+        page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
     ) -> dict[str, Any]:
-        from ..timeline import fts_query
-
-        where, params = ["a.duplicate_of IS NULL"], []
-        join = ""
-        if q.strip():
-            fq = fts_query(q)
-            if not fq:
-                raise NewsloomError(f"the query {q!r} has no words to search for")
-            join = "JOIN articles_fts f ON f.rowid = a.seq"
-            where.append("articles_fts MATCH ?")
-            params.append(fq)
-        for value, label in ((date_from, "from"), (date_to, "to")):
-            if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                raise NewsloomError(f"{label} {value!r}: not a date; use YYYY-MM-DD")
-        if date_from:
-            where.append("a.published_date >= ?")
-            params.append(date_from)
-        if date_to:
-            where.append("a.published_date <= ?")
-            params.append(date_to)
-        if outlet:
-            where.append("a.outlet = ?")
-            params.append(outlet)
-        if etype:
-            where.append("a.event_id IN (SELECT id FROM events WHERE type = ?)")
-            params.append(etype)
         with store() as st:
-            if entity:
-                ids = views.find_entities(st, entity)
-                if not ids:
-                    raise NotFoundError(f"no entity named {entity!r}")
-                where.append(
-                    f"a.id IN (SELECT article_id FROM entity_mentions WHERE entity_id IN ({','.join('?' * len(ids))}))"
-                )
-                params.extend(ids)
-            sql_where = " AND ".join(where)
-            total = st.query(f"SELECT COUNT(*) FROM articles a {join} WHERE {sql_where}", params)[0][0]
-            order = "ORDER BY rank" if join else "ORDER BY a.published_date DESC, a.seq"
-            rows = st.query(
-                f"""SELECT a.id, a.title, a.outlet, a.published_date, a.event_id, a.text FROM articles a {join}
-                    WHERE {sql_where} {order} LIMIT ? OFFSET ?""",
-                [*params, PAGE_SIZE, (page_no - 1) * PAGE_SIZE],
-            )
-            outlets = [
-                r[0]
-                for r in st.query("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY 1")
-            ]
-            types = [r[0] for r in st.query("SELECT DISTINCT type FROM events ORDER BY 1")]
-        words = [w.lower() for w in re.findall(r"\w+", q)]
-        results = []
-        for r in rows:
-            text = r["text"]
-            pos = min((i for w in words if (i := text.lower().find(w)) >= 0), default=0)
-            start = max(0, pos - 80)
-            results.append(
-                {
-                    "id": r["id"],
-                    "title": r["title"],
-                    "outlet": r["outlet"],
-                    "published": r["published_date"],
-                    "event_id": r["event_id"],
-                    "snippet": ("\u2026" if start else "") + text[start : start + 240] + "\u2026",
-                }
-            )
-        return {
-            "query": {
-                "q": q,
-                "from": date_from,
-                "to": date_to,
-                "outlet": outlet,
-                "entity": entity,
-                "type": etype,
-            },
-            "total": total,
-            "page": page_no,
-            "pages": max(1, math.ceil(total / PAGE_SIZE)),
-            "results": results,
-            "outlets": outlets,
-            "types": types,
-        }
+            data = search(st, q, date_from, date_to, outlet, entity, kind, page_no, PAGE_SIZE)
+            data["outlets"] = Browse(st).outlet_names()
+            data["types"] = [r[0] for r in st.query("SELECT DISTINCT type FROM events ORDER BY 1")]
+        return data
 
-    search_params = {
-        "q": Query("", description="full-text query (every word must occur)"),
-        "date_from": Query("", alias="from", description="published on or after (YYYY-MM-DD)"),
-        "date_to": Query("", alias="to", description="published on or before (YYYY-MM-DD)"),
-        "outlet": Query(""),
-        "entity": Query("", description="an entity's name or alias"),
-        "etype": Query("", alias="type", description="event type, e.g. CONSULT"),
-        "page_no": Query(1, alias="page", ge=1, le=MAX_PAGE),
-    }
+    list_twin(
+        "/search",
+        "search.html",
+        search_data,
+        "Full-text search over articles (20 a page, words found marked in the snippets), the events holding "
+        "most matches and the entities named so; with filters, and the matches' coverage per day",
+    )
 
-    @app.get("/search.json", summary="Full-text search with filters; 20 results a page")
-    def search_json(
-        q: str = search_params["q"],
-        date_from: str = search_params["date_from"],
-        date_to: str = search_params["date_to"],
-        outlet: str = search_params["outlet"],
-        entity: str = search_params["entity"],
-        etype: str = search_params["etype"],
-        page_no: int = search_params["page_no"],
-    ) -> Response:
-        return JSONResponse(search_data(q, date_from, date_to, outlet, entity, etype, page_no))
+    # --- lists --------------------------------------------------------------------------------------
+    def events_list(
+        sort: str = Query(
+            "", description="date, reports, title or kind; a leading - reverses (default -date)"
+        ),
+        date_from: str = Query("", alias="from", description="events on or after (YYYY-MM-DD)"),
+        date_to: str = Query("", alias="to", description="events on or before (YYYY-MM-DD)"),
+        kind: str = Query("", description="event kind, e.g. ASSAULT"),
+        place: str = Query("", description="a place name the event's place contains"),
+        entity: str = Query("", description="an entity taking part (name or alias)"),
+        outlet: str = Query("", description="an outlet that reported it"),
+        storyline: str = Query("", description="a storyline id"),
+        page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+        size: int = Query(PAGE_SIZE, ge=1, le=MAX_SIZE, description="rows a page"),
+    ) -> dict[str, Any]:
+        with store() as st:
+            b = Browse(st, size)
+            data = b.events(
+                sort, date_from, date_to, kind, place, entity, outlet, storyline, page_no
+            ).as_dict()
+            data["choices"]["outlet"] = b.outlet_names()
+        return data
 
-    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search(
-        request: Request,
-        q: str = search_params["q"],
-        date_from: str = search_params["date_from"],
-        date_to: str = search_params["date_to"],
-        outlet: str = search_params["outlet"],
-        entity: str = search_params["entity"],
-        etype: str = search_params["etype"],
-        page_no: int = search_params["page_no"],
-    ) -> Response:
-        return page(
-            request, "search.html", search_data(q, date_from, date_to, outlet, entity, etype, page_no), False
-        )
+    list_twin("/events", "events.html", events_list, "Events, sorted, filtered and paged")
+
+    def entities_list(
+        sort: str = Query(
+            "", description="mentions, name, kind or events; a leading - reverses (default -mentions)"
+        ),
+        kind: str = Query("", description="PERSON, ORG, GPE, LOC, NORP, FAC or EVENT"),
+        name: str = Query("", description="words the name or an alias contains"),
+        page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+        size: int = Query(PAGE_SIZE, ge=1, le=MAX_SIZE, description="rows a page"),
+    ) -> dict[str, Any]:
+        with store() as st:
+            return Browse(st, size).entities(sort, kind, name, page_no).as_dict()
+
+    list_twin("/entities", "entities.html", entities_list, "Entities, sorted, filtered and paged")
+
+    def articles_list(
+        sort: str = Query(
+            "", description="published, outlet, title or added; a leading - reverses (default -published)"
+        ),
+        date_from: str = Query("", alias="from", description="published on or after (YYYY-MM-DD)"),
+        date_to: str = Query("", alias="to", description="published on or before (YYYY-MM-DD)"),
+        outlet: str = Query("", description="an outlet's name"),
+        kind: str = Query("", description="the kind of the article's event"),
+        entity: str = Query("", description="an entity the article names"),
+        event: str = Query("", description="an event id"),
+        page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+        size: int = Query(PAGE_SIZE, ge=1, le=MAX_SIZE, description="rows a page"),
+    ) -> dict[str, Any]:
+        with store() as st:
+            b = Browse(st, size)
+            return b.articles(sort, date_from, date_to, outlet, kind, entity, event, page_no).as_dict()
+
+    list_twin(
+        "/articles",
+        "articles.html",
+        articles_list,
+        "Articles (originals, not copies), sorted, filtered, paged",
+    )
+
+    def outlets_list(
+        sort: str = Query(
+            "",
+            description="reports, events, name, first (share of shared events reported first) or lag; "
+            "a leading - reverses (default -reports)",
+        ),
+        page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
+        size: int = Query(PAGE_SIZE, ge=1, le=MAX_SIZE, description="rows a page"),
+    ) -> dict[str, Any]:
+        with store() as st:
+            return Browse(st, size).outlets(sort, page_no).as_dict()
+
+    list_twin(
+        "/outlets", "outlets.html", outlets_list, "Outlets: reports, events, how often first, median lag"
+    )
+
+    def outlet_data(name: str) -> dict[str, Any]:
+        with store() as st:
+            return Browse(st).outlet(name)
+
+    twin(
+        "/outlets/{name}",
+        "outlet.html",
+        outlet_data,
+        "An outlet: its coverage per day, how often it reported first, how late it followed, the events it "
+        "reported and the storylines three or more other outlets covered that it did not",
+    )
 
     # --- upload and ingest jobs -----------------------------------------------------------------------
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
