@@ -384,6 +384,10 @@ def test_list_pages_have_json_twins_in_the_contract(client):
     assert any(p["hit"] for p in hit["snippet"]) and found["events"]
     text = "".join(p["text"] for p in hit["snippet"])
     assert not text.startswith(("n ", "e ")) and "\x02" not in text  # cut at a word, marks removed
+    oldest = client.get("/search.json", params={"q": "Danube", "sort": "published"}).json()["results"]
+    days = [r["published"] for r in oldest if r["published"]]
+    assert days == sorted(days) and len(days) >= 3
+    assert client.get("/search.json", params={"sort": "relevance"}).status_code == 400  # no words to rank by
 
 
 def test_the_token_is_not_carried_into_sort_and_page_links(web_db):

@@ -19,6 +19,11 @@ from .timeline import fts_query
 from .views import find_entities
 
 SNIPPET_TOKENS = 28  # words in a snippet
+SORTS = {
+    "relevance": "rank",
+    "published": "a.published_date IS NULL, a.published_date, a.seq",
+    "-published": "a.published_date IS NULL, a.published_date DESC, a.seq",
+}
 TOP = 10  # events and entities shown beside the articles
 _OPEN, _CLOSE = "\x02", "\x03"  # FTS5 highlight marks (control characters: never in cleaned text)
 _MARKS = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)
@@ -54,6 +59,7 @@ def search(
     kind: str = "",
     page: int = 1,
     size: int = PAGE_SIZE,
+    sort: str = "",
 ) -> dict[str, Any]:
     """Articles matching every word of `q` (best first) and the filters, one page of them; on the first
     page also the events holding most matches and the entities whose name has the words."""
@@ -94,10 +100,12 @@ def search(
             f"highlight(articles_fts, 0, '{_OPEN}', '{_CLOSE}') AS title_marked, "
             f"snippet(articles_fts, 1, '{_OPEN}', '{_CLOSE}', '\u2026', {SNIPPET_TOKENS}) AS snippet_marked"
         )
-        order = "ORDER BY rank"
     else:
         cols = "a.title AS title_marked, substr(a.text, 1, 600) AS snippet_marked"
-        order = "ORDER BY a.published_date IS NULL, a.published_date DESC, a.seq"
+    sort = sort or ("relevance" if join else "-published")
+    if sort not in SORTS or (sort == "relevance" and not join):
+        raise NewsloomError(f"sort {sort!r}: use relevance (with words), published or -published")
+    order = "ORDER BY " + SORTS[sort]
     rows = store.query(
         f"""SELECT a.id, a.outlet, a.published_date, a.published_inferred, a.event_id, {cols}
             FROM articles a {join} WHERE {cond} {order} LIMIT ? OFFSET ?""",
@@ -161,7 +169,15 @@ def search(
         )
     ]
     return {
-        "query": {"q": q, "from": date_from, "to": date_to, "outlet": outlet, "entity": entity, "type": kind},
+        "query": {
+            "q": q,
+            "from": date_from,
+            "to": date_to,
+            "outlet": outlet,
+            "entity": entity,
+            "type": kind,
+            "sort": sort,
+        },  # fmt: skip
         "total": total,
         "page": page,
         "pages": max(1, math.ceil(total / size)),

@@ -413,10 +413,11 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         outlet: str = Query("", description="an outlet's name, as the outlets page lists it"),
         entity: str = Query("", description="an entity's name or alias"),
         kind: str = Query("", alias="type", description="event kind, e.g. CONSULT"),
+        sort: str = Query("", description="relevance (the default with words), published or -published"),
         page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE),
     ) -> dict[str, Any]:
         with store() as st:
-            data = search(st, q, date_from, date_to, outlet, entity, kind, page_no, PAGE_SIZE)
+            data = search(st, q, date_from, date_to, outlet, entity, kind, page_no, PAGE_SIZE, sort)
             data["outlets"] = Browse(st).outlet_names()
             data["types"] = [r[0] for r in st.query("SELECT DISTINCT type FROM events ORDER BY 1")]
         return data
