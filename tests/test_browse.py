@@ -220,3 +220,28 @@ def test_timeline_labels_stay_inside_and_outliers_fold():
         width = len(m["label"]) * 6.4
         left = m["label_x"] - width if m["anchor"] == "end" else m["label_x"]
         assert 0 <= left and left + width <= 800, m["label"]
+
+
+def test_the_contract_declares_exactly_what_the_lists_return(demo):
+    """Every field the code returns is in the model of web/contract.py, and every field the model
+    declares is returned: the models are the contract, not a description of part of it."""
+    pytest.importorskip("fastapi")
+    from newsloom.search import search
+    from newsloom.web import contract
+
+    b = Browse(demo)
+    pairs = [
+        (b.events().as_dict(), contract.EventPage, contract.EventItem),
+        (b.entities().as_dict(), contract.EntityPage, contract.EntityItem),
+        (b.articles().as_dict(), contract.ArticlePage, contract.ArticleItem),
+        (b.outlets().as_dict(), contract.OutletPage, contract.OutletItem),
+    ]
+    for data, page_model, item_model in pairs:
+        assert set(data) == set(page_model.model_fields), page_model.__name__
+        assert set(data["items"][0]) == set(item_model.model_fields), item_model.__name__
+        page_model.model_validate(data)
+    outlet = b.outlet(b.outlets().items[0]["outlet"])
+    assert set(outlet) == set(contract.OutletDetail.model_fields)
+    found = search(demo, "Danube flood")
+    assert set(found) | {"outlets", "types"} == set(contract.SearchPage.model_fields)
+    assert set(found["results"][0]) == set(contract.SearchResult.model_fields)

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from newsloom.cli import reference
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -36,3 +38,13 @@ def test_the_jsonl_fields_in_the_docs_are_the_ones_read():
         assert row is not None, f"docs/usage.md has no row for the JSON Lines field {field!r}"
         documented = [n.strip().strip("`") for n in row.split("|")[2].split(" (")[0].split(", ")]
         assert documented == list(names), field
+
+
+def test_the_json_contract_is_current():
+    pytest.importorskip("fastapi")
+    from newsloom.web.contract import contract_markdown
+
+    assert (DOCS / "contract.md").read_text(encoding="utf-8") == contract_markdown(), (
+        "docs/contract.md is stale: python -c 'from newsloom.web.contract import contract_markdown; "
+        'open("docs/contract.md", "w").write(contract_markdown())\''
+    )

@@ -36,6 +36,7 @@ from ..export import timeline_layout
 from ..search import search
 from ..store import Store
 from ..wording import plural
+from .contract import CONTRACT
 
 HERE = Path(__file__).parent
 CSP = (
@@ -216,29 +217,34 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
 
     templates.env.globals["json_twin"] = json_twin
 
-    def twin(path: str, template: str, data: Callable[[str], dict[str, Any]], summary: str) -> None:
-        """Register a page and its `.json` twin, both built from the same data; `path` ends in `/{param}`."""
+    def twin(
+        path: str, template: str, data: Callable[[str], dict[str, Any]], summary: str, model: Any = None
+    ) -> None:
+        """Register a page and its `.json` twin, both built from the same data; `path` ends in `/{param}`.
+        With a `model` (web/contract.py) the twin is served through it and described by it."""
         param = path.rsplit("{", 1)[1].rstrip("}")
 
-        def as_json(key: str = PathParam(alias=param)) -> Response:
-            return JSONResponse(data(key))
+        def as_json(key: str = PathParam(alias=param)) -> Any:
+            return data(key) if model else JSONResponse(data(key))
 
         def as_html(request: Request, key: str = PathParam(alias=param)) -> Response:
             return page(request, template, data(key), False)
 
-        app.get(path + ".json", summary=summary, name=template + ".json")(as_json)
+        app.get(path + ".json", summary=summary, name=template + ".json", response_model=model)(as_json)
         app.get(path, response_class=HTMLResponse, include_in_schema=False, name=template)(as_html)
 
     def list_twin(path: str, template: str, data: Callable[..., dict[str, Any]], summary: str) -> None:
-        """Register a page with query parameters and its `.json` twin; `data` declares the parameters."""
+        """Register a page with query parameters and its `.json` twin, served through its model of
+        web/contract.py; `data` declares the parameters."""
 
-        def as_json(d: dict[str, Any] = Depends(data)) -> Response:  # noqa: B008 - FastAPI's form
-            return JSONResponse(d)
+        def as_json(d: dict[str, Any] = Depends(data)) -> Any:  # noqa: B008 - FastAPI's form
+            return d
 
         def as_html(request: Request, d: dict[str, Any] = Depends(data)) -> Response:  # noqa: B008
             return page(request, template, d, False)
 
-        app.get(path + ".json", summary=summary, name=template + ".json")(as_json)
+        model = CONTRACT[path + ".json"]
+        app.get(path + ".json", summary=summary, name=template + ".json", response_model=model)(as_json)
         app.get(path, response_class=HTMLResponse, include_in_schema=False, name=template)(as_html)
 
     def with_query(request: Request, **changes: Any) -> str:
@@ -519,6 +525,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         outlet_data,
         "An outlet: its coverage per day, how often it reported first, how late it followed, the events it "
         "reported and the storylines three or more other outlets covered that it did not",
+        CONTRACT["/outlets/{name}.json"],
     )
 
     # --- upload and ingest jobs -----------------------------------------------------------------------
