@@ -129,7 +129,7 @@ def scores(
     from newsloom.store import Store
 
     with Store(db) as store:
-        recluster(store, res)
+        recluster(store)
         rows = store.query("SELECT external_id, event_id, storyline_id FROM articles")
     pred = {r["external_id"]: r["event_id"] or f"none:{r['external_id']}" for r in rows}
     story = {r["external_id"]: r["storyline_id"] or f"none:{r['external_id']}" for r in rows}

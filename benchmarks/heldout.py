@@ -52,7 +52,7 @@ def main() -> int:
         for s in sets:
             recs = corpora[s][0]
             with Store(dbs[s]) as store:
-                recluster(store, res)
+                recluster(store)
                 feats, idf = load_features(store)
             pairs, _ = candidate_pairs(s, feats, idf, recs)
             x, y = matrix(pairs, feats, idf, {str(r["id"]): str(r["event"]) for r in recs})

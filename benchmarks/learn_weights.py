@@ -197,7 +197,7 @@ def main() -> int:
         recs, fold_of = load(which)
         db = build(which, recs, 1, work, res)
         with Store(db) as store:
-            recluster(store, res)  # the features of this code
+            recluster(store)  # the features of this code
             feats, idf = load_features(store)
         gold = {str(r["id"]): str(r["event"]) for r in recs}
         pairs, group = candidate_pairs(which, feats, idf, recs)

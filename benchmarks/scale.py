@@ -108,7 +108,7 @@ def main() -> int:
                     store.add_article(it)
                     dedup.index(store.db, it.document.id, it.minhash)
                     ids.append(it.document.id)
-                corpus_update(store, ids, res)
+                corpus_update(store, ids, res.gazetteer)
             times.append((time.perf_counter() - t) / len(items))
             if len(times) % 100 == 0:
                 recent = sum(times[-10:]) / len(times[-10:])

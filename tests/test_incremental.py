@@ -26,7 +26,7 @@ def test_rebuild_equals_increments(tmp_path, resources):
     events, stories = partition(store, "event_id"), partition(store, "storyline_id")
     event_dates = sorted(tuple(r) for r in store.query("SELECT date_start, date_end FROM events"))
     assert len(events) == 5
-    recluster(store, resources)
+    recluster(store)
     assert partition(store, "event_id") == events
     assert partition(store, "storyline_id") == stories
     assert sorted(tuple(r) for r in store.query("SELECT date_start, date_end FROM events")) == event_dates

@@ -323,16 +323,16 @@ def run(
 
 def _load(spark: Any, outdir: Path, db: str) -> Any:
     """Corpus stages, in input order, into the store: the local ingest's own final step."""
-    from .annotate import load_resources
+    from .gazetteer import load_gazetteer
     from .linestats import repeated_lines
     from .pipeline import IngestReport, finish_pending, store_annotated
     from .store import Store
 
-    res = load_resources()
+    gaz = load_gazetteer()  # the corpus stages need no language model
     report = IngestReport()
     store = Store(db)
     try:
-        finish_pending(store, res)
+        finish_pending(store, gaz)
         batch: list[AnnotatedArticle] = []
 
         def flush() -> None:
@@ -340,7 +340,7 @@ def _load(spark: Any, outdir: Path, db: str) -> Any:
             todo = [it for it in batch if it.document.id not in known]
             report.already_stored += len(batch) - len(todo)
             _, line_counts = repeated_lines(store.db, [it.document for it in todo])
-            store_annotated(store, todo, line_counts, report, res)
+            store_annotated(store, todo, line_counts, report, gaz)
             batch.clear()
 
         seen: set[str] = set()

@@ -16,6 +16,7 @@ from .annotate import Resources, annotate_docs, load_resources
 from .clustering import online
 from .errors import InputError, NewsloomError, PipelineError, internal_error
 from .extract import extract, fetched_date, infer_published
+from .gazetteer import Gazetteer, load_gazetteer
 from .ingest import PendingURL, read_sources
 from .linestats import record_lines, repeated_lines
 from .model import AnnotatedArticle, Document
@@ -166,7 +167,7 @@ def store_annotated(
     done: list[AnnotatedArticle],
     line_counts: dict[tuple[str, str], int],
     report: IngestReport,
-    res: Resources,
+    gaz: Gazetteer,
 ) -> None:
     """Store one batch of annotated documents and run the corpus stages on it, in one transaction.
     The local ingest and `newsloom batch` (after Spark has annotated) both end here."""
@@ -202,7 +203,7 @@ def store_annotated(
             else:
                 report.added += 1
             added[it.article.document_id] = (it.document.origin, bool(duplicate))
-        for aid, reason in corpus_update(store, list(added), res):
+        for aid, reason in corpus_update(store, list(added), gaz):
             origin, was_duplicate = added[aid]
             report.failed.append((origin, reason))
             if was_duplicate:
@@ -212,8 +213,9 @@ def store_annotated(
             store.add_failure(origin, reason, "corpus")
 
 
-def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[tuple[str, str]]:
-    """Resolve entities and cluster events for stored articles (inside the caller's transaction).
+def corpus_update(store: Store, article_ids: list[str], gaz: Gazetteer) -> list[tuple[str, str]]:
+    """Resolve entities and cluster events for stored articles (inside the caller's transaction). The
+    corpus stages need the gazetteer, not the language models.
 
     Each article's corpus work lands whole or not at all: an article the corpus stages fail on is removed
     (so that ingesting it again retries it) and returned with the reason, and the others go on."""
@@ -231,7 +233,7 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[
         links = [set(g) for g in batch.links]
         try:
             with store.savepoint():
-                resolve.resolve_article(db, aid, row["text"], res.gazetteer, row["title"] or "")
+                resolve.resolve_article(db, aid, row["text"], gaz, row["title"] or "")
                 online.assign_article(db, row, batch)
             assigned += 1
         except Exception as exc:
@@ -267,14 +269,15 @@ def corpus_update(store: Store, article_ids: list[str], res: Resources) -> list[
 BATCH_SIZE = 64
 
 
-def finish_pending(store: Store, res: Resources) -> int:
+def finish_pending(store: Store, gaz: Gazetteer | None = None) -> int:
     """Complete the corpus stages for articles stored but not yet clustered (after a crash, or all of them
     after `recluster`), in batches of BATCH_SIZE, as ingest does."""
     rows = store.query("SELECT id, source FROM articles WHERE clustered = 0 ORDER BY seq")
     pending, source = [r[0] for r in rows], {r[0]: r[1] for r in rows}
+    gaz = gaz or load_gazetteer()
     for i in range(0, len(pending), BATCH_SIZE):
         with store.transaction():
-            for aid, reason in corpus_update(store, pending[i : i + BATCH_SIZE], res):
+            for aid, reason in corpus_update(store, pending[i : i + BATCH_SIZE], gaz):
                 store.add_failure(source[aid] or aid, reason, "corpus")
     return len(pending)
 
@@ -315,8 +318,7 @@ def ingest_items(
         return loaded[0]
 
     report = IngestReport()
-    if store.query("SELECT 1 FROM articles WHERE clustered = 0 LIMIT 1"):
-        finish_pending(store, resources())
+    finish_pending(store)
     batch: list[Document] = []
     seen: set[str] = set()
 
@@ -327,7 +329,7 @@ def ingest_items(
         if todo:
             repeated, line_counts = repeated_lines(store.db, todo)
             done = list(process(todo, resources(), repeated=repeated))
-            store_annotated(store, done, line_counts, report, resources())
+            store_annotated(store, done, line_counts, report, resources().gazetteer)
         if progress:
             progress(len(batch))
         batch.clear()
@@ -362,12 +364,12 @@ def ingest_items(
     return report
 
 
-def recluster(store: Store, res: Resources | None = None) -> int:
-    """Rebuild entities' event links, events and storylines from the stored articles, in insertion order."""
-    res = res or load_resources()
+def recluster(store: Store) -> int:
+    """Rebuild entities' event links, events and storylines from the stored articles, in insertion order.
+    Needs no language model: the stored annotations are reused."""
     with store.transaction() as db:
         online.reset(db)
         db.execute("DELETE FROM entity_keys")
         db.execute("DELETE FROM entities")
         db.execute("UPDATE entity_mentions SET entity_id = NULL")
-    return finish_pending(store, res)
+    return finish_pending(store)

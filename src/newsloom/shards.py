@@ -98,18 +98,18 @@ def cluster_block(
 ) -> dict[str, int]:
     """Run the local corpus stages on one block's annotated articles (in input order) into a new store at
     `path`. Returns the ingest counts."""
-    from .annotate import load_resources
+    from .gazetteer import load_gazetteer
     from .linestats import repeated_lines
     from .pipeline import IngestReport, store_annotated
 
-    res = load_resources()
+    gaz = load_gazetteer()  # the corpus stages need no language model
     report = IngestReport()
     store = Store(path)
     try:
         stream = iter(items)
         while batch := list(itertools.islice(stream, batch_size)):
             _, counts = repeated_lines(store.db, [x.document for x in batch])
-            store_annotated(store, batch, counts, report, res)
+            store_annotated(store, batch, counts, report, gaz)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         store.close()
