@@ -47,6 +47,36 @@ def test_batch_equals_local_ingest(corpus, mode, tmp_path):
     assert any((out / "blocks").glob("*.parquet")) == (mode == "sharded")
 
 
+def test_the_tables_are_typed_parquet_without_pickles(tmp_path):
+    """Any Parquet reader (here pyarrow) reads every table with its declared types; the annotated
+    records are nested structs, and the store loaded from them is the local ingest's."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+
+    out = tmp_path / "out"
+    run_cli("batch", "--master", "local[2]", str(DEMO), "--out", str(out), "--json", db=tmp_path / "b.db")
+    articles = pq.read_table(out / "articles")
+    assert articles.schema.field("published").type == pa.date32()
+    assert articles.schema.field("authors").type == pa.list_(pa.string())
+    assert articles.num_rows == 12
+    events = pq.read_table(out / "events")
+    assert events.schema.field("article_ids").type == pa.list_(pa.string()) and events.num_rows >= 5
+    annotated = pq.read_table(out / "annotated")
+    assert set(annotated.schema.names) == {"order", "status", "origin", "reason", "record"}
+    record = annotated.schema.field("record").type
+    assert (
+        pa.types.is_struct(record)
+        and record.field("entities").type.value_type.field("label").type == pa.string()
+    )
+    rows = annotated.to_pylist()
+    assert {r["status"] for r in rows} == {"ok"} and all(r["record"]["article"]["title"] for r in rows)
+    assert not any(
+        isinstance(v, bytes) and v.startswith(b"\x80") for r in rows for v in r["record"]["document"].values()
+    ), "a pickle in the table"
+    for table in ("entity_mentions", "time_mentions", "event_mentions", "storylines"):
+        assert pq.read_table(out / table).num_rows >= 1, table
+
+
 def test_sharded_batch_adds_to_a_store_that_holds_articles(tmp_path):
     """Blocks merged into a store that already has a storyline: what it holds is skipped, the rest added;
     the new storyline (another topic) comes out as it does alone, the old one is left as it was."""

@@ -7,21 +7,22 @@ What runs where:
   (`annotate.load_resources` is cached per Python worker) and calls `pipeline.process`, the same function
   as `newsloom ingest`. Page furniture is found from line counts over the whole input (a distributed
   count, the frequent lines broadcast), with `linestats.repeated_of`, the local rule.
-- The results are written as Parquet tables under `--out`: `articles`, `entity_mentions`,
-  `time_mentions`, `event_mentions` and `failures`, plus `annotated` (the serialised records, for loading).
+- The results are written as Parquet tables under `--out`, each with a declared schema (`tables.py`):
+  `articles`, `entity_mentions`, `time_mentions`, `event_mentions` and `failures`, plus `annotated` (each
+  annotated record as a typed nested struct, from which the driver loads the store): readable by any
+  Parquet reader, no pickles.
 - The corpus stages (near-duplicates, entity resolution, event clustering, storylines) run in input order
   through `pipeline.store_annotated`, the function the local ingest ends with, into a newsloom store
   (`--into DB`, or a store inside `--out`); events and storylines are then written as Parquet too. They
   are incremental and single-writer, so a batch gives the same events as a local ingest of the same input
   in the same order.
 
-Not distributed yet: the corpus stages. Blocking by time window and entity keys with Spark ML LSH for
-candidate pairs, then the same pairwise decision per block, is the way to scale them; see docs/spark.md.
+With `--corpus sharded` the corpus stages run on the executors in blocks of whole days (`shards.py`),
+then are merged and stitched on the driver; see docs/spark.md.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import pickle
@@ -31,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from . import jsonl
+from . import jsonl, tables
 from .errors import InputError, NewsloomError
 from .model import AnnotatedArticle, Document
 
@@ -123,6 +124,12 @@ def annotate_partition(rows: Iterable[tuple[Any, int]], frequent: Any) -> Iterat
         yield order[it.document.id], pickle.dumps(("ok", it))
 
 
+def _annotated_row(ip: tuple[int, bytes]) -> dict[str, Any]:
+    """A row of the `annotated` table (declared in `tables`) from an executor's record."""
+    kind, *rest = pickle.loads(ip[1])
+    return tables.annotated_row(ip[0], ("error", *rest) if kind == "error" else rest[0])
+
+
 def _rows(i: int, payload: bytes) -> dict[str, list[dict[str, Any]]]:
     """One annotated record as rows of the output tables."""
     kind, *rest = pickle.loads(payload)
@@ -145,13 +152,13 @@ def _rows(i: int, payload: bytes) -> dict[str, list[dict[str, Any]]]:
             "url": a.url,
             "outlet": a.outlet,
             "title": a.title,
-            "authors": json.dumps(a.authors),
+            "authors": list(a.authors),
             "published": a.published.date.isoformat() if a.published.date else None,
             "published_granularity": a.published.granularity,
             "published_inferred": a.published.inferred,
             "language": a.language,
             "text": a.text,
-            "boilerplate_removed": json.dumps(a.boilerplate_removed),
+            "boilerplate_removed": list(a.boilerplate_removed),
         }
     )
     for m in it.entities:
@@ -187,8 +194,8 @@ def _rows(i: int, payload: bytes) -> dict[str, list[dict[str, Any]]]:
                 "sentence": e.sentence,
                 "trigger": e.trigger,
                 "type": e.type,
-                "actors": json.dumps(e.actors),
-                "targets": json.dumps(e.targets),
+                "actors": list(e.actors),
+                "targets": list(e.targets),
                 "place": e.place,
                 "date_start": e.date_start.isoformat() if e.date_start else None,
                 "date_end": e.date_end.isoformat() if e.date_end else None,
@@ -241,7 +248,6 @@ def run(
         raise NewsloomError(f"--corpus {corpus}: choose 'driver' or 'sharded'")
     if block_days < 1:
         raise NewsloomError(f"--block-days {block_days}: must be at least 1")
-    from pyspark.sql import Row
 
     t0 = time.time()
     from .store import now
@@ -285,19 +291,14 @@ def run(
         t_annotate = time.time() - t0
         outdir = Path(out)
         outdir.mkdir(parents=True, exist_ok=True)
-        spark.createDataFrame(
-            annotated.map(lambda ip: Row(order=ip[0], payload=base64.b64encode(ip[1]).decode()))
-        ).write.mode("overwrite").parquet(str(outdir / "annotated"))
-        tables = annotated.flatMap(
-            lambda ip: [(t, r) for t, rows in _rows(*ip).items() for r in rows]
-        ).cache()
+        spark.createDataFrame(annotated.map(_annotated_row), tables.annotated_schema()).write.mode(
+            "overwrite"
+        ).parquet(str(outdir / "annotated"))
+        flat = annotated.flatMap(lambda ip: [(t, r) for t, rows in _rows(*ip).items() for r in rows]).cache()
         counts = {}
         for t in TABLES:
-            rows = tables.filter(lambda tr, t=t: tr[0] == t).map(lambda tr: json.dumps(tr[1]))
-            if rows.isEmpty():
-                counts[t] = 0
-                continue
-            df = spark.read.json(rows)  # schema from every row (a column null in some rows stays typed)
+            rows = flat.filter(lambda tr, t=t: tr[0] == t).map(lambda tr, t=t: tables.flat_row(t, tr[1]))
+            df = spark.createDataFrame(rows, tables.flat_schema(t))
             df.write.mode("overwrite").parquet(str(outdir / t))
             counts[t] = df.count()
         log(f"annotated {n_docs} documents on Spark ({master}) in {t_annotate:.0f} s; tables in {outdir}")
@@ -346,13 +347,12 @@ def _load(spark: Any, outdir: Path, db: str) -> Any:
         seen: set[str] = set()
         rows = spark.read.parquet(str(outdir / "annotated")).orderBy("order").toLocalIterator()
         for row in rows:
-            kind, *rest = pickle.loads(base64.b64decode(row["payload"]))
-            if kind == "error":
-                report.failed.append((rest[0], rest[1]))
+            if row["status"] == "error":
+                report.failed.append((row["origin"], row["reason"]))
                 with store.transaction():
-                    store.add_failure(rest[0], rest[1])
+                    store.add_failure(row["origin"], row["reason"])
                 continue
-            it = rest[0]
+            it = tables.record_of(row)
             if it.document.id in seen:
                 report.already_stored += 1
                 continue
@@ -504,32 +504,25 @@ def _export_corpus(spark: Any, db: str, outdir: Path) -> None:
         evs = views.events(st)
         sls = views.storylines(st)
     ev_rows = [
-        {
-            "id": e["id"],
-            "type": e["type"],
-            "title": e["title"],
-            "date_start": e["date"]["start"],
-            "date_end": e["date"]["end"],
-            "granularity": e["date"]["granularity"],
-            "place": e["place"],
-            "participants": json.dumps(e["participants"]),
-            "article_ids": json.dumps(e["article_ids"]),
-            "storyline_id": e["storyline_id"],
-        }
+        tables.flat_row(
+            "events",
+            {
+                "id": e["id"],
+                "type": e["type"],
+                "title": e["title"],
+                "date_start": e["date"]["start"],
+                "date_end": e["date"]["end"],
+                "granularity": e["date"]["granularity"],
+                "place": e["place"],
+                "participants": e["participants"],
+                "article_ids": e["article_ids"],
+                "storyline_id": e["storyline_id"],
+            },
+        )
         for e in evs
     ]
-    sl_rows = [
-        {
-            "id": s["id"],
-            "title": s["title"],
-            "first_date": s["first_date"],
-            "last_date": s["last_date"],
-            "event_ids": json.dumps(s["event_ids"]),
-            "article_ids": json.dumps(s["article_ids"]),
-        }
-        for s in sls
-    ]
+    sl_rows = [tables.flat_row("storylines", s) for s in sls]
     for name, rows in (("events", ev_rows), ("storylines", sl_rows)):
-        if rows:
-            df = spark.read.json(spark.sparkContext.parallelize([json.dumps(r) for r in rows]))
-            df.write.mode("overwrite").parquet(str(outdir / name))
+        spark.createDataFrame(rows, tables.flat_schema(name)).write.mode("overwrite").parquet(
+            str(outdir / name)
+        )
