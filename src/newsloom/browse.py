@@ -311,23 +311,28 @@ class Browse:
         ]
 
     # --- outlets ------------------------------------------------------------------------------------
-    def _firsts(self) -> list[Any]:
+    def _firsts(self, outlet: str | None) -> list[Any]:
         """(event, outlet, the outlet's first report's date, the event's first report's date, outlets)
-        for every event with a dated report."""
+        for every event with a dated report (that `outlet` reported, when one is given)."""
+        only = "AND event_id IN (SELECT event_id FROM articles WHERE outlet = ?)" if outlet else ""
         return self.store.query(
-            """WITH f AS (SELECT event_id, outlet, MIN(published_date) AS d FROM articles
-                          WHERE event_id IS NOT NULL AND duplicate_of IS NULL AND outlet IS NOT NULL
-                            AND published_date IS NOT NULL GROUP BY event_id, outlet),
-                    e AS (SELECT event_id, MIN(d) AS d0, COUNT(*) AS n FROM f GROUP BY event_id)
-               SELECT f.event_id, f.outlet, f.d, e.d0, e.n FROM f JOIN e USING (event_id)"""
+            f"""WITH f AS (SELECT event_id, outlet, MIN(published_date) AS d FROM articles
+                           WHERE event_id IS NOT NULL AND duplicate_of IS NULL AND outlet IS NOT NULL
+                             AND published_date IS NOT NULL {only} GROUP BY event_id, outlet),
+                     e AS (SELECT event_id, MIN(d) AS d0, COUNT(*) AS n FROM f GROUP BY event_id)
+                SELECT f.event_id, f.outlet, f.d, e.d0, e.n FROM f JOIN e USING (event_id)""",
+            [outlet] if outlet else [],
         )
 
-    def _outlet_stats(self) -> dict[str, dict[str, Any]]:
+    def _outlet_stats(self, outlet: str | None = None) -> dict[str, dict[str, Any]]:
+        """The figures of every outlet, or of one."""
         stats: dict[str, dict[str, Any]] = {}
         for r in self.store.query(
-            """SELECT outlet, COUNT(*) AS reports, COUNT(DISTINCT event_id) AS events,
-                      MIN(published_date) AS first_date, MAX(published_date) AS last_date
-               FROM articles WHERE outlet IS NOT NULL AND duplicate_of IS NULL GROUP BY outlet"""
+            f"""SELECT outlet, COUNT(*) AS reports, COUNT(DISTINCT event_id) AS events,
+                       MIN(published_date) AS first_date, MAX(published_date) AS last_date
+                FROM articles WHERE outlet IS NOT NULL AND duplicate_of IS NULL {"AND outlet = ?" if outlet else ""}
+                GROUP BY outlet""",
+            [outlet] if outlet else [],
         ):
             stats[r["outlet"]] = {
                 "outlet": r["outlet"],
@@ -339,8 +344,8 @@ class Browse:
                 "first": 0,
                 "lags": [],
             }
-        for _ev, outlet, d, d0, n in self._firsts():
-            s = stats.get(outlet)
+        for _ev, name, d, d0, n in self._firsts(outlet):
+            s = stats.get(name)
             if s is None or n < 2:
                 continue  # an event one outlet reported alone says nothing of who was first
             s["shared_events"] += 1
@@ -395,7 +400,7 @@ class Browse:
     def outlet(self, name: str) -> dict[str, Any]:
         """One outlet: its figures, its coverage per day, the events it reported (latest first) and the
         storylines at least MISSED_MIN_OUTLETS other outlets covered that it did not."""
-        stats = self._outlet_stats()
+        stats = self._outlet_stats(name)
         if name not in stats:
             raise NotFoundError(f"no outlet {name!r}; see the outlets page")
         missed = [
