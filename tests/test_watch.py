@@ -218,3 +218,32 @@ def test_sources_are_checked(tmp_path):
     bad.write_text("ftp://example.org/feed\n", encoding="utf-8")
     with pytest.raises(NewsloomError, match="line 1"):
         sources_of([str(bad)])
+
+
+def test_the_command_stops_cleanly_on_sigterm(site, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    site.items = _demo_records()[:1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsloom", "--db", str(tmp_path / "s.db"), "watch", site.base + "/feed.xml",
+         "--every", "3600", "--allow-private"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # the first poll's report: the watcher now waits an hour
+        assert "1 new item" in first
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and "stopping" in err
+    from newsloom.store import Store
+
+    with Store(tmp_path / "s.db", readonly=True) as store:  # what was ingested is kept
+        assert store.count("articles") == 1
