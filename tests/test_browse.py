@@ -245,3 +245,18 @@ def test_the_contract_declares_exactly_what_the_lists_return(demo):
     found = search(demo, "Danube flood")
     assert set(found) | {"outlets", "types"} == set(contract.SearchPage.model_fields)
     assert set(found["results"][0]) == set(contract.SearchResult.model_fields)
+
+
+def test_read_models_take_a_handful_of_queries_whatever_the_number_of_rows(demo):
+    """Events, entities and storylines are read for all rows at once (set-based), not row by row."""
+    from newsloom import views
+
+    count = [0]
+    demo.db.set_trace_callback(lambda _sql: count.__setitem__(0, count[0] + 1))
+    try:
+        for build, most in ((views.events, 6), (views.entities, 2), (views.storylines, 3)):
+            count[0] = 0
+            rows = build(demo)
+            assert len(rows) >= 2 and count[0] <= most, (build.__name__, count[0])
+    finally:
+        demo.db.set_trace_callback(None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from typing import Any
 
 from .cards import event_card
@@ -53,14 +54,18 @@ def articles(store: Store, ids: list[str] | None = None) -> list[dict[str, Any]]
     return [article_json(r) for r in store.query("SELECT * FROM articles ORDER BY seq")]
 
 
-def entity_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
-    arts = [
-        r[0]
-        for r in store.query(
-            "SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id = ? ORDER BY article_id",
-            (row["id"],),
-        )
-    ]
+def entity_json(store: Store, row: sqlite3.Row, article_ids: list[str] | None = None) -> dict[str, Any]:
+    arts = (
+        article_ids
+        if article_ids is not None
+        else [
+            r[0]
+            for r in store.query(
+                "SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id = ? ORDER BY article_id",
+                (row["id"],),
+            )
+        ]
+    )
     return {
         "id": row["id"],
         "name": row["name"],
@@ -73,8 +78,19 @@ def entity_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
 
 
 def entities(store: Store, types: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
-    rows = store.query("SELECT * FROM entities ORDER BY mention_count DESC, name")
-    return [entity_json(store, r) for r in rows if types is None or r["type"] in types]
+    """Every entity (of `types`), most mentioned first; its articles read for all at once."""
+    rows = [
+        r
+        for r in store.query("SELECT * FROM entities ORDER BY mention_count DESC, name")
+        if types is None or r["type"] in types
+    ]
+    arts: dict[str, list[str]] = defaultdict(list)
+    for eid, aid in store.query(
+        "SELECT DISTINCT entity_id, article_id FROM entity_mentions WHERE entity_id IS NOT NULL "
+        "ORDER BY entity_id, article_id"
+    ):
+        arts[eid].append(aid)
+    return [entity_json(store, r, arts.get(r["id"], [])) for r in rows]
 
 
 def by_outlet(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -130,14 +146,83 @@ def event_evidence(store: Store, event_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def event_json(store: Store, row: sqlite3.Row, fresh: bool = True) -> dict[str, Any]:
-    """An event with its card: computed from its reports now (`fresh`, for one event's page), or as
-    written after the last batch that touched the event (listings; computed when none is stored)."""
-    stored = None if fresh or "card" not in row.keys() else row["card"]
-    card = json.loads(stored) if stored else event_card(store.db, row["id"])
-    arts = [
-        r[0] for r in store.query("SELECT id FROM articles WHERE event_id = ? ORDER BY seq", (row["id"],))
-    ]
+def _in(store: Store, sql: str, ids: list[str], before: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    """Rows of `sql`, whose `{ids}` is an IN list, for all `ids`, read in chunks of bound parameters."""
+    out: list[sqlite3.Row] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        out += store.query(sql.format(ids=",".join("?" * len(chunk))), [*before, *chunk])
+    return out
+
+
+class _Names:
+    """Canonical names of the mentions of a set of articles, read at once: surface name in an article
+    -> the canonical entity's name."""
+
+    def __init__(self, store: Store, article_ids: list[str]) -> None:
+        self.names: dict[str, dict[str, str]] = defaultdict(dict)
+        for aid, text, name in _in(
+            store,
+            """SELECT m.article_id, m.text, e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
+               WHERE m.article_id IN ({ids}) ORDER BY m.article_id, m.start""",
+            sorted(set(article_ids)),
+        ):
+            self.names[aid].setdefault(text, name)
+
+    def __call__(self, article_id: str, names: list[str]) -> list[str]:
+        out: list[str] = []
+        for n in names:
+            name = self.names[article_id].get(n, n)
+            if name not in out:
+                out.append(name)
+        return out
+
+
+def events_json(store: Store, rows: list[sqlite3.Row], fresh: bool = False) -> list[dict[str, Any]]:
+    """Events with their cards, articles, evidence and records, each read for all the events at once
+    (a handful of queries, whatever their number). `fresh`: the cards computed from the reports now;
+    else as written after the last batch that touched each event (computed when none is stored)."""
+    ids = [r["id"] for r in rows]
+    arts: dict[str, list[str]] = defaultdict(list)
+    for eid, aid in _in(
+        store, "SELECT event_id, id FROM articles WHERE event_id IN ({ids}) ORDER BY seq", ids
+    ):
+        arts[eid].append(aid)
+    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in _in(
+        store,
+        """SELECT m.event_id, m.article_id, m.evidence_start, m.evidence_end, a.text FROM event_mentions m
+           JOIN articles a ON a.id = m.article_id WHERE m.event_id IN ({ids}) AND m.is_main = 1 ORDER BY a.seq""",
+        ids,
+    ):
+        evidence[r[0]].append(
+            {"article_id": r[1], "sentence": _sentence_at(r[4], r[2], r[3]), "start": r[2], "end": r[3]}
+        )
+    mentions = _in(
+        store,
+        """SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
+           WHERE m.event_id IN ({ids}) ORDER BY a.seq, m.sentence""",
+        ids,
+    )
+    names = _Names(store, [m["article_id"] for m in mentions])
+    records: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for m in mentions:
+        records[m["event_id"]].append(mention_json(store, m, m["article_text"], names))
+    out = []
+    for row in rows:
+        stored = None if fresh or "card" not in row.keys() else row["card"]
+        card = json.loads(stored) if stored else event_card(store.db, row["id"])
+        out.append(_event_dict(row, card, arts[row["id"]], evidence[row["id"]], records[row["id"]]))
+    return out
+
+
+def _event_dict(
+    row: sqlite3.Row,
+    card: dict[str, Any],
+    arts: list[str],
+    evidence: list[dict[str, Any]],
+    records: list[dict[str, Any]],
+) -> dict[str, Any]:
     return {
         "id": row["id"],
         "type": row["type"],
@@ -148,9 +233,15 @@ def event_json(store: Store, row: sqlite3.Row, fresh: bool = True) -> dict[str, 
         "card": card,
         "article_ids": arts,
         "storyline_id": row["storyline_id"],
-        "evidence": [{k: v for k, v in e.items() if k != "outlet"} for e in event_evidence(store, row["id"])],
-        "records": event_records(store, row["id"]),
+        "evidence": evidence,
+        "records": records,
     }
+
+
+def event_json(store: Store, row: sqlite3.Row, fresh: bool = True) -> dict[str, Any]:
+    """An event with its card: computed from its reports now (`fresh`, for one event's page), or as
+    written after the last batch that touched the event (listings; computed when none is stored)."""
+    return events_json(store, [row], fresh)[0]
 
 
 def events(store: Store, storyline: str | None = None, fresh: bool = False) -> list[dict[str, Any]]:
@@ -161,20 +252,33 @@ def events(store: Store, storyline: str | None = None, fresh: bool = False) -> l
         )
     else:
         rows = store.query("SELECT * FROM events ORDER BY date_start IS NULL, date_start, seq")
-    return [event_json(store, r, fresh) for r in rows]
+    return events_json(store, rows, fresh)
 
 
 def storyline_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
-    evs = [
-        r[0]
-        for r in store.query(
-            "SELECT id FROM events WHERE storyline_id = ? ORDER BY date_start IS NULL, date_start, seq",
-            (row["id"],),
-        )
-    ]
-    arts = [
-        r[0] for r in store.query("SELECT id FROM articles WHERE storyline_id = ? ORDER BY seq", (row["id"],))
-    ]
+    return storylines_json(store, [row])[0]
+
+
+def storylines_json(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """Storylines with their events (in date order) and articles, read for all of them at once."""
+    ids = [r["id"] for r in rows]
+    evs: dict[str, list[str]] = defaultdict(list)
+    for sid, eid in _in(
+        store,
+        "SELECT storyline_id, id FROM events WHERE storyline_id IN ({ids}) "
+        "ORDER BY date_start IS NULL, date_start, seq",
+        ids,
+    ):
+        evs[sid].append(eid)
+    arts: dict[str, list[str]] = defaultdict(list)
+    for sid, aid in _in(
+        store, "SELECT storyline_id, id FROM articles WHERE storyline_id IN ({ids}) ORDER BY seq", ids
+    ):
+        arts[sid].append(aid)
+    return [_storyline_dict(row, evs[row["id"]], arts[row["id"]]) for row in rows]
+
+
+def _storyline_dict(row: sqlite3.Row, evs: list[str], arts: list[str]) -> dict[str, Any]:
     return {
         "id": row["id"],
         "title": row["title"],
@@ -190,33 +294,25 @@ def storylines(store: Store) -> list[dict[str, Any]]:
         """SELECT s.*, (SELECT COUNT(*) FROM articles a WHERE a.storyline_id = s.id) AS n FROM storylines s
            ORDER BY n DESC, first_date"""
     )
-    return [storyline_json(store, r) for r in rows]
+    return storylines_json(store, rows)
 
 
 def canonical_names(store: Store, article_id: str, names: list[str]) -> list[str]:
     """Surface names of one article's mentions -> canonical entity names (unchanged when unresolved)."""
-    out = []
-    for n in names:
-        r = store.query(
-            """SELECT e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
-               WHERE m.article_id = ? AND m.text = ? LIMIT 1""",
-            (article_id, n),
-        )
-        name = r[0][0] if r else n
-        if name not in out:
-            out.append(name)
-    return out
+    return _Names(store, [article_id])(article_id, names)
 
 
-def mention_json(store: Store, row: sqlite3.Row, text: str) -> dict[str, Any]:
-    """One event record: who did what to whom, where, when, with its verbatim evidence."""
+def mention_json(store: Store, row: sqlite3.Row, text: str, names: _Names | None = None) -> dict[str, Any]:
+    """One event record: who did what to whom, where, when, with its verbatim evidence. `names`: the
+    canonical names of its article's mentions, when the caller has read them."""
     aid = row["article_id"]
+    names = names or _Names(store, [aid])
     return {
         "article_id": aid,
         "type": row["type"],
         "trigger": row["trigger"],
-        "actors": canonical_names(store, aid, json.loads(row["actors"])),
-        "targets": canonical_names(store, aid, json.loads(row["targets"])),
+        "actors": names(aid, json.loads(row["actors"])),
+        "targets": names(aid, json.loads(row["targets"])),
         "place": row["place"],
         "date": {
             "start": row["date_start"],
@@ -239,7 +335,8 @@ def event_records(store: Store, event_id: str) -> list[dict[str, Any]]:
            WHERE m.event_id = ? ORDER BY a.seq, m.sentence""",
         (event_id,),
     )
-    return [mention_json(store, r, r["article_text"]) for r in rows]
+    names = _Names(store, [r["article_id"] for r in rows])
+    return [mention_json(store, r, r["article_text"], names) for r in rows]
 
 
 def entity_detail(store: Store, name: str) -> dict[str, Any]:
@@ -254,9 +351,7 @@ def entity_detail(store: Store, name: str) -> dict[str, Any]:
            ORDER BY e.date_start IS NULL, e.date_start, e.seq""",
         (row["id"],),
     )
-    out["events"] = [
-        {k: v for k, v in event_json(store, e, fresh=False).items() if k != "evidence"} for e in evs
-    ]
+    out["events"] = [{k: v for k, v in e.items() if k != "evidence"} for e in events_json(store, evs)]
     said = store.query(
         """SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
            JOIN entity_mentions em ON em.article_id = m.article_id AND em.entity_id = ?
@@ -264,7 +359,8 @@ def entity_detail(store: Store, name: str) -> dict[str, Any]:
            GROUP BY m.id ORDER BY m.date_start, a.seq""",
         (row["id"],),
     )
-    out["statements"] = [mention_json(store, r, r["article_text"]) for r in said]
+    names = _Names(store, [r["article_id"] for r in said])
+    out["statements"] = [mention_json(store, r, r["article_text"], names) for r in said]
     co = store.query(
         """SELECT e.name, e.type, COUNT(DISTINCT m2.article_id) AS n FROM entity_mentions m1
            JOIN entity_mentions m2 ON m2.article_id = m1.article_id AND m2.entity_id != m1.entity_id
