@@ -24,3 +24,21 @@ def test_authorities_and_headlines_name_towns():
     assert "Tulsa" in pl.towns_named("Woman Hurt, Two Held In Tulsa", "a woman was hurt")
     # a common word the report writes in lower case is no town, whatever GeoNames says
     assert "Police" not in pl.towns_named("Police: Two Hurt In Tulsa", "the police said")
+
+
+def test_the_towns_table_is_cached_and_a_broken_cache_is_rebuilt(tmp_path, monkeypatch):
+    from newsloom import places
+
+    monkeypatch.setenv("NEWSLOOM_CACHE", "")
+    places.towns.cache_clear()
+    fresh = places.towns()
+    monkeypatch.setenv("NEWSLOOM_CACHE", str(tmp_path))
+    places.towns.cache_clear()
+    assert places.towns() == fresh  # built, and written
+    (cached,) = tmp_path.iterdir()
+    places.towns.cache_clear()
+    assert places.towns() == fresh  # read back
+    cached.write_bytes(b"not gzip at all")
+    places.towns.cache_clear()
+    assert places.towns() == fresh  # a broken cache is rebuilt, never an error
+    places.towns.cache_clear()
