@@ -511,3 +511,27 @@ def test_search_marks_the_words_found(server, page):
     assert all(t.lower() == "calafat" for t in page.locator("ol.results mark.hit").all_inner_texts())
     assert page.locator("ul.found-events li").count() >= 1
     shot(page, "search-marked")
+
+
+def test_a_name_with_a_slash_has_its_page(tmp_path, resources):
+    from fastapi.testclient import TestClient
+
+    from newsloom.pipeline import ingest
+    from newsloom.store import Store
+    from newsloom.web.app import create_app
+
+    rec = {
+        "id": "s1",
+        "outlet": "NBC/Universal News",
+        "title": "Mayor of Orten opens the harbour bridge",
+        "published": "2024-06-03",
+        "text": "ORTEN - The mayor of Orten, Lena Brandt, opened the new harbour bridge on Monday, June 3, 2024, "
+        "in front of about 2,000 residents.\n\nOfficials said the bridge cost 40 million euros.",
+    }
+    (tmp_path / "a.jsonl").write_text(json.dumps(rec) + "\n")
+    with Store(tmp_path / "s.db") as store:
+        ingest(store, [str(tmp_path / "a.jsonl")], res=resources)
+    c = TestClient(create_app(tmp_path / "s.db"))
+    assert 'href="/outlets/NBC/Universal%20News"' in c.get("/outlets").text
+    assert c.get("/outlets/NBC/Universal%20News").status_code == 200
+    assert c.get("/outlets/NBC/Universal%20News.json").json()["outlet"] == "NBC/Universal News"

@@ -222,7 +222,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
     ) -> None:
         """Register a page and its `.json` twin, both built from the same data; `path` ends in `/{param}`.
         With a `model` (web/contract.py) the twin is served through it and described by it."""
-        param = path.rsplit("{", 1)[1].rstrip("}")
+        param = path.rsplit("{", 1)[1].rstrip("}").split(":")[0]  # "{name:path}": a name may hold a "/"
 
         def as_json(key: str = PathParam(alias=param)) -> Any:
             return data(key) if model else JSONResponse(data(key))
@@ -366,7 +366,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
             return data
 
     twin(
-        "/entities/{name}",
+        "/entities/{name:path}",
         "entity.html",
         entity_data,
         "An entity: aliases, roles, events in date order, co-occurring entities",
@@ -520,7 +520,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
             return Browse(st).outlet(name)
 
     twin(
-        "/outlets/{name}",
+        "/outlets/{name:path}",
         "outlet.html",
         outlet_data,
         "An outlet: its coverage per day, how often it reported first, how late it followed, the events it "
