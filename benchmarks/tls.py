@@ -41,23 +41,28 @@ QUERY_WORDS = {
 
 
 def ensure_store(topic: str, stores: Path) -> Path:
+    """The topic's store, ingested once. The dataset gives each article's outlet as the folder it was
+    crawled into ("bpoil_reuters"); the outlet ("reuters") is passed in the JSON Lines field newsloom reads."""
     db = stores / f"{topic}.db"
     if not db.exists():
         stores.mkdir(parents=True, exist_ok=True)
         t0 = time.time()
+        src = stores / f"{topic}.input.jsonl"
+        with (
+            open(DATA / topic / "articles.jsonl", encoding="utf-8") as fin,
+            open(src, "w", encoding="utf-8") as fout,
+        ):
+            for line in fin:
+                if line.strip():
+                    rec = json.loads(line)
+                    folder = str(rec.pop("outlet_folder", "") or "")
+                    rec["outlet"] = folder.split("_", 1)[1] if "_" in folder else folder or None
+                    fout.write(json.dumps(rec) + "\n")
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "newsloom",
-                "--db",
-                str(db),
-                "ingest",
-                "--quiet",
-                str(DATA / topic / "articles.jsonl"),
-            ],
+            [sys.executable, "-m", "newsloom", "--db", str(db), "ingest", "--quiet", str(src)],
             check=True,
         )
+        src.unlink()
         print(f"{topic}: ingested in {time.time() - t0:.0f} s", file=sys.stderr)
     return db
 

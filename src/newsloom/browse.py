@@ -101,6 +101,36 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def article_filters(
+    store: Store, date_from: str = "", date_to: str = "", outlet: str = "", kind: str = "", entity: str = ""
+) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions (on `articles a`, originals only) and parameters of the article filters the
+    lists and the search share: published in a date range, by an outlet, reporting an event of a kind,
+    naming an entity."""
+    where, params = ["a.duplicate_of IS NULL"], []
+    if check_date(date_from, "from"):
+        where.append("a.published_date >= ?")
+        params.append(date_from)
+    if check_date(date_to, "to"):
+        where.append("a.published_date <= ?")
+        params.append(date_to)
+    if outlet:
+        where.append("a.outlet = ?")
+        params.append(outlet)
+    if kind:
+        where.append("a.event_id IN (SELECT id FROM events WHERE type = ?)")
+        params.append(kind.upper())
+    if entity:
+        ids = find_entities(store, entity)
+        if not ids:
+            raise NotFoundError(f"no entity named {entity!r}; see 'newsloom entities'")
+        where.append(
+            f"a.id IN (SELECT article_id FROM entity_mentions WHERE entity_id IN ({_marks(len(ids))}))"
+        )
+        params += ids
+    return where, params
+
+
 class Browse:
     """The reads behind the list pages, over one open store."""
 
@@ -255,26 +285,7 @@ class Browse:
         page: int = 1,
     ) -> Listing:
         order, sort = _order(sort, _ARTICLE_SORTS, "-published")
-        where = ["a.duplicate_of IS NULL"]
-        params: list[Any] = []
-        if check_date(date_from, "from"):
-            where.append("a.published_date >= ?")
-            params.append(date_from)
-        if check_date(date_to, "to"):
-            where.append("a.published_date <= ?")
-            params.append(date_to)
-        if outlet:
-            where.append("a.outlet = ?")
-            params.append(outlet)
-        if kind:
-            where.append("a.event_id IN (SELECT id FROM events WHERE type = ?)")
-            params.append(kind.upper())
-        if entity:
-            ids = self._entity_ids(entity)
-            where.append(
-                f"a.id IN (SELECT article_id FROM entity_mentions WHERE entity_id IN ({_marks(len(ids))}))"
-            )
-            params += ids
+        where, params = article_filters(self.store, date_from, date_to, outlet, kind, entity)
         if event:
             where.append("a.event_id = ?")
             params.append(self.store.find_id("event", event))

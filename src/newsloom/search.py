@@ -12,11 +12,10 @@ import math
 import re
 from typing import Any
 
-from .browse import PAGE_SIZE, check_date
-from .errors import NewsloomError, NotFoundError
+from .browse import PAGE_SIZE, article_filters
+from .errors import NewsloomError
 from .store import Store
 from .timeline import fts_query
-from .views import find_entities
 
 SNIPPET_TOKENS = 28  # words in a snippet
 SORTS = {
@@ -63,7 +62,7 @@ def search(
 ) -> dict[str, Any]:
     """Articles matching every word of `q` (best first) and the filters, one page of them; on the first
     page also the events holding most matches and the entities whose name has the words."""
-    where, params = ["a.duplicate_of IS NULL"], []
+    where, params = article_filters(store, date_from, date_to, outlet, kind, entity)
     join = ""
     fq = ""
     if q.strip():
@@ -73,26 +72,6 @@ def search(
         join = "JOIN articles_fts ON articles_fts.rowid = a.seq"
         where.append("articles_fts MATCH ?")
         params.append(fq)
-    if check_date(date_from, "from"):
-        where.append("a.published_date >= ?")
-        params.append(date_from)
-    if check_date(date_to, "to"):
-        where.append("a.published_date <= ?")
-        params.append(date_to)
-    if outlet:
-        where.append("a.outlet = ?")
-        params.append(outlet)
-    if kind:
-        where.append("a.event_id IN (SELECT id FROM events WHERE type = ?)")
-        params.append(kind.upper())
-    if entity:
-        ids = find_entities(store, entity)
-        if not ids:
-            raise NotFoundError(f"no entity named {entity!r}; see 'newsloom entities'")
-        where.append(
-            f"a.id IN (SELECT article_id FROM entity_mentions WHERE entity_id IN ({','.join('?' * len(ids))}))"
-        )
-        params.extend(ids)
     cond = " AND ".join(where)
     total = int(store.query(f"SELECT COUNT(*) FROM articles a {join} WHERE {cond}", params)[0][0])
     if join:
