@@ -33,6 +33,12 @@ def test_events_sort_filter_and_page(demo):
     assert [e["reports"] for e in by_reports] == sorted((e["reports"] for e in by_reports), reverse=True)
     by_date = [e["date"]["start"] for e in b.events(sort="date").items]
     assert by_date == sorted(by_date)
+    latest_first = [e["date"]["start"] for e in b.events().items]  # the default: -date
+    assert latest_first == sorted(latest_first, reverse=True)
+    newest = [a["published"] for a in b.articles().items]
+    assert newest == sorted(newest, reverse=True)
+    names = [e["name"].casefold() for e in b.entities(sort="-name").items]
+    assert names == sorted(names, reverse=True)
     everything = b.events()
     assert everything.total == demo.count("events")
     vienna = b.events(outlet="Vienna Daily Bulletin")

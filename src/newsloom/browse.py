@@ -24,24 +24,36 @@ from .views import find_entities
 PAGE_SIZE = 20
 MISSED_MIN_OUTLETS = 3  # a storyline this many other outlets covered, and this one did not, is a blindspot
 
-# sort name -> ORDER BY (ascending); "-name" reverses the first key
+# sort name -> (ORDER BY ascending, ORDER BY descending: "-name"); rows without the value come last
 _EVENT_SORTS = {
-    "date": "e.date_start IS NULL, e.date_start, e.seq",
-    "reports": "e.article_count, e.seq",
-    "title": "e.title COLLATE NOCASE, e.seq",
-    "kind": "e.type, e.date_start, e.seq",
+    "date": (
+        "e.date_start IS NULL, e.date_start, e.seq",
+        "e.date_start IS NULL, e.date_start DESC, e.seq DESC",
+    ),
+    "reports": ("e.article_count, e.seq", "e.article_count DESC, e.seq"),
+    "title": ("e.title COLLATE NOCASE, e.seq", "e.title COLLATE NOCASE DESC, e.seq"),
+    "kind": ("e.type, e.date_start, e.seq", "e.type DESC, e.date_start, e.seq"),
 }
 _ENTITY_SORTS = {
-    "mentions": "x.mention_count, x.name",
-    "name": "x.name COLLATE NOCASE",
-    "kind": "x.type, x.mention_count DESC",
-    "events": "(SELECT COUNT(*) FROM event_entities ee WHERE ee.entity_id = x.id), x.name",
+    "mentions": ("x.mention_count, x.name", "x.mention_count DESC, x.name"),
+    "name": ("x.name COLLATE NOCASE", "x.name COLLATE NOCASE DESC"),
+    "kind": ("x.type, x.mention_count DESC", "x.type DESC, x.mention_count DESC"),
+    "events": (
+        "(SELECT COUNT(*) FROM event_entities ee WHERE ee.entity_id = x.id), x.name",
+        "(SELECT COUNT(*) FROM event_entities ee WHERE ee.entity_id = x.id) DESC, x.name",
+    ),
 }
 _ARTICLE_SORTS = {
-    "published": "a.published_date IS NULL, a.published_date, a.seq",
-    "outlet": "a.outlet IS NULL, a.outlet COLLATE NOCASE, a.published_date",
-    "title": "a.title COLLATE NOCASE, a.seq",
-    "added": "a.seq",
+    "published": (
+        "a.published_date IS NULL, a.published_date, a.seq",
+        "a.published_date IS NULL, a.published_date DESC, a.seq DESC",
+    ),
+    "outlet": (
+        "a.outlet IS NULL, a.outlet COLLATE NOCASE, a.published_date",
+        "a.outlet IS NULL, a.outlet COLLATE NOCASE DESC, a.published_date",
+    ),
+    "title": ("a.title COLLATE NOCASE, a.seq", "a.title COLLATE NOCASE DESC, a.seq"),
+    "added": ("a.seq", "a.seq DESC"),
 }
 _OUTLET_SORTS = {"reports", "events", "name", "first", "lag"}
 
@@ -75,17 +87,13 @@ class Listing:
         }
 
 
-def _order(sort: str, table: dict[str, str], default: str) -> tuple[str, str]:
+def _order(sort: str, table: dict[str, tuple[str, str]], default: str) -> tuple[str, str]:
     """The ORDER BY of a sort name ("-reports": most first) and the name as given."""
     sort = sort or default
     name = sort.lstrip("-")
     if name not in table:
         raise NewsloomError(f"sort {sort!r}: use one of {', '.join(sorted(table))} (a leading - reverses)")
-    keys = table[name]
-    if sort.startswith("-"):
-        first, _, rest = keys.partition(", ")
-        keys = f"{first} DESC" + (f", {rest}" if rest else "")
-    return keys, sort
+    return table[name][1 if sort.startswith("-") else 0], sort
 
 
 def check_date(value: str, label: str) -> str:
