@@ -24,6 +24,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from results_record import record
+
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT.parent / "shared" / "datasets"
 DATA = DATASETS / "ecbplus-dev.jsonl"
@@ -95,6 +97,7 @@ def main() -> int:
     from newsloom.annotate import load_resources
 
     res = load_resources()
+    results: dict[str, dict[str, Any]] = {}
     for which in sets:
         recs = [json.loads(x) for x in SETS[which].read_text(encoding="utf-8").splitlines() if x.strip()]
         gold = {str(r["id"]): str(r["event"]) for r in recs}
@@ -119,15 +122,25 @@ def main() -> int:
             print(
                 f"  B-cubed P {p:.3f}  R {r:.3f}  F1 {f:.3f}; storylines as events F1 {bcubed(story, gold)[2]:.3f}"
             )
+        results[which] = {"f1": [round(x, 4) for x in scores]}
         if len(scores) > 1:
             print(
                 f"{which}: mean F1 over {len(scores)} orders {statistics.mean(scores):.3f} "
                 f"+- {statistics.stdev(scores):.3f} (min {min(scores):.3f}, max {max(scores):.3f})"
             )
         if not args.no_baseline:
-            print(
-                f"{which}: baseline (TF-IDF + average link at distance {BASELINE_DISTANCE}): F1 {baseline(recs):.3f}"
-            )
+            base = baseline(recs)
+            results[which]["baseline_f1"] = round(base, 4)
+            print(f"{which}: baseline (TF-IDF + average link at distance {BASELINE_DISTANCE}): F1 {base:.3f}")
+    record(
+        "clustering",
+        "; ".join(
+            f"{w}: B-cubed F1 {', '.join(f'{x:.3f}' for x in r['f1'])}"
+            + (f" (baseline {r['baseline_f1']:.3f})" if "baseline_f1" in r else "")
+            for w, r in results.items()
+        ),
+        results,
+    )
     return 0
 
 

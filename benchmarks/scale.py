@@ -27,6 +27,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from results_record import record
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets" / "ecbplus-dev.jsonl"
 
@@ -127,6 +129,13 @@ def main() -> int:
     )
     print(f"peak memory (RSS): {peak:.0f} MB")
     print(json.dumps({"n": args.n, "first_ms": round(first * 1000, 2), "last_ms": round(last * 1000, 2)}))
+    record(
+        "scale",
+        f"{args.n} articles, {events} events: first 1,000 {first * 1000:.1f} ms an article, last 1,000 "
+        f"{last * 1000:.1f} ms; peak {peak:.0f} MB",
+        {"n": args.n, "events": events, "first_ms": round(first * 1000, 2), "last_ms": round(last * 1000, 2),
+         "peak_mb": round(peak)},
+    )  # fmt: skip
     return 0
 
 

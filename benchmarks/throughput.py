@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from results_record import record
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets" / "t17-dev"
 
@@ -92,6 +94,14 @@ def main() -> int:
     )
     print(f"ratio newsloom / bare NER throughput: {(n / ingest_s) / (len(texts) / spacy_s):.2f}")
     print(f"peak memory (RSS): {mem:.0f} MB")
+    ratio = (n / ingest_s) / (len(texts) / spacy_s)
+    record(
+        "throughput",
+        f"{n} articles: {n / ingest_s:.2f} articles/s against {len(texts) / spacy_s:.2f} for bare spaCy NER "
+        f"(ratio {ratio:.2f}), peak {mem:.0f} MB" + (" (profiled)" if prof else ""),
+        {"articles": n, "articles_per_s": round(n / ingest_s, 3), "bare_ner_per_s": round(len(texts) / spacy_s, 3),
+         "ratio": round(ratio, 3), "peak_mb": round(mem), "profiled": bool(prof)},
+    )  # fmt: skip
     if prof:
         pstats.Stats(prof, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
     return 0

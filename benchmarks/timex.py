@@ -26,6 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from results_record import record
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets" / "timebank"
 WEEKDAY_RX = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
@@ -183,6 +185,14 @@ def main() -> int:
     for name, s in sorted(families.items(), key=lambda kv: -kv[1].n_p):
         print(f"  {name:<15} {s.n_p:>4}  span P {s.span()[0]:.3f}  value {s.val_p / max(s.span_p, 1):.3f}")
     print("published anchor: HeidelTime (TempEval-3) value F1 about 0.78")
+    (sp, sr, sf), (vp, vr, vf), wf = total.span(), total.value(), weekdays.value()[2]
+    record(
+        "timex",
+        f"relaxed span F1 {sf:.3f}, value F1 {vf:.3f} (folds {' '.join(f'{x:.3f}' for x in fold_f1)}, "
+        f"{statistics.mean(fold_f1):.3f} +- {statistics.stdev(fold_f1):.3f}); weekdays value F1 {wf:.3f}",
+        {"span_f1": round(sf, 4), "value_f1": round(vf, 4), "weekday_value_f1": round(wf, 4),
+         "fold_value_f1": [round(x, 4) for x in fold_f1], "documents": len(files)},
+    )  # fmt: skip
     if args.errors:
         print("\nvalue errors:")
         print("\n".join(errors[: args.errors]))

@@ -25,6 +25,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from results_record import record
 from tlseval import align_m1, date_f1
 
 from newsloom.datewise import busiest_days, summarise
@@ -136,6 +137,14 @@ def main() -> int:
         f"publication-volume baseline:  ROUGE-1 {sum(r[8] for r in rows) / n:.3f}  "
         f"ROUGE-2 {sum(r[9] for r in rows) / n:.3f}  Date F1 {sum(r[10] for r in rows) / n:.3f}"
     )
+    means = [round(sum(r[i] for r in rows) / n, 4) for i in (4, 5, 6, 8, 9, 10)]
+    record(
+        "tls",
+        f"{n} timelines of {', '.join(sorted({r[0] for r in rows}))}: ROUGE-1 {means[0]:.3f}, ROUGE-2 {means[1]:.3f}, "
+        f"Date F1 {means[2]:.3f}; publication-volume baseline {means[3]:.3f} / {means[4]:.3f} / {means[5]:.3f}",
+        {"timelines": n, "rouge1": means[0], "rouge2": means[1], "date_f1": means[2],
+         "volume_rouge1": means[3], "volume_rouge2": means[4], "volume_date_f1": means[5]},
+    )  # fmt: skip
     if args.dump:
         args.dump.write_text(json.dumps(dump))
     return 0

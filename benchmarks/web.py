@@ -29,6 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
+from results_record import record
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo"
 T17 = ROOT.parent / "shared" / "datasets" / "t17-dev" / "haiti" / "articles.jsonl"
@@ -93,6 +95,7 @@ def lists(db: Path, requests: int, concurrency: int) -> int:
         }
         print(f"store: {db} ({n} articles); {requests} requests a page, {concurrency} at a time")
         errors = 0
+        figures: dict[str, dict[str, int]] = {}
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             for name, path in pages.items():
                 res = list(pool.map(get, [base + path] * requests))
@@ -100,12 +103,23 @@ def lists(db: Path, requests: int, concurrency: int) -> int:
                 bad = sum(1 for st, _ in res if st != 200)
                 errors += bad
                 p95 = lat[int(0.95 * (len(lat) - 1))]
+                figures[name] = {
+                    "median_ms": round(statistics.median(lat) * 1000),
+                    "p95_ms": round(p95 * 1000),
+                }
                 print(
                     f"  {name:32s} median {statistics.median(lat) * 1000:6.0f} ms  p95 {p95 * 1000:6.0f} ms"
                     f"  {bad} errors",
                     flush=True,
                 )
         print(f"errors: {errors}")
+        record(
+            "web_lists",
+            f"list pages on a store of {n} articles, {concurrency} requests at a time: p95 "
+            + ", ".join(f"{k} {v['p95_ms']} ms" for k, v in figures.items())
+            + f"; {errors} errors",
+            {"articles": n, "errors": errors, "pages": figures},
+        )
         return 1 if errors else 0
     finally:
         server.terminate()
@@ -180,6 +194,17 @@ def main() -> int:
     print(f"articles in the store: {start_count} before, {sqlite_count(db)} after the rounds")
     print(
         f"{len(lat)} requests, {errors} errors; latency median {statistics.median(lat) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+    )
+    record(
+        "web",
+        f"{args.rounds} rounds of {args.concurrency} concurrent page and JSON requests while an ingest writes: "
+        f"{len(lat)} requests, {errors} errors, median {statistics.median(lat) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms",
+        {
+            "requests": len(lat),
+            "errors": errors,
+            "median_ms": round(statistics.median(lat) * 1000),
+            "p95_ms": round(p95 * 1000),
+        },
     )
     return 1 if errors else 0
 
