@@ -40,8 +40,9 @@ def table() -> str:
         run = json.loads(path.read_text(encoding="utf-8"))
         summary = run["summary"].replace("|", "\\|")
         args = " ".join(run.get("arguments") or [])
-        where = f"`{run['script']}.py{(' ' + args) if args else ''}`"
-        rows.append(f"| {where} | {_what(run['script'])} | {summary} | {run['commit']}, {run['date']} |")
+        where = f"`{run['script']}{(' ' + args) if args else ''}`"
+        what = (run.get("what") or _what(run["script"])).replace("|", "\\|")
+        rows.append(f"| {where} | {what} | {summary} | {run['commit']}, {run['date']} |")
     return "\n".join(rows)
 
 

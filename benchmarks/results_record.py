@@ -47,13 +47,16 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def record(script: str, summary: str, figures: dict[str, Any]) -> Path:
-    """Write the run of `script` (its name without .py): a one-line summary for the docs' table and the
-    figures as numbers. Prints where it wrote."""
+def record(name: str, summary: str, figures: dict[str, Any], what: str | None = None) -> Path:
+    """Write a run under `name` (the script's name, or the name of one of its modes): a one-line summary
+    for the docs' table, the figures as numbers, and what it measures (default: the first sentence of
+    the script's docstring). Prints where it wrote."""
     RUNS.mkdir(parents=True, exist_ok=True)
-    path = RUNS / f"{script}.json"
+    path = RUNS / f"{name}.json"
     run = {
-        "script": script,
+        "name": name,
+        "script": Path(sys.argv[0]).name,
+        "what": what,
         "summary": summary,
         "figures": figures,
         "commit": _commit(),

@@ -119,6 +119,7 @@ def lists(db: Path, requests: int, concurrency: int) -> int:
             + ", ".join(f"{k} {v['p95_ms']} ms" for k, v in figures.items())
             + f"; {errors} errors",
             {"articles": n, "errors": errors, "pages": figures},
+            what="latency of the list, outlet and search pages on an existing store",
         )
         return 1 if errors else 0
     finally:
