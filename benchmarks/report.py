@@ -24,9 +24,7 @@ END = "<!-- end: generated -->"
 
 
 def _what(script: str) -> str:
-    doc = (
-        ast.get_docstring(ast.parse((ROOT / "benchmarks" / f"{script}.py").read_text(encoding="utf-8"))) or ""
-    )
+    doc = ast.get_docstring(ast.parse((ROOT / "benchmarks" / script).read_text(encoding="utf-8"))) or ""
     first = " ".join(doc.split("\n\n")[0].split())
     return first.split(". ")[0].rstrip(".").replace("|", "\\|")
 

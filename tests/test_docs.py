@@ -48,3 +48,11 @@ def test_the_json_contract_is_current():
         "docs/contract.md is stale: python -c 'from newsloom.web.contract import contract_markdown; "
         'open("docs/contract.md", "w").write(contract_markdown())\''
     )
+
+
+def test_the_benchmark_table_is_generated_from_the_recorded_runs():
+    from conftest import benchmark_module
+
+    report = benchmark_module("report")
+    doc = (DOCS / "benchmarks.md").read_text(encoding="utf-8")
+    assert report.render(doc) == doc, "docs/benchmarks.md is stale: python benchmarks/report.py"
