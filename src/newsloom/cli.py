@@ -643,7 +643,7 @@ def _command(
     s: argparse.ArgumentParser = sub.add_parser(
         name,
         help=summary,
-        description=description,
+        description="\n\n".join(textwrap.fill(part, width=100) for part in description.split("\n\n")),
         epilog="examples:\n" + "\n".join(f"  {e}" for e in examples),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -651,10 +651,8 @@ def _command(
     return s
 
 
-def _json_flag(s: argparse.ArgumentParser) -> None:
-    s.add_argument(
-        "--json", action="store_true", help="print JSON (the same data as the web page's .json twin)"
-    )
+def _json_flag(s: argparse.ArgumentParser, what: str = "print JSON instead of text") -> None:
+    s.add_argument("--json", action="store_true", help=what)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -933,7 +931,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="allow URLs on private, loopback and link-local addresses",
     )
     s.add_argument("--as-of", metavar=DATE_HELP, help="the collection date to store (default: now)")
-    _json_flag(s)
+    _json_flag(s, "print one JSON object a poll (feeds, events, storylines, alerts) instead of text")
 
     s = _command(
         sub,
