@@ -153,7 +153,7 @@ class Watcher:
             if isinstance(item, PendingURL):
                 links.append(item)
             elif isinstance(item, Document):
-                key = item.hints.get("url") or item.id
+                key = item.id  # the content: an entry or page that changes is taken again (copies are linked)
                 if not self._taken(feed.url, key):
                     docs.append((key, item))
             else:
