@@ -451,6 +451,7 @@ def test_events_list_sorts_filters_and_pages_by_mouse_and_keyboard(server, page)
 )
 def test_every_list_page_is_usable_by_keyboard(server, page, path, row):
     reached = _keyboard_targets(page, server + path)
+    assert reached[0] == "#main"  # the first Tab offers to skip the header
     assert {"/events", "/entities", "/articles", "/outlets"} <= set(reached)
     assert any("sort=" in r for r in reached) and any(r.startswith(row) for r in reached)
     assert any("page=2" in r for r in reached)  # the next page
