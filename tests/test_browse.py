@@ -248,6 +248,12 @@ def test_the_contract_declares_exactly_what_the_lists_return(demo):
         page_model.model_validate(data)
     outlet = b.outlet(b.outlets().items[0]["outlet"])
     assert set(outlet) == set(contract.OutletDetail.model_fields)
+    from newsloom import views
+
+    assert set(views.storylines(demo)[0]) == set(contract.StorylineItem.model_fields)
+    art = views.articles(demo, [demo.query("SELECT id FROM articles LIMIT 1")[0][0]])[0]
+    assert set(art) | {"link", "copies"} == set(contract.ArticleDetail.model_fields)
+    assert set(art["published"]) == set(contract.PublishedDate.model_fields)
     found = search(demo, "Danube flood")
     assert set(found) | {"outlets", "types"} == set(contract.SearchPage.model_fields)
     assert set(found["results"][0]) == set(contract.SearchResult.model_fields)

@@ -276,9 +276,11 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
     def home(request: Request) -> Response:
         return page(request, "home.html", home_data(), False)
 
-    @app.get("/index.json", summary="Storylines with date spans and counts")
-    def home_json() -> Response:
-        return JSONResponse(home_data())
+    @app.get(
+        "/index.json", summary="Storylines with date spans and counts", response_model=CONTRACT["/index.json"]
+    )
+    def home_json() -> Any:
+        return home_data()
 
     # --- storyline ----------------------------------------------------------------------------------
     def storyline_data(sid: str) -> dict[str, Any]:
@@ -401,11 +403,15 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         art["copies"] = copies
         return art
 
-    @app.get("/articles/{aid}.json", summary="An article: clean text, metadata, removed boilerplate, copies")
-    def article_json(aid: str) -> Response:
+    @app.get(
+        "/articles/{aid}.json",
+        summary="An article: clean text, metadata, removed boilerplate, copies",
+        response_model=CONTRACT["/articles/{aid}.json"],
+    )
+    def article_json(aid: str) -> Any:
         data = article_data(aid)
         data.pop("segments")
-        return JSONResponse(data)
+        return data
 
     @app.get("/articles/{aid}", response_class=HTMLResponse, include_in_schema=False)
     def article(request: Request, aid: str) -> Response:

@@ -1,7 +1,8 @@
-"""The JSON contract of the list and search pages: pydantic models used as FastAPI `response_model`, so
-that `/openapi.json` describes what every `.json` twin returns, and `docs/contract.md` is generated from
-them (`contract_markdown`, checked by tests/test_docs.py). A field the code adds and the model does not
-declare is not served; a field the model declares and the code leaves out is an error in the tests.
+"""The JSON contract of the home, list, search and article pages: pydantic models used as FastAPI
+`response_model`, so that `/openapi.json` describes what every such `.json` twin returns, and
+`docs/contract.md` is generated from them (`contract_markdown`, checked by tests/test_docs.py). A field
+the code adds and the model does not declare is not served; a field the model declares and the code
+leaves out is an error in the tests.
 """
 
 from __future__ import annotations
@@ -185,7 +186,71 @@ class SearchPage(_Model):
     types: list[str] = Field(description="the event kinds a filter can name")
 
 
+class Counts(_Model):
+    articles: int
+    events: int
+    entities: int
+    storylines: int
+
+
+class StorylineItem(_Model):
+    """A storyline: events that follow from one another."""
+
+    id: str
+    title: str
+    event_ids: list[str] = Field(description="its events in date order")
+    article_ids: list[str]
+    first_date: str | None
+    last_date: str | None
+
+
+class IndexPage(_Model):
+    """The home page: what the store holds, and its storylines, largest first."""
+
+    counts: Counts
+    storylines: list[StorylineItem]
+
+
+class PublishedDate(_Model):
+    date: str | None = Field(description="publication day, YYYY-MM-DD")
+    end: str | None = Field(description="last day of an inferred window")
+    granularity: str
+    evidence: str = Field(description="the line it was read from, or how it was inferred")
+    inferred: bool
+
+
+class Copy(_Model):
+    id: str
+    outlet: str | None
+    title: str
+
+
+class ArticleDetail(_Model):
+    """One article: its metadata, clean text, the page furniture removed, and its copies."""
+
+    id: str
+    external_id: str | None = Field(description="the id the input gave it")
+    source: str = Field(description="the file, line or URL it was read from")
+    url: str | None
+    outlet: str | None
+    title: str
+    authors: list[str]
+    published: PublishedDate
+    dateline: str | None
+    language: str = Field(description="ISO 639-1 code; only English is annotated")
+    text: str = Field(description="the clean body")
+    captions: list[str]
+    boilerplate_removed: list[str] = Field(description="lines removed as page furniture")
+    duplicate_of: str | None = Field(description="the earlier article this one copies")
+    event_id: str | None
+    storyline_id: str | None
+    link: str | None = Field(description="the URL when it is http(s), else null")
+    copies: list[Copy] = Field(description="later articles that copy this one")
+
+
 CONTRACT: dict[str, type[BaseModel]] = {
+    "/index.json": IndexPage,
+    "/articles/{aid}.json": ArticleDetail,
     "/events.json": EventPage,
     "/entities.json": EntityPage,
     "/articles.json": ArticlePage,
@@ -210,7 +275,7 @@ def _type(schema: dict[str, Any]) -> str:
 def contract_markdown() -> str:
     """docs/contract.md: every model of CONTRACT and the models they use, field by field."""
     out = [
-        "# The JSON contract of the list and search pages",
+        "# The JSON contract of the home, list, search and article pages",
         "",
         "Generated from `newsloom.web.contract` by `contract_markdown()`; `tests/test_docs.py` keeps it",
         "current. The same models are the `response_model` of these routes, so `/openapi.json` holds them too.",
