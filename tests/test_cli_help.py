@@ -95,3 +95,17 @@ def test_a_failing_ingest_does_not_wait_for_the_model(tmp_path):
     assert r.returncode == 1 and "no such file" in r.stdout
     assert "spacy" not in r.stderr.lower()
     assert time.monotonic() - start < 30  # no bound on speed here: see that the model was not loaded
+
+
+def test_outlets_are_listed_and_shown(demo_db):
+    import json
+
+    rows = json.loads(run_cli("outlets", "--json", db=demo_db).stdout)
+    assert rows[0]["reports"] == max(r["reports"] for r in rows)
+    text = run_cli("outlets", "--sort=name", db=demo_db).stdout
+    names = [line.split("  ")[-1] for line in text.splitlines()[:-1]]
+    assert names == sorted(names, key=str.casefold) and text.rstrip().endswith("outlets")
+    one = run_cli("outlets", rows[0]["outlet"], db=demo_db).stdout
+    assert one.startswith(rows[0]["outlet"] + ":") and "reported first" in one
+    r = run_cli("outlets", "The Moon Courier", db=demo_db, check=False)
+    assert r.returncode == 2 and "no outlet" in r.stderr

@@ -421,7 +421,7 @@ class Browse:
         storylines at least MISSED_MIN_OUTLETS other outlets covered that it did not."""
         stats = self._outlet_stats(name)
         if name not in stats:
-            raise NotFoundError(f"no outlet {name!r}; see the outlets page")
+            raise NotFoundError(f"no outlet {name!r}; see 'newsloom outlets' or /outlets")
         missed = [
             {
                 "id": r["id"],

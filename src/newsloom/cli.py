@@ -239,6 +239,40 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outlets(args: argparse.Namespace) -> int:
+    from .browse import Browse
+
+    with _open(args) as store:
+        b = Browse(store, size=10**9)
+        if args.name:
+            out = b.outlet(args.name)
+            if args.json:
+                _print_json(out)
+                return 0
+            share = f"{out['first']} of {out['shared_events']}" if out["shared_events"] else "no shared event"
+            lag = f"{plural(out['median_lag_days'], 'day')}" if out["median_lag_days"] is not None else "-"
+            print(f"{out['outlet']}: {plural(out['reports'], 'report')}, {plural(out['events'], 'event')}, "
+                  f"{out['first_date'] or '?'} .. {out['last_date'] or '?'}")  # fmt: skip
+            print(f"  reported first: {share}; median lag when not first: {lag}")
+            if out["missed_storylines"]:
+                print("  storylines three or more other outlets covered and it did not:")
+                for m in out["missed_storylines"]:
+                    print(f"    {m['id']}  {m['title']}  ({plural(m['outlets'], 'outlet')})")
+            return 0
+        rows = b.outlets(sort=args.sort).items
+    if args.json:
+        _print_json(rows)
+        return 0
+    for o in rows:
+        first = f"{round(100 * o['first_share'])}%" if o["first_share"] is not None else "-"
+        lag = f"{o['median_lag_days']:g} d" if o["median_lag_days"] is not None else "-"
+        print(
+            f"{o['reports']:6d} reports {o['events']:5d} events  first {first:>4}  lag {lag:>6}  {o['outlet']}"
+        )
+    print(plural(len(rows), "outlet"))
+    return 0
+
+
 def _fmt(args: argparse.Namespace) -> str:
     return "json" if args.json else args.format
 
@@ -790,6 +824,26 @@ def build_parser() -> argparse.ArgumentParser:
         "List the storylines (events that follow from one another), largest first.",
         ["newsloom storylines", "newsloom storylines --json"],
         cmd_storylines,
+    )
+    _json_flag(s)
+
+    s = _command(
+        sub,
+        "outlets",
+        "list outlets: reports, events, how often first, how late",
+        "List the outlets with their reports and events, the share of the events they share with other "
+        "outlets that they reported on the first day, and their median lag behind the first report when "
+        "they did not; or, with a NAME, one outlet with the storylines three or more other outlets covered "
+        "and it did not.",
+        ["newsloom outlets --sort=-first", "newsloom outlets 'Balkan Wire'", "newsloom outlets --json"],
+        cmd_outlets,
+    )
+    s.add_argument("name", nargs="?", metavar="NAME", help="one outlet, as the list names it")
+    s.add_argument(
+        "--sort",
+        default="-reports",
+        help="reports, events, name, first or lag; a leading - reverses, written --sort=-first "
+        "(default -reports)",
     )
     _json_flag(s)
 
