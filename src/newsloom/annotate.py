@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Span
@@ -44,9 +45,11 @@ class Resources:
     role_rx: re.Pattern[str]
 
 
+@lru_cache(maxsize=1)
 def load_resources() -> Resources:
     """Load the spaCy model (tagger, parser, lemmatizer, NER) with newsloom's components (the gazetteer
-    ruler and the trigger matcher) and the gazetteer.
+    ruler and the trigger matcher) and the gazetteer, once per process (a Spark worker, the web app's
+    uploads and `watch`'s polls reuse it; the resources are read-only).
 
     The whole text is parsed: parsing only the lead and the sentences holding a trigger, as separate
     documents, costs more than the parser on everything (the shared token vectors are computed twice;

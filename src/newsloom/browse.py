@@ -129,9 +129,7 @@ def article_filters(
         where.append("a.event_id IN (SELECT id FROM events WHERE type = ?)")
         params.append(kind.upper())
     if entity:
-        ids = find_entities(store, entity)
-        if not ids:
-            raise NotFoundError(f"no entity named {entity!r}; see 'newsloom entities'")
+        ids = find_entities(store, entity, required=True)
         where.append(
             f"a.id IN (SELECT article_id FROM entity_mentions WHERE entity_id IN ({_marks(len(ids))}))"
         )
@@ -156,12 +154,6 @@ class Browse:
             [*params, self.size, (max(page, 1) - 1) * self.size],
         )
         return total, rows
-
-    def _entity_ids(self, entity: str) -> list[str]:
-        ids = find_entities(self.store, entity)
-        if not ids:
-            raise NotFoundError(f"no entity named {entity!r}; see 'newsloom entities'")
-        return ids
 
     # --- events -------------------------------------------------------------------------------------
     def events(
@@ -192,7 +184,7 @@ class Browse:
             where.append("e.place LIKE ?")
             params.append(f"%{place}%")
         if entity:
-            ids = self._entity_ids(entity)
+            ids = find_entities(self.store, entity, required=True)
             where.append(
                 f"e.id IN (SELECT event_id FROM event_entities WHERE entity_id IN ({_marks(len(ids))}))"
             )
@@ -487,15 +479,13 @@ class Browse:
         if article_ids is not None and not article_ids:
             return []
         counts: Counter[tuple[str, str]] = Counter()
-        chunks = (
-            [article_ids[i : i + 500] for i in range(0, len(article_ids), 500)] if article_ids else [None]
+        sql = """SELECT published_date, COALESCE(outlet, 'unknown outlet'), COUNT(*) FROM articles
+                 WHERE duplicate_of IS NULL AND published_date IS NOT NULL {cond} GROUP BY 1, 2"""
+        rows = (
+            self.store.query(sql.format(cond=""))
+            if article_ids is None
+            else self.store.query_in(sql.format(cond="AND id IN ({ids})"), article_ids)
         )
-        for chunk in chunks:
-            cond = f"AND id IN ({_marks(len(chunk))})" if chunk is not None else ""
-            for r in self.store.query(
-                f"""SELECT published_date, COALESCE(outlet, 'unknown outlet'), COUNT(*) FROM articles
-                    WHERE duplicate_of IS NULL AND published_date IS NOT NULL {cond} GROUP BY 1, 2""",
-                chunk or [],
-            ):
-                counts[(r[0], r[1])] += r[2]
+        for r in rows:
+            counts[(r[0], r[1])] += r[2]
         return [{"date": d, "outlet": o, "reports": n} for (d, o), n in sorted(counts.items())]

@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from .wording import plural
+
 CORE_SHARE = 0.8  # the axis spans the shortest stretch of time holding this share of the points ...
 CORE_MARGIN = 0.5  # ... widened by this fraction of its length on each side (at least a week);
 # points beyond are folded into "earlier" and "later" counts
@@ -130,7 +132,7 @@ def coverage_chart(rows: list[dict[str, Any]], width: int = 960, height: int = 2
                     "w": round(bar_w, 1),
                     "h": round(h, 1),
                     "series": s,
-                    "title": f"{_label(b, unit)}: {name}, {n} report{'s' if n != 1 else ''}",
+                    "title": f"{_label(b, unit)}: {name}, {plural(n, 'report')}",
                 }
             )
     step = max(1, len(bins) // 6)

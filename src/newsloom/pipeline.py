@@ -310,12 +310,9 @@ def ingest_items(
     progress: Callable[[int], Any] | None = None,
 ) -> IngestReport:
     """Ingest documents already read (with the problems and pending URLs met reading them)."""
-    loaded = [res] if res else []
 
-    def resources() -> Resources:  # the models load when a document needs them, not before
-        if not loaded:
-            loaded.append(load_resources())
-        return loaded[0]
+    def resources() -> Resources:  # the models load (once per process) when a document needs them
+        return res or load_resources()
 
     report = IngestReport()
     finish_pending(store)

@@ -334,6 +334,15 @@ class Store:
                 )
         raise NotFoundError(f"no {noun} {given!r}; see 'newsloom {listing}'")
 
+    def query_in(self, sql: str, ids: list[str], before: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Rows of `sql`, whose `{ids}` stands for an IN list, for all `ids` (read in chunks of bound
+        parameters, so that any number of ids fits); `before`: the parameters ahead of the list."""
+        out: list[sqlite3.Row] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            out += self.query(sql.format(ids=",".join("?" * len(chunk))), [*before, *chunk])
+        return out
+
     def count(self, table: str) -> int:
         if not re.fullmatch(r"\w+", table):
             raise StoreError(f"bad table name {table!r}")

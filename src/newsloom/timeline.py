@@ -43,9 +43,7 @@ def timeline(
         where.append("e.storyline_id = ?")
         params.append(storyline)
     if entity:
-        ids = find_entities(store, entity)
-        if not ids:
-            raise NotFoundError(f"no entity named {entity!r}; see 'newsloom entities'")
+        ids = find_entities(store, entity, required=True)
         where.append(
             f"e.id IN (SELECT event_id FROM event_entities WHERE entity_id IN ({','.join('?' * len(ids))}))"
         )
@@ -246,9 +244,7 @@ def scope_articles(
             {r[0] for r in store.query("SELECT id FROM articles WHERE storyline_id = ?", (storyline,))}
         )
     if entity:
-        ids = find_entities(store, entity)
-        if not ids:
-            raise NotFoundError(f"no entity named {entity!r}; see 'newsloom entities'")
+        ids = find_entities(store, entity, required=True)
         q = f"SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id IN ({','.join('?' * len(ids))})"
         sets.append({r[0] for r in store.query(q, ids)})
     if query:

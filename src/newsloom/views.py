@@ -105,9 +105,10 @@ def by_outlet(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def find_entities(store: Store, name: str) -> list[str]:
+def find_entities(store: Store, name: str, required: bool = False) -> list[str]:
     """Ids of entities whose name or alias is `name` (normalised), else whose name contains it; the
-    holder mentioned most first ("Hayward" is Tony Hayward, not a one-mention namesake)."""
+    holder mentioned most first ("Hayward" is Tony Hayward, not a one-mention namesake). `required`:
+    NotFoundError when there is none."""
     key = norm_name(name)
     ids = [
         r[0]
@@ -125,6 +126,8 @@ def find_entities(store: Store, name: str) -> list[str]:
                 (f"%{name}%", f"%{name}%"),
             )
         ]
+    if required and not ids:
+        raise NotFoundError(f"no entity named {name!r}; see 'newsloom entities'")
     return ids
 
 
@@ -146,23 +149,13 @@ def event_evidence(store: Store, event_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _in(store: Store, sql: str, ids: list[str], before: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-    """Rows of `sql`, whose `{ids}` is an IN list, for all `ids`, read in chunks of bound parameters."""
-    out: list[sqlite3.Row] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        out += store.query(sql.format(ids=",".join("?" * len(chunk))), [*before, *chunk])
-    return out
-
-
 class _Names:
     """Canonical names of the mentions of a set of articles, read at once: surface name in an article
     -> the canonical entity's name."""
 
     def __init__(self, store: Store, article_ids: list[str]) -> None:
         self.names: dict[str, dict[str, str]] = defaultdict(dict)
-        for aid, text, name in _in(
-            store,
+        for aid, text, name in store.query_in(
             """SELECT m.article_id, m.text, e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
                WHERE m.article_id IN ({ids}) ORDER BY m.article_id, m.start""",
             sorted(set(article_ids)),
@@ -184,13 +177,12 @@ def events_json(store: Store, rows: list[sqlite3.Row], fresh: bool = False) -> l
     else as written after the last batch that touched each event (computed when none is stored)."""
     ids = [r["id"] for r in rows]
     arts: dict[str, list[str]] = defaultdict(list)
-    for eid, aid in _in(
-        store, "SELECT event_id, id FROM articles WHERE event_id IN ({ids}) ORDER BY seq", ids
+    for eid, aid in store.query_in(
+        "SELECT event_id, id FROM articles WHERE event_id IN ({ids}) ORDER BY seq", ids
     ):
         arts[eid].append(aid)
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in _in(
-        store,
+    for r in store.query_in(
         """SELECT m.event_id, m.article_id, m.evidence_start, m.evidence_end, a.text FROM event_mentions m
            JOIN articles a ON a.id = m.article_id WHERE m.event_id IN ({ids}) AND m.is_main = 1 ORDER BY a.seq""",
         ids,
@@ -198,8 +190,7 @@ def events_json(store: Store, rows: list[sqlite3.Row], fresh: bool = False) -> l
         evidence[r[0]].append(
             {"article_id": r[1], "sentence": _sentence_at(r[4], r[2], r[3]), "start": r[2], "end": r[3]}
         )
-    mentions = _in(
-        store,
+    mentions = store.query_in(
         """SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
            WHERE m.event_id IN ({ids}) ORDER BY a.seq, m.sentence""",
         ids,
@@ -212,30 +203,26 @@ def events_json(store: Store, rows: list[sqlite3.Row], fresh: bool = False) -> l
     for row in rows:
         stored = None if fresh or "card" not in row.keys() else row["card"]
         card = json.loads(stored) if stored else event_card(store.db, row["id"])
-        out.append(_event_dict(row, card, arts[row["id"]], evidence[row["id"]], records[row["id"]]))
+        out.append(
+            {
+                "id": row["id"],
+                "type": row["type"],
+                "title": card["title"],
+                "date": {
+                    "start": row["date_start"],
+                    "end": row["date_end"],
+                    "granularity": row["granularity"],
+                },
+                "place": card["place"]["name"] if card["place"] else None,
+                "participants": [p["name"] for p in card["who"] + card["with_whom"] + card["participants"]],
+                "card": card,
+                "article_ids": arts[row["id"]],
+                "storyline_id": row["storyline_id"],
+                "evidence": evidence[row["id"]],
+                "records": records[row["id"]],
+            }
+        )
     return out
-
-
-def _event_dict(
-    row: sqlite3.Row,
-    card: dict[str, Any],
-    arts: list[str],
-    evidence: list[dict[str, Any]],
-    records: list[dict[str, Any]],
-) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "type": row["type"],
-        "title": card["title"],
-        "date": {"start": row["date_start"], "end": row["date_end"], "granularity": row["granularity"]},
-        "place": card["place"]["name"] if card["place"] else None,
-        "participants": [p["name"] for p in card["who"] + card["with_whom"] + card["participants"]],
-        "card": card,
-        "article_ids": arts,
-        "storyline_id": row["storyline_id"],
-        "evidence": evidence,
-        "records": records,
-    }
 
 
 def event_json(store: Store, row: sqlite3.Row, fresh: bool = True) -> dict[str, Any]:
@@ -263,30 +250,28 @@ def storylines_json(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any
     """Storylines with their events (in date order) and articles, read for all of them at once."""
     ids = [r["id"] for r in rows]
     evs: dict[str, list[str]] = defaultdict(list)
-    for sid, eid in _in(
-        store,
+    for sid, eid in store.query_in(
         "SELECT storyline_id, id FROM events WHERE storyline_id IN ({ids}) "
         "ORDER BY date_start IS NULL, date_start, seq",
         ids,
     ):
         evs[sid].append(eid)
     arts: dict[str, list[str]] = defaultdict(list)
-    for sid, aid in _in(
-        store, "SELECT storyline_id, id FROM articles WHERE storyline_id IN ({ids}) ORDER BY seq", ids
+    for sid, aid in store.query_in(
+        "SELECT storyline_id, id FROM articles WHERE storyline_id IN ({ids}) ORDER BY seq", ids
     ):
         arts[sid].append(aid)
-    return [_storyline_dict(row, evs[row["id"]], arts[row["id"]]) for row in rows]
-
-
-def _storyline_dict(row: sqlite3.Row, evs: list[str], arts: list[str]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "event_ids": evs,
-        "article_ids": arts,
-        "first_date": row["first_date"],
-        "last_date": row["last_date"],
-    }
+    return [
+        {
+            "id": row["id"],
+            "title": row["title"],
+            "event_ids": evs[row["id"]],
+            "article_ids": arts[row["id"]],
+            "first_date": row["first_date"],
+            "last_date": row["last_date"],
+        }
+        for row in rows
+    ]
 
 
 def storylines(store: Store) -> list[dict[str, Any]]:
@@ -329,21 +314,9 @@ def mention_json(store: Store, row: sqlite3.Row, text: str, names: _Names | None
     }
 
 
-def event_records(store: Store, event_id: str) -> list[dict[str, Any]]:
-    rows = store.query(
-        """SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
-           WHERE m.event_id = ? ORDER BY a.seq, m.sentence""",
-        (event_id,),
-    )
-    names = _Names(store, [r["article_id"] for r in rows])
-    return [mention_json(store, r, r["article_text"], names) for r in rows]
-
-
 def entity_detail(store: Store, name: str) -> dict[str, Any]:
     """An entity with its events in date order, its statements and the entities it appears with."""
-    ids = find_entities(store, name)
-    if not ids:
-        raise NotFoundError(f"no entity named {name!r}; see 'newsloom entities'")
+    ids = find_entities(store, name, required=True)
     row = store.query("SELECT * FROM entities WHERE id = ?", (ids[0],))[0]
     out = entity_json(store, row)
     evs = store.query(

@@ -27,6 +27,7 @@ from .pipeline import IngestReport, ingest_items
 from .store import Store
 from .timeline import fts_query
 from .views import find_entities
+from .wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -195,14 +196,8 @@ class Watcher:
                 it.fetched = self.as_of
             return it
 
-        return ingest_items(self.store, (with_entry_hints(i) for i in items), self._resources())
-
-    def _resources(self) -> Resources:
-        if self.res is None:
-            from .annotate import load_resources
-
-            self.res = load_resources()
-        return self.res
+        # the models load (once per process) when a document needs them
+        return ingest_items(self.store, (with_entry_hints(i) for i in items), self.res)
 
     def _succeeded(self, feed: Feed, out: dict[str, Any]) -> dict[str, Any]:
         feed.failures = 0
@@ -348,18 +343,16 @@ def describe(poll: Poll) -> list[str]:
         elif f["status"] == 304:
             lines.append(f"{f['feed']}: unchanged")
         else:
-            lines.append(f"{f['feed']}: {f['new_items']} new item{'s' if f['new_items'] != 1 else ''}")
+            lines.append(f"{f['feed']}: {plural(f['new_items'], 'new item')}")
         for x in f.get("failed", []):
             lines.append(f"  failed: {x['source']}: {x['reason']}")
     for e in poll.events:
         lines.append(
             f"{e['change']} event {e['id']}  {e['date'] or 'date unknown'}  {e['kind']}  {e['place'] or '-'}  "
-            f"{e['title']}  ({e['reports']} report{'s' if e['reports'] != 1 else ''})"
+            f"{e['title']}  ({plural(e['reports'], 'report')})"
         )
     for s in poll.storylines:
-        lines.append(
-            f"{s['change']} storyline {s['id']}  {s['title']}  ({s['events']} event{'s' if s['events'] != 1 else ''})"
-        )
+        lines.append(f"{s['change']} storyline {s['id']}  {s['title']}  ({plural(s['events'], 'event')})")
     for a in poll.alerts:
         lines.append(
             f"ALERT {a['alert']!r}: event {a['event']['id']} {a['event']['title']}"

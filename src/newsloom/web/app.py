@@ -90,21 +90,19 @@ class Jobs:
         return jid
 
     def _run(self, jid: str, paths: list[str], workdir: str) -> None:
-        from ..annotate import load_resources
         from ..pipeline import ingest
 
         job = self.jobs[jid]
         try:
             with self.lock:
                 job["state"] = "running"
-                res = load_resources()
                 store = Store(self.db)
                 try:
 
                     def progress(n: int) -> None:
                         job["processed"] += n
 
-                    report = ingest(store, paths, res=res, progress=progress)
+                    report = ingest(store, paths, progress=progress)  # loads the models when needed
                 finally:
                     store.close()
             job.update(
