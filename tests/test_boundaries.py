@@ -2,6 +2,7 @@
 leading underscore is that module's own business, free to change)."""
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "newsloom"
@@ -75,3 +76,53 @@ def test_the_check_sees_both_kinds_of_reach(tmp_path, monkeypatch):
     )
     monkeypatch.setattr(__import__(__name__), "PACKAGE", pkg)
     assert violations(user) == ["user.py:1 imports _hidden", "user.py:3 uses mod._inner"]
+
+
+# --- SQL lives in the store package -------------------------------------------------------------------
+
+_SQL_RX = re.compile(
+    r"^\s*(?:SELECT\s|INSERT\s+(?:OR\s+\w+\s+)?INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s|REPLACE\s+INTO\s"
+    r"|WITH\s+\w+\s+AS\s|PRAGMA\s|ATTACH\s+DATABASE\s|DETACH\s+DATABASE\s|(?:CREATE|DROP|ALTER)\s+(?:TABLE|INDEX|VIEW|TRIGGER)\s)"
+)
+_SQL_CALLS = {"execute", "executemany", "executescript", "query", "query_in"}
+
+
+def sql_outside_store(f: Path) -> list[str]:
+    """SQL statements (string constants starting with a statement's keyword) and calls that run SQL
+    (`.execute`, `.query`...) in a module outside `newsloom.store`."""
+    tree = ast.parse(f.read_text(encoding="utf-8"))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL_RX.match(node.value):
+            out.append(f"{f.relative_to(PACKAGE)}:{node.lineno} SQL {node.value.strip()[:40]!r}")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _SQL_CALLS
+        ):
+            out.append(f"{f.relative_to(PACKAGE)}:{node.lineno} calls .{node.func.attr}()")
+    return sorted(out, key=lambda v: int(v.split(":")[1].split()[0]))
+
+
+def test_no_sql_outside_the_store_package():
+    found = [
+        v
+        for f in sorted(PACKAGE.rglob("*.py"))
+        if (PACKAGE / "store") not in f.parents
+        for v in sql_outside_store(f)
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_sql_check_sees_statements_and_calls(tmp_path, monkeypatch):
+    pkg = tmp_path / "newsloom"
+    pkg.mkdir()
+    mod = pkg / "mod.py"
+    mod.write_text(
+        'q = f"SELECT id FROM t WHERE x IN ({marks})"\ndb.execute(q)\nprint("selected")\n', encoding="utf-8"
+    )
+    monkeypatch.setattr(__import__(__name__), "PACKAGE", pkg)
+    assert sql_outside_store(mod) == [
+        "mod.py:1 SQL 'SELECT id FROM t WHERE x IN ('",
+        "mod.py:2 calls .execute()",
+    ]

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from newsloom.browse import Browse
 from newsloom.charts import coverage_chart, dense_range
 from newsloom.errors import NewsloomError, NotFoundError
 from newsloom.export import timeline_layout
 from newsloom.pipeline import ingest
 from newsloom.store import Store
+from newsloom.store.browse import Browse
 
 from conftest import DEMO
 
@@ -232,7 +232,7 @@ def test_the_contract_declares_exactly_what_the_lists_return(demo):
     """Every field the code returns is in the model of web/contract.py, and every field the model
     declares is returned: the models are the contract, not a description of part of it."""
     pytest.importorskip("fastapi")
-    from newsloom.search import search
+    from newsloom.store.search import search
     from newsloom.web import contract
 
     b = Browse(demo)

@@ -193,7 +193,7 @@ def test_a_new_event_whose_storyline_id_is_taken_gets_another(tmp_path):
     # an event's id can come back (derived from a report) after the event went, while its storyline,
     # held by other events, stayed
     from newsloom.clustering import online
-    from newsloom.clustering.repository import EventRepository
+    from newsloom.store.events import EventRepository
 
     store = Store(tmp_path / "s.db")
     with store.transaction() as db:

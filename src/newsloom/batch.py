@@ -405,12 +405,6 @@ def _block_task(rows: Iterator[tuple[tuple[str, int], bytes]]) -> Iterator[tuple
             yield block, path.read_bytes(), json.dumps(order)
 
 
-def _article_counts(store: Any) -> tuple[int, int]:
-    """(articles, copies of an earlier article) in a store."""
-    row = store.db.execute("SELECT COUNT(*), COUNT(duplicate_of) FROM articles").fetchone()
-    return row[0] - row[1], row[1]
-
-
 def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, log: Any) -> Any:
     """Corpus stages by time blocks on the executors, merged and stitched on the driver (see `shards`)."""
     import tempfile
@@ -419,7 +413,8 @@ def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, 
 
     from .pipeline import IngestReport
     from .shards import block_of, copies_in_bucket, first_copies, merge_block, next_seq, stitch
-    from .store import Store
+    from .store import EventRepository, Store
+    from .store.articles import ArticleRepository
 
     sc = spark.sparkContext
     report = IngestReport()
@@ -430,13 +425,9 @@ def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, 
             report.failed.append((origin, reason))
             with store.transaction():
                 store.add_failure(origin, reason)
-        before = _article_counts(store)
-        blocks: dict[str, set[str]] = {
-            eid: {"stored before"} for (eid,) in store.db.execute("SELECT id FROM events")
-        }
-        known = sc.broadcast(
-            set(store.known_documents(r[0] for r in store.db.execute("SELECT id FROM documents")))
-        )
+        before = ArticleRepository(store.db).originals_and_copies()
+        blocks: dict[str, set[str]] = {eid: {"stored before"} for eid in EventRepository(store.db).ids()}
+        known = sc.broadcast(store.document_ids())
         # each document once (its first occurrence), and none the store already holds
         ok = (
             annotated.flatMap(_ok_records)
@@ -489,7 +480,7 @@ def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, 
             f"merged and stitched in {time.time() - t0:.0f} s: {joined['events_joined']} events and "
             f"{joined['storylines_joined']} storylines joined across blocks"
         )
-        added, copies = _article_counts(store)
+        added, copies = ArticleRepository(store.db).originals_and_copies()
         report.added, report.duplicates = added - before[0], copies - before[1]
     finally:
         store.close()

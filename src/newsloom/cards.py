@@ -18,8 +18,10 @@ from typing import Any
 from . import places as pl
 from . import textclean
 from .clustering.online import stated_date
+from .errors import NotFoundError
 from .gazetteer import load_gazetteer, title_words
 from .records import kind_of_word
+from .store import EventRepository
 
 LEAD_PARAGRAPHS = 2  # paragraphs 0..2 of a report say what it reports; later ones give background
 TITLE_WORDS = (3, 25)  # a headline has this many words
@@ -70,44 +72,9 @@ class Reports:
 
     def __init__(self, db: sqlite3.Connection, event_id: str, latest: int | None = None) -> None:
         """`latest`: read the first report and only the latest ones of an event larger than that."""
-        seqs = [
-            r[0] for r in db.execute("SELECT seq FROM articles WHERE event_id = ? ORDER BY seq", (event_id,))
-        ]
-        if latest is not None and len(seqs) > latest + 1:
-            seqs = seqs[:1] + seqs[-latest:]
-        self.arts = []
-        for i in range(0, len(seqs), 500):
-            chunk = seqs[i : i + 500]
-            self.arts += db.execute(
-                "SELECT id, title, outlet, dateline, authors, text FROM articles "
-                f"WHERE seq IN ({','.join('?' * len(chunk))}) ORDER BY seq",
-                chunk,
-            ).fetchall()
-        ids = [a["id"] for a in self.arts]
-        q = ",".join("?" * len(ids))
-        self.paras: dict[tuple[str, int], int] = {}
-        self.mentions: list[sqlite3.Row] = []
-        self.ents: list[sqlite3.Row] = []
-        self.times: list[sqlite3.Row] = []
-        if not ids:
-            return
-        for r in db.execute(
-            f"SELECT article_id, idx, paragraph FROM sentences WHERE article_id IN ({q})", ids
-        ):
-            self.paras[(r[0], r[1])] = r[2]
-        self.mentions = db.execute(
-            f"SELECT * FROM event_mentions WHERE article_id IN ({q}) ORDER BY article_id, sentence", ids
-        ).fetchall()
-        self.ents = db.execute(
-            f"""SELECT m.article_id, m.sentence, m.text, m.label, m.start, e.name, e.type FROM entity_mentions m
-                LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({q})""",
-            ids,
-        ).fetchall()
-        self.times = db.execute(
-            f"""SELECT article_id, sentence, range_start, range_end FROM time_mentions
-                WHERE article_id IN ({q}) AND range_start IS NOT NULL AND type IN ('DATE', 'TIME')""",
-            ids,
-        ).fetchall()
+        read = EventRepository(db).reports(event_id, latest)
+        self.arts, self.paras, self.mentions = read.arts, read.paras, read.mentions
+        self.ents, self.times = read.ents, read.times
         # surface -> canonical name, per article
         self.canon: dict[tuple[str, str], tuple[str, str]] = {}
         for e in self.ents:
@@ -201,8 +168,8 @@ def _sources(rep: Reports) -> set[str]:
         out.update(m.group(1) for m in BYLINE_RX.finditer(a["text"] or ""))
     for m in rep.mentions:
         if m["type"] == "STATEMENT":
-            for a in _json(m["actors"]):
-                name, typ = rep.name(m["article_id"], a)
+            for actor in _json(m["actors"]):
+                name, typ = rep.name(m["article_id"], actor)
                 if typ == "ORG" and SOURCE_RX.search(name):
                     out.add(name)
     return out
@@ -383,9 +350,7 @@ def card_title(
 
 def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None) -> dict[str, Any]:
     """The card of one stored event (`rep`: its reports, when the caller has read them already)."""
-    ev = db.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
-    if ev is None:
-        raise KeyError(event_id)
+    ev = EventRepository(db).event(event_id)
     rep = rep or Reports(db, event_id)
     kind = ev["type"]
     recs = _event_records(rep, kind)
@@ -474,21 +439,15 @@ def refresh_cards(db: sqlite3.Connection, event_ids: list[str]) -> None:
     """Write the cards (and their titles and places) into the events table; a storyline of these events
     is titled with the card of its largest event."""
     stories: set[str] = set()
+    repo = EventRepository(db)
     for eid in event_ids:
         try:
             c = event_card(db, eid, Reports(db, eid, latest=STORED_CARD_REPORTS))
-        except KeyError:
+        except NotFoundError:
             continue
-        db.execute(
-            "UPDATE events SET title = ?, place = ?, card = ? WHERE id = ?",
-            (c["title"], c["place"]["name"] if c["place"] else None, json.dumps(c), eid),
-        )
-        row = db.execute("SELECT storyline_id FROM events WHERE id = ?", (eid,)).fetchone()
-        if row and row[0]:
-            stories.add(row[0])
+        repo.set_card(eid, c["title"], c["place"]["name"] if c["place"] else None, json.dumps(c))
+        sid = repo.storyline_of(eid)
+        if sid:
+            stories.add(sid)
     for sid in sorted(stories):
-        top = db.execute(
-            "SELECT title FROM events WHERE storyline_id = ? ORDER BY article_count DESC, seq LIMIT 1", (sid,)
-        ).fetchone()
-        if top and top[0]:
-            db.execute("UPDATE storylines SET title = ? WHERE id = ?", (top[0], sid))
+        repo.title_storyline_by_largest_event(sid)

@@ -209,7 +209,7 @@ def _pieces(ps: list[dict[str, Any]]) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .search import search
+    from .store.search import search
 
     if args.limit < 1:
         raise NewsloomError(f"--limit must be 1 or more, not {args.limit}")
@@ -240,7 +240,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_outlets(args: argparse.Namespace) -> int:
-    from .browse import Browse
+    from .store.browse import Browse
 
     with _open(args) as store:
         b = Browse(store, size=10**9)
@@ -614,8 +614,10 @@ def cmd_recluster(args: argparse.Namespace) -> int:
 
 
 def cmd_failures(args: argparse.Namespace) -> int:
+    from .store.articles import ArticleRepository
+
     with _open(args) as store:
-        rows = store.query("SELECT origin, reason, at, stage FROM failures ORDER BY id")
+        rows = ArticleRepository(store.db).failures()
     if args.json:
         _print_json([{"source": r[0], "reason": r[1], "at": r[2], "stage": r[3]} for r in rows])
     else:
@@ -626,10 +628,10 @@ def cmd_failures(args: argparse.Namespace) -> int:
 
 
 def cmd_pending(args: argparse.Namespace) -> int:
+    from .store.articles import ArticleRepository
+
     with _open(args) as store:
-        rows = store.query(
-            "SELECT url, title, origin, published, added FROM pending_urls ORDER BY added, url"
-        )
+        rows = ArticleRepository(store.db).pending_urls()
     items = [{"url": r[0], "title": r[1], "source": r[2], "published": r[3]} for r in rows]
     if args.json:
         _print_json(items)

@@ -19,7 +19,9 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .cards import Reports, background_paragraphs, event_card
-from .store import Store
+from .store import EventRepository, Store
+from .store.articles import ArticleRepository
+from .store.mentions import MentionRepository
 from .textclean import content_words
 from .views import canonical_names, event_evidence
 
@@ -42,12 +44,7 @@ _YEARLIKE = re.compile(r"^(1[89]|20)\d\d$")
 
 
 def _event_row(store: Store, event_id: str) -> Any:
-    return store.query("SELECT * FROM events WHERE id = ?", (store.find_id("event", event_id),))[0]
-
-
-def _sentence_of(text: str, store: Store, aid: str, idx: int) -> str:
-    r = store.query("SELECT start, end FROM sentences WHERE article_id = ? AND idx = ?", (aid, idx))
-    return text[r[0][0] : r[0][1]] if r else ""
+    return EventRepository(store.db).event(store.find_id("event", event_id))
 
 
 def _figures(sentence: str) -> list[tuple[str, str, str]]:
@@ -81,9 +78,7 @@ _MONTHS = {
 
 
 def _is_entity(store: Store, name: str) -> bool:
-    return bool(
-        store.query("SELECT 1 FROM entities WHERE name = ? AND type IN ('PERSON', 'ORG') LIMIT 1", (name,))
-    )
+    return MentionRepository(store.db).is_person_or_org(name)
 
 
 def _overlap(a: str, b: str) -> bool:
@@ -96,10 +91,8 @@ def compare(store: Store, event_id: str) -> dict[str, Any]:
     """The fact-by-outlet matrix of one event."""
     ev = _event_row(store, event_id)
     event_id = ev["id"]
-    arts = store.query(
-        "SELECT id, outlet, title, text FROM articles WHERE event_id = ? AND duplicate_of IS NULL ORDER BY seq",
-        (event_id,),
-    )
+    arts = ArticleRepository(store.db).originals_of_event(event_id)
+    mentions = MentionRepository(store.db)
     outlets: list[dict[str, Any]] = []
     for a in arts:
         name = a["outlet"] or f"unknown outlet ({a['id'][:8]})"
@@ -115,17 +108,13 @@ def compare(store: Store, event_id: str) -> dict[str, Any]:
 
     for a, col in zip(arts, outlets, strict=True):
         aid, text, outlet = a["id"], a["text"], col["outlet"]
-        for name, etype, mtext, idx in store.query(
-            """SELECT e.name, e.type, m.text, m.sentence FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
-               WHERE m.article_id = ? ORDER BY m.start""",
-            (aid,),
-        ):
+        bounds = {idx: (s, e) for idx, s, e in ArticleRepository(store.db).sentence_bounds(aid)}
+        for name, etype, mtext, idx in mentions.named(aid):
             kind = "place" if etype in ("GPE", "LOC", "PLACE", "FAC") else "participant"
-            add(kind, name, outlet, aid, _sentence_of(text, store, aid, idx))
+            s, e = bounds.get(idx, (0, 0))
+            add(kind, name, outlet, aid, text[s:e])
             spellings[name][mtext].add(outlet)
-        for m in store.query(
-            """SELECT * FROM event_mentions WHERE article_id = ? AND negated = 0 ORDER BY sentence""", (aid,)
-        ):
+        for m in mentions.of_article(aid, negated=False):
             sentence = text[m["evidence_start"] : m["evidence_end"]]
             if m["is_main"] and m["date_start"]:
                 span = m["date_start"] + ("" if m["date_end"] == m["date_start"] else f"..{m['date_end']}")
@@ -154,7 +143,7 @@ def compare(store: Store, event_id: str) -> dict[str, Any]:
                     said = f"\u201c{m['quote']}\u201d" if m["quote"] else sentence
                     add("statement", f"{sp}: {said}", outlet, aid, sentence)
                     add("speaker", sp, outlet, aid, sentence)
-        for s, e in store.query("SELECT start, end FROM sentences WHERE article_id = ? ORDER BY idx", (aid,)):
+        for s, e in sorted(bounds.values()):
             sentence = text[s:e]
             for noun, value, matched in _figures(sentence):
                 add("figure", matched, outlet, aid, sentence)
@@ -213,17 +202,15 @@ def brief(store: Store, ident: str, max_quotes: int = 2) -> dict[str, Any]:
     """An extractive briefing of an event or a storyline; every sentence with its sources."""
     if ident.startswith("st_"):
         ident = store.find_id("storyline", ident)
-    if store.query("SELECT 1 FROM storylines WHERE id = ?", (ident,)):
-        evs = store.query(
-            "SELECT * FROM events WHERE storyline_id = ? ORDER BY date_start IS NULL, date_start, seq",
-            (ident,),
-        )
+    events = EventRepository(store.db)
+    if events.storyline_exists(ident):
+        evs = events.of_storyline(ident)
         sentences = []
         for ev in evs:
             lead = _lead(store, ev)
             if lead:
                 sentences.append({**lead, "date": ev["date_start"], "event_id": ev["id"]})
-        title = store.query("SELECT title FROM storylines WHERE id = ?", (ident,))[0][0]
+        title = events.storyline_title(ident)
         return {"id": ident, "kind": "storyline", "title": title, "sentences": sentences}
     ev = _event_row(store, ident)
     reports = Reports(store.db, ev["id"])  # read once for the card and the background paragraphs
@@ -234,11 +221,8 @@ def brief(store: Store, ident: str, max_quotes: int = 2) -> dict[str, Any]:
         sentences.append({**lead, "role": "what"})
     used = [content_words(s["text"]) for s in sentences]
     # when: a sentence that states the date, if the lead does not
-    dated = store.query(
-        """SELECT m.evidence_start, m.evidence_end, a.text, a.id, a.outlet FROM event_mentions m
-           JOIN articles a ON a.id = m.article_id WHERE a.event_id = ? AND m.date_source = 'sentence'
-             AND m.date_start BETWEEN ? AND ? ORDER BY m.is_main DESC, a.seq, m.sentence""",
-        (ev["id"], ev["date_start"] or "", ev["date_end"] or ev["date_start"] or ""),
+    dated = MentionRepository(store.db).dated_in(
+        ev["id"], ev["date_start"] or "", ev["date_end"] or ev["date_start"] or ""
     )
     if lead and lead.get("dated") is False:
         for s, e, text, aid, outlet in dated:
@@ -285,13 +269,7 @@ def _facts(
 ) -> list[dict[str, Any]]:
     """The distinct facts the reports give: one cited sentence each, merged across reports; not from
     background paragraphs (dated away from the event), not a quotation (see `_quotes`)."""
-    rows = store.query(
-        """SELECT m.article_id, m.type, m.evidence_start, m.evidence_end, m.hedged, m.negated, s.paragraph,
-                  a.text, a.outlet, a.seq FROM event_mentions m JOIN articles a ON a.id = m.article_id
-           JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence
-           WHERE a.event_id = ? AND s.paragraph <= ? ORDER BY a.seq, m.sentence""",
-        (ev["id"], FACT_PARAGRAPHS),
-    )
+    rows = MentionRepository(store.db).in_first_paragraphs(ev["id"], FACT_PARAGRAPHS)
     facts: list[dict[str, Any]] = []
     words: list[set[str]] = []
     for r in rows:
@@ -344,11 +322,7 @@ def _quotes(store: Store, ev: Any, used: list[set[str]], max_quotes: int) -> lis
     end of the sentence that names the speaker, over sentence breaks), verbatim and cited."""
     out: list[dict[str, Any]] = []
     speakers: set[str] = set()
-    for m in store.query(
-        """SELECT m.*, a.text AS article_text, a.outlet FROM event_mentions m JOIN articles a ON a.id = m.article_id
-           WHERE a.event_id = ? AND m.type = 'STATEMENT' AND m.quote IS NOT NULL ORDER BY a.seq, m.sentence""",
-        (ev["id"],),
-    ):
+    for m in MentionRepository(store.db).quotations(ev["id"]):
         names = [
             n for n in canonical_names(store, m["article_id"], json.loads(m["actors"])) if n[:1].isupper()
         ]
@@ -401,10 +375,7 @@ def _lead(store: Store, ev: Any) -> dict[str, Any] | None:
     ev_sources = event_evidence(store, ev["id"])
     if not ev_sources:
         return None
-    ranked = store.query(
-        "SELECT article_id, date_source FROM event_mentions WHERE event_id = ? AND is_main = 1", (ev["id"],)
-    )
-    dated = {a for a, src in ranked if src in ("sentence", "paragraph")}
+    dated = {e["article_id"] for e in ev_sources if e["date_source"] in ("sentence", "paragraph")}
     ev_sources.sort(key=lambda e: e["article_id"] not in dated)
     best = ev_sources[0]
     return {

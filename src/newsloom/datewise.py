@@ -28,6 +28,7 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .store import Store
+from .store.articles import ArticleRepository
 
 PUBLISHED_WEIGHT = 0.5  # an article published on a day counts for that day, less than one naming it
 REDUNDANT = 0.5  # cosine above which a sentence repeats one already chosen for the date
@@ -99,20 +100,6 @@ def expand_keywords(keywords: list[str], texts: list[str]) -> list[str]:
     return out
 
 
-def _published_within(date_from: str | None, date_to: str | None, *conditions: str) -> tuple[str, list[Any]]:
-    """The WHERE clause (and its parameters) of the articles, not copies, published in [date_from, date_to]
-    that meet `conditions`."""
-    where = ["duplicate_of IS NULL", *conditions]
-    params: list[Any] = []
-    if date_from:
-        where.append("published_date >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("published_date <= ?")
-        params.append(date_to)
-    return " AND ".join(where), params
-
-
 def summarise(
     store: Store,
     max_dates: int = 10,
@@ -129,8 +116,8 @@ def summarise(
     range are never chosen. `dates`: summarise these days instead of ranking them (a baseline's choice).
     Returns entries sorted by date: `{date, score, sentences: [{text, article_id, outlet, published}]}`.
     """
-    where, params = _published_within(date_from, date_to, "(language IS NULL OR language = 'en')")
-    arts = store.query(f"SELECT id, outlet, published_date, text FROM articles WHERE {where}", params)
+    repo = ArticleRepository(store.db)
+    arts = repo.english_published(date_from, date_to)
     if article_ids is not None:
         wanted = set(article_ids)
         arts = [a for a in arts if a["id"] in wanted]
@@ -138,15 +125,10 @@ def summarise(
     sentences: list[_Sentence] = []
     for a in arts:
         days: dict[int, set[str]] = defaultdict(set)
-        for idx, rs, re_ in store.query(
-            "SELECT sentence, range_start, range_end FROM time_mentions WHERE article_id = ? AND granularity = 'day'",
-            (a["id"],),
-        ):
+        for idx, rs, re_ in repo.days_named(a["id"]):
             if rs and rs == re_ and (not date_from or rs >= date_from) and (not date_to or rs <= date_to):
                 days[idx].add(rs)
-        for idx, start, end in store.query(
-            "SELECT idx, start, end FROM sentences WHERE article_id = ? ORDER BY idx", (a["id"],)
-        ):
+        for idx, start, end in repo.sentence_bounds(a["id"]):
             text = a["text"][start:end].strip()
             n = len(_words(text))
             if not MIN_WORDS <= n <= MAX_WORDS or (rx and not rx.search(text)):
@@ -216,10 +198,4 @@ def summarise(
 def busiest_days(store: Store, n: int, date_from: str | None = None, date_to: str | None = None) -> list[str]:
     """The `n` days with most articles published in [date_from, date_to] (the publication-volume
     baseline of timeline summarisation)."""
-    where, params = _published_within(date_from, date_to, "published_date IS NOT NULL")
-    rows = store.query(
-        f"SELECT published_date, COUNT(*) FROM articles WHERE {where} "
-        "GROUP BY published_date ORDER BY COUNT(*) DESC, published_date LIMIT ?",
-        [*params, n],
-    )
-    return [r[0] for r in rows]
+    return ArticleRepository(store.db).busiest_days(n, date_from, date_to)

@@ -12,6 +12,7 @@ import sqlite3
 import numpy as np
 from datasketch import MinHash
 
+from .store.minhash import MinHashIndex
 from .textclean import looks_like_sentence
 
 NUM_PERM = 128
@@ -64,20 +65,10 @@ def find_near_duplicate(db: sqlite3.Connection, sig: np.ndarray | None) -> str |
     """The earliest stored article whose body is a near-copy of this one, if any."""
     if sig is None:
         return None
-    cands: set[str] = set()
-    for band, key in band_keys(sig):
-        cands.update(
-            r[0]
-            for r in db.execute(
-                "SELECT article_id FROM minhash_bands WHERE band = ? AND hash = ?", (band, key)
-            )
-        )
+    index = MinHashIndex(db)
     best: tuple[int, str] | None = None
-    for aid in cands:
-        row = db.execute(
-            "SELECT m.signature, a.seq, a.duplicate_of FROM article_minhash m JOIN articles a ON a.id = m.article_id WHERE m.article_id = ?",
-            (aid,),
-        ).fetchone()
+    for aid in index.sharing_a_band(band_keys(sig)):
+        row = index.signed(aid)
         if row is None:
             continue
         if is_copy(np.frombuffer(row[0], dtype=np.uint64), sig):
@@ -90,11 +81,4 @@ def find_near_duplicate(db: sqlite3.Connection, sig: np.ndarray | None) -> str |
 def index(db: sqlite3.Connection, article_id: str, sig: np.ndarray | None) -> None:
     if sig is None:
         return
-    db.execute(
-        "INSERT OR REPLACE INTO article_minhash(article_id, signature) VALUES (?, ?)",
-        (article_id, sig.tobytes()),
-    )
-    db.executemany(
-        "INSERT INTO minhash_bands(band, hash, article_id) VALUES (?, ?, ?)",
-        [(b, k, article_id) for b, k in band_keys(sig)],
-    )
+    MinHashIndex(db).add(article_id, sig.tobytes(), band_keys(sig))

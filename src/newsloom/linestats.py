@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from . import jsonl
 from .model import Document
+from .store.linestats import LineStats
 from .textclean import looks_like_sentence, norm_line
 
 MIN_DOCS = 3  # a line in at least this many documents of a scope is furniture (at the head or tail)
@@ -70,11 +71,9 @@ def repeated_lines(
         for line in lines:
             batch[(scope, _key(line))] += 1
     total: dict[tuple[str, str], int] = {}
+    stats = LineStats(db)
     for (scope, key), n in batch.items():
-        row = db.execute(
-            "SELECT docs FROM line_stats WHERE scope = ? AND line_hash = ?", (scope, key)
-        ).fetchone()
-        total[(scope, key)] = (row[0] if row else 0) + n
+        total[(scope, key)] = stats.docs(scope, key) + n
     out = {doc_id: repeated_of(scope, lines, total) for doc_id, (scope, lines) in per_doc.items()}
     return out, dict(batch)
 
@@ -98,8 +97,4 @@ def repeated_of(scope: str, lines: set[str], counts: dict[tuple[str, str], int])
 
 def record_lines(db: sqlite3.Connection, counts: dict[tuple[str, str], int]) -> None:
     """Add a batch's line counts to the store (inside the caller's transaction)."""
-    db.executemany(
-        "INSERT INTO line_stats(scope, line_hash, docs) VALUES (?, ?, ?) "
-        "ON CONFLICT(scope, line_hash) DO UPDATE SET docs = docs + excluded.docs",
-        [(scope, key, n) for (scope, key), n in counts.items()],
-    )
+    LineStats(db).add(counts)

@@ -21,6 +21,9 @@ from .ingest import PendingURL, read_sources
 from .linestats import record_lines, repeated_lines
 from .model import AnnotatedArticle, Document
 from .store import Store, now
+from .store.articles import ArticleRepository
+from .store.articles import PendingURL as StoredURL
+from .store.entities import EntityRepository
 from .wording import plural
 
 log = logging.getLogger(__name__)
@@ -190,7 +193,7 @@ def store_annotated(
                     if not duplicate:
                         dedup.index(store.db, it.article.document_id, it.minhash)
                     if it.article.url:
-                        store.db.execute("DELETE FROM pending_urls WHERE url = ?", (it.article.url,))
+                        ArticleRepository(store.db).drop_pending_url(it.article.url)
             except Exception as exc:
                 reason = internal_error("store", it.document.origin, exc)
                 report.failed.append((it.document.origin, reason))
@@ -223,12 +226,13 @@ def corpus_update(store: Store, article_ids: list[str], gaz: Gazetteer) -> list[
     batch = online.Batch()
     failed: list[tuple[str, str]] = []
     assigned = 0
+    articles = ArticleRepository(db)
     for aid in article_ids:
-        row = db.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
+        row = articles.get(aid)
         if row is None or row["clustered"]:
             continue
         if row["language"] not in ("en", "und"):
-            db.execute("UPDATE articles SET clustered = 1 WHERE id = ?", (aid,))  # stored and flagged only
+            articles.mark_clustered(aid)  # stored and flagged only
             continue
         links = [set(g) for g in batch.links]
         try:
@@ -252,10 +256,7 @@ def corpus_update(store: Store, article_ids: list[str], gaz: Gazetteer) -> list[
         internal_error("event refinement", f"a batch of {len(article_ids)} articles", exc)
     try:
         with store.savepoint("cards"):
-            q = ",".join("?" * len(article_ids))
-            touched = {
-                r[0] for r in db.execute(f"SELECT event_id FROM articles WHERE id IN ({q})", article_ids)
-            }
+            touched = articles.events_of(article_ids)
             touched |= {e for group in batch.links for e in group}
             cards.refresh_cards(db, sorted(e for e in touched if e))
     except Exception as exc:  # the cards' titles and places are shown; the events stay as they are
@@ -272,8 +273,8 @@ BATCH_SIZE = 64
 def finish_pending(store: Store, gaz: Gazetteer | None = None) -> int:
     """Complete the corpus stages for articles stored but not yet clustered (after a crash, or all of them
     after `recluster`), in batches of BATCH_SIZE, as ingest does."""
-    rows = store.query("SELECT id, source FROM articles WHERE clustered = 0 ORDER BY seq")
-    pending, source = [r[0] for r in rows], {r[0]: r[1] for r in rows}
+    rows = ArticleRepository(store.db).unclustered()
+    pending, source = [r[0] for r in rows], dict(rows)
     gaz = gaz or load_gazetteer()
     for i in range(0, len(pending), BATCH_SIZE):
         with store.transaction():
@@ -335,9 +336,8 @@ def ingest_items(
         if isinstance(item, PendingURL):
             report.pending.append(item.url)
             with store.transaction():
-                store.db.execute(
-                    "INSERT OR IGNORE INTO pending_urls(url, title, origin, published, added) VALUES (?,?,?,?,?)",
-                    (item.url, item.title, item.origin, item.published or None, now()),
+                ArticleRepository(store.db).add_pending_url(
+                    StoredURL(item.url, item.title, item.origin, item.published or None, now())
                 )
             continue
         if isinstance(item, NewsloomError):
@@ -366,7 +366,5 @@ def recluster(store: Store) -> int:
     Needs no language model: the stored annotations are reused."""
     with store.transaction() as db:
         online.reset(db)
-        db.execute("DELETE FROM entity_keys")
-        db.execute("DELETE FROM entities")
-        db.execute("UPDATE entity_mentions SET entity_id = NULL")
+        EntityRepository(db).reset()
     return finish_pending(store)

@@ -9,16 +9,14 @@ Khalilzad") or in the headline, an acronym takes its long form ("State Committee
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from .gazetteer import Gazetteer
+from .store.entities import EntityNames, EntityRepository, entity_keys, name_key, norm_name, surname_key
 
 PARTICIPANT_TYPES = ("PERSON", "ORG", "GPE")
 
@@ -28,14 +26,6 @@ CORPORATE_SUFFIX_RX = re.compile(
     r"(?:,?\s+(?:PLC|plc|p\.l\.c\.|Inc\.?|Incorporated|Corp\.?|Corporation|Ltd\.?|Limited|LLC|L\.L\.C\.|"
     r"Co\.|AG|SA|S\.A\.|NV|N\.V\.|GmbH|SE))+$"
 )
-
-
-@lru_cache(maxsize=65536)
-def norm_name(name: str) -> str:
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = re.sub(r"['’]s\b", "", s)
-    return " ".join(re.findall(r"[a-z0-9]+", s))
 
 
 def entity_id(etype: str, name: str) -> str:
@@ -139,11 +129,7 @@ def _find_person(db: sqlite3.Connection, name: str) -> str | None:
     if not toks:
         return None
     surname = toks[-1]
-    rows = db.execute(
-        """SELECT DISTINCT e.id, e.name FROM entity_keys k JOIN entities e ON e.id = k.entity_id
-           WHERE k.key = ? AND e.type = 'PERSON' ORDER BY e.mention_count DESC, e.id LIMIT ?""",
-        ("p4:" + surname[:4], PERSON_BLOCK),
-    ).fetchall()
+    rows = EntityRepository(db).people_with_key(surname_key(surname), PERSON_BLOCK)
     same = []  # (id, normalised name tokens, surname score) of the people whose surname matches
     for eid, ename in rows:
         etoks = norm_name(ename).split()
@@ -176,10 +162,7 @@ PLACE_MAJORITY = 2
 def _known_place(db: sqlite3.Connection, canon: Canon) -> str | None:
     if canon.type not in ("PERSON", "ORG") or len(canon.name.split()) != 1:
         return None
-    rows = db.execute(
-        "SELECT e.id, e.type, e.mention_count FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key = ?",
-        ("n:" + norm_name(canon.name),),
-    ).fetchall()
+    rows = EntityRepository(db).with_key(name_key(canon.name))
     place = max((r for r in rows if r[1] == "GPE"), key=lambda r: r[2], default=None)
     other = sum(r[2] for r in rows if r[1] == canon.type)
     return str(place[0]) if place is not None and place[2] >= PLACE_MAJORITY * max(1, other) else None
@@ -191,53 +174,37 @@ def lookup_entity(db: sqlite3.Connection, canon: Canon) -> str | None:
         return place
     if canon.type == "PERSON" and len(canon.name.split()) == 1:
         return _find_person(db, canon.name)  # a bare surname: only when one known person carries it
-    row = db.execute(
-        "SELECT k.entity_id FROM entity_keys k JOIN entities e ON e.id = k.entity_id WHERE k.key = ? AND e.type = ? LIMIT 1",
-        ("n:" + norm_name(canon.name), canon.type),
-    ).fetchone()
-    if row:
-        return str(row[0])
+    found = EntityRepository(db).one_with_key(name_key(canon.name), canon.type)
+    if found is not None:
+        return found
     if canon.type == "PERSON":
         return _find_person(db, canon.name)
     return None
 
 
-def _keys(name: str, etype: str) -> list[str]:
-    keys = ["n:" + norm_name(name)]
-    if etype == "PERSON":
-        toks = norm_name(name).split()
-        if toks:
-            keys.append("p4:" + toks[-1][:4])
-    return keys
-
-
 def add_alias(db: sqlite3.Connection, eid: str, name: str, etype: str, alias: str, role: str | None) -> None:
     alias = " ".join(alias.split())
-    row = db.execute("SELECT name, aliases, roles FROM entities WHERE id = ?", (eid,)).fetchone()
-    aliases = json.loads(row[1])
-    roles = json.loads(row[2])
+    repo = EntityRepository(db)
+    known = repo.names(eid)
+    aliases, roles = known.aliases, known.roles
     changed = False
-    if alias != row[0] and alias not in aliases:
+    if alias != known.name and alias not in aliases:
         aliases.append(alias)
         changed = True
     if role and role not in roles:
         roles.append(role)
         changed = True
     # A fuller name becomes the canonical name ("Khalilzad" seen first, "Zalmay Khalilzad" later).
-    new_name = row[0]
-    if etype == "PERSON" and len(name.split()) > len(row[0].split()):
-        if row[0] not in aliases:
-            aliases.append(row[0])
+    new_name = known.name
+    if etype == "PERSON" and len(name.split()) > len(known.name.split()):
+        if known.name not in aliases:
+            aliases.append(known.name)
         new_name = name
         aliases = [a for a in aliases if a != new_name]
         changed = True
     if changed:
-        db.execute(
-            "UPDATE entities SET name = ?, aliases = ?, roles = ? WHERE id = ?",
-            (new_name, json.dumps(aliases), json.dumps(roles), eid),
-        )
-    for k in _keys(alias, etype) + _keys(new_name, etype):
-        db.execute("INSERT OR IGNORE INTO entity_keys(key, entity_id) VALUES (?, ?)", (k, eid))
+        repo.set_names(eid, EntityNames(new_name, aliases, roles))
+    repo.add_keys(eid, entity_keys(alias, etype) + entity_keys(new_name, etype))
 
 
 # two capitalised words; the second is matched inside a lookahead, so that it can also start the next
@@ -264,10 +231,8 @@ def resolve_article(
     db: sqlite3.Connection, article_id: str, text: str, gaz: Gazetteer, title: str = ""
 ) -> None:
     """Link every entity mention of one stored article to a canonical entity, creating entities as needed."""
-    rows = db.execute(
-        "SELECT id, text, label, role, affiliation FROM entity_mentions WHERE article_id = ? ORDER BY start",
-        (article_id,),
-    ).fetchall()
+    repo = EntityRepository(db)
+    rows = repo.mentions_of_article(article_id)
     full_people = [r[1] for r in rows if r[2] == "PERSON" and len(r[1].split()) >= 2]
     if title:
         bare = {r[1] for r in rows if r[2] == "PERSON" and len(r[1].split()) == 1}
@@ -283,14 +248,10 @@ def resolve_article(
         eid = lookup_entity(db, canon)
         if eid is None:
             eid = entity_id(canon.type, canon.name)
-            db.execute(
-                "INSERT OR IGNORE INTO entities(id, name, type, aliases, roles, mention_count) VALUES (?,?,?,?,?,0)",
-                (eid, canon.name, canon.type, "[]", "[]"),
-            )
+            repo.create(eid, canon.name, canon.type)
         full_role = f"{role} ({affiliation})" if role and affiliation else role
         add_alias(db, eid, canon.name, canon.type, surface, full_role)
-        db.execute("UPDATE entities SET mention_count = mention_count + 1 WHERE id = ?", (eid,))
-        db.execute("UPDATE entity_mentions SET entity_id = ? WHERE id = ?", (eid, mid))
+        repo.link_mention(mid, eid)
 
 
 def _link_role(
@@ -315,5 +276,4 @@ def _link_role(
     canon = canonical(holders.pop(), "PERSON", gaz, full_people, acronyms)
     eid = lookup_entity(db, canon)
     if eid is not None:
-        db.execute("UPDATE entity_mentions SET entity_id = ? WHERE id = ?", (eid, mention_id))
-        db.execute("UPDATE entities SET mention_count = mention_count + 1 WHERE id = ?", (eid,))
+        EntityRepository(db).link_mention(mention_id, eid)

@@ -25,7 +25,6 @@ Everything here is plain SQLite and Python: Spark (`batch.py`) only decides wher
 from __future__ import annotations
 
 import itertools
-import json
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -38,9 +37,12 @@ import numpy as np
 from . import cards, dedup, resolve
 from .clustering import online, pairmodel
 from .clustering.config import SETTINGS
-from .clustering.repository import EventRepository
 from .model import AnnotatedArticle
 from .store import Store
+from .store.articles import ArticleRepository
+from .store.entities import EntityRepository
+from .store.events import EventRepository
+from .store.merge import BlockCopy
 
 UNDATED = "undated"
 
@@ -110,7 +112,7 @@ def cluster_block(
         while batch := list(itertools.islice(stream, batch_size)):
             _, counts = repeated_lines(store.db, [x.document for x in batch])
             store_annotated(store, batch, counts, report, gaz)
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.checkpoint()
     finally:
         store.close()
     return {"added": report.added, "duplicates": report.duplicates, "failed": len(report.failed)}
@@ -118,28 +120,10 @@ def cluster_block(
 
 # --- 3. merge ----------------------------------------------------------------------------------------
 
-# Tables copied row for row (their integer ids renumbered by SQLite), and tables whose rows add up.
-_COPIED = {
-    "sentences": None,
-    "entity_mentions": "id",
-    "time_mentions": "id",
-    "event_mentions": "id",
-    "entity_keys": None,
-    "article_minhash": None,
-    "minhash_bands": None,
-    "article_features": None,
-    "storylines": None,
-    "failures": "id",
-}
-
-
-def _columns(db: sqlite3.Connection, table: str, schema: str = "main") -> list[str]:
-    return [r[1] for r in db.execute(f"PRAGMA {schema}.table_info({table})")]
-
 
 def next_seq(store: Store) -> int:
     """The sequence number after the store's last article: where a merged input's numbering starts."""
-    return int(store.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0])
+    return ArticleRepository(store.db).next_seq()
 
 
 def merge_block(store: Store, path: str | Path, order: dict[str, int], base: int) -> list[str]:
@@ -147,85 +131,29 @@ def merge_block(store: Store, path: str | Path, order: dict[str, int], base: int
     in the whole input: articles get sequence numbers `base + order` (`base` from `next_seq` before the
     first block), events the number of their first report. Returns the block's event ids."""
     db = store.db
-    db.execute("ATTACH DATABASE ? AS blk", (f"file:{path}?mode=ro",))
-    try:
-        with store.transaction():
-            # articles first (documents before them: the foreign key), in input order
-            db.execute("INSERT OR IGNORE INTO documents SELECT * FROM blk.documents")
-            cols = [c for c in _columns(db, "articles") if c != "seq"]
-            rows = db.execute(f"SELECT {', '.join(cols)} FROM blk.articles ORDER BY seq").fetchall()
-            marks = ", ".join("?" * (len(cols) + 1))
-            db.executemany(
-                f"INSERT INTO articles(seq, {', '.join(cols)}) VALUES ({marks})",
-                [(base + order[r["id"]], *r) for r in rows],
-            )
-            for table, key in _COPIED.items():
-                cs = [c for c in _columns(db, table) if c != key]
-                db.execute(
-                    f"INSERT OR IGNORE INTO {table}({', '.join(cs)}) SELECT {', '.join(cs)} FROM blk.{table}"
-                )
-            for term, df in db.execute("SELECT term, df FROM blk.term_df").fetchall():
-                db.execute(
-                    "INSERT INTO term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-                    (term, df),
-                )
-            db.execute(
-                "INSERT INTO line_stats SELECT * FROM blk.line_stats WHERE true "
-                "ON CONFLICT(scope, line_hash) DO UPDATE SET docs = docs + excluded.docs"
-            )
-            n = db.execute("SELECT value FROM blk.meta WHERE key = 'df_articles'").fetchone()
-            if n:
-                db.execute(
-                    "INSERT INTO meta(key, value) VALUES ('df_articles', ?) ON CONFLICT(key) "
-                    "DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)",
-                    (n[0],),
-                )
-            same = _entity_matches(db)
-            _merge_entities(db)
-            events = []
-            ecols = [c for c in _columns(db, "events") if c != "seq"]
-            for r in db.execute(f"SELECT {', '.join(ecols)} FROM blk.events").fetchall():
-                first = json.loads(r["profile"])["articles"][0]
-                seq = base + order[first]
-                db.execute(
-                    f"INSERT INTO events(seq, {', '.join(ecols)}) VALUES ({', '.join('?' * (len(ecols) + 1))})",
-                    (seq, *r),
-                )
-                events.append(r["id"])
-            db.execute(
-                "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
-                "SELECT x.entity_id, e.seq, x.event_id FROM blk.event_entities x JOIN main.events e ON e.id = x.event_id"
-            )
-            joined: dict[str, str] = {}
-            for new_id, old_id in same.items():
-                new_id, old_id = _current(new_id, joined), _current(old_id, joined)
-                if new_id == old_id:
-                    continue
-                # the one first mentioned keeps its id and name, as in a local ingest
-                first = {
-                    eid: db.execute(
-                        "SELECT MIN(a.seq) FROM entity_mentions m JOIN articles a ON a.id = m.article_id "
-                        "WHERE m.entity_id = ?",
-                        (eid,),
-                    ).fetchone()[0]
-                    or 0
-                    for eid in (new_id, old_id)
-                }
-                keep, drop = sorted((new_id, old_id), key=lambda e: (first[e], e))
-                join_entities(db, drop, keep)
-                joined[drop] = keep
-    finally:
-        db.execute("DETACH DATABASE blk")
+    with BlockCopy(db).attached(path) as block, store.transaction():
+        block.copy_articles(order, base)  # articles first, in input order
+        same = _entity_matches(db, block)
+        block.merge_entities()
+        events = block.copy_events(order, base)
+        joined: dict[str, str] = {}
+        entities = EntityRepository(db)
+        for new_id, old_id in same.items():
+            new_id, old_id = _current(new_id, joined), _current(old_id, joined)
+            if new_id == old_id:
+                continue
+            # the one first mentioned keeps its id and name, as in a local ingest
+            keep, drop = sorted((new_id, old_id), key=lambda e: (entities.first_mentioned(e), e))
+            join_entities(db, drop, keep)
+            joined[drop] = keep
     return events
 
 
-def _entity_matches(db: sqlite3.Connection) -> dict[str, str]:
+def _entity_matches(db: sqlite3.Connection, block: BlockCopy) -> dict[str, str]:
     """Entities of the attached block that the local resolution rule (`resolve.lookup_entity`, by normalised
     name, and for people by surname and compatible first names) finds under another id in the store."""
     same = {}
-    for eid, name, etype in db.execute("SELECT id, name, type FROM blk.entities").fetchall():
-        if db.execute("SELECT 1 FROM main.entities WHERE id = ?", (eid,)).fetchone():
-            continue
+    for eid, name, etype in block.new_entities():
         found = resolve.lookup_entity(db, resolve.Canon(name, etype))
         if found is not None and found != eid:
             same[eid] = found
@@ -235,76 +163,38 @@ def _entity_matches(db: sqlite3.Connection) -> dict[str, str]:
 def join_entities(db: sqlite3.Connection, drop: str, keep: str) -> None:
     """Make entity `drop` part of entity `keep`: its names become aliases, its mentions, events and the
     features that name it point to `keep`."""
-    row = db.execute(
-        "SELECT name, type, aliases, roles, mention_count FROM entities WHERE id = ?", (drop,)
-    ).fetchone()
-    if row is None or drop == keep:
+    entities, events = EntityRepository(db), EventRepository(db)
+    ktype = entities.type_of(keep)
+    if drop == keep or ktype is None or entities.type_of(drop) is None:
         return
-    ktype = db.execute("SELECT type FROM entities WHERE id = ?", (keep,)).fetchone()[0]
-    for alias in [row[0], *json.loads(row[2])]:
+    gone = entities.names(drop)
+    for alias in [gone.name, *gone.aliases]:
         resolve.add_alias(db, keep, alias, ktype, alias, None)
-    for role in json.loads(row[3]):
-        resolve.add_alias(db, keep, row[0], ktype, row[0], role)
-    db.execute("UPDATE entities SET mention_count = mention_count + ? WHERE id = ?", (row[4], keep))
-    articles = [
-        r[0]
-        for r in db.execute("SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id = ?", (drop,))
-    ]
-    db.execute("UPDATE entity_mentions SET entity_id = ? WHERE entity_id = ?", (keep, drop))
-    events = [r[0] for r in db.execute("SELECT event_id FROM event_entities WHERE entity_id = ?", (drop,))]
-    for eid in events:
+    for role in gone.roles:
+        resolve.add_alias(db, keep, gone.name, ktype, gone.name, role)
+    articles, naming = entities.move_mentions(drop, keep)
+    for eid in naming:
         prof = _profile(db, eid)
         for attr in ("participants", "places"):
             weights: dict[str, float] = getattr(prof, attr)
             if drop in weights:
                 weights[keep] = weights.get(keep, 0.0) + weights.pop(drop)
-        db.execute("UPDATE events SET profile = ? WHERE id = ?", (prof.to_json(), eid))
-    db.execute(
-        "INSERT OR IGNORE INTO event_entities(entity_id, seq, event_id) "
-        "SELECT ?, seq, event_id FROM event_entities WHERE entity_id = ?",
-        (keep, drop),
-    )
-    db.execute("DELETE FROM event_entities WHERE entity_id = ?", (drop,))
+        events.set_profile(eid, prof.to_json())
+    stored = events.features(articles)
+    rows = ArticleRepository(db).by_ids(articles)
     for aid in articles:
-        feats = db.execute("SELECT features FROM article_features WHERE article_id = ?", (aid,)).fetchone()
-        art = db.execute("SELECT * FROM articles WHERE id = ?", (aid,)).fetchone()
-        if feats is None or art is None:
+        if aid not in stored or aid not in rows:
             continue
-        old = pairmodel.ArticleFeatures.from_json(feats[0])
-        new = pairmodel.article_features(db, art, old.type, old.date)
-        db.execute("UPDATE article_features SET features = ? WHERE article_id = ?", (new.to_json(), aid))
-    db.execute("DELETE FROM entity_keys WHERE entity_id = ?", (drop,))
-    db.execute("DELETE FROM entities WHERE id = ?", (drop,))
-
-
-def _merge_entities(db: sqlite3.Connection) -> None:
-    """Entities have the same id in every block (a hash of type and canonical name): union their aliases
-    and roles, add up their mentions."""
-    for r in db.execute("SELECT id, name, type, aliases, roles, mention_count FROM blk.entities").fetchall():
-        old = db.execute(
-            "SELECT aliases, roles, mention_count FROM entities WHERE id = ?", (r[0],)
-        ).fetchone()
-        if old is None:
-            db.execute(
-                "INSERT INTO entities(id, name, type, aliases, roles, mention_count) VALUES (?,?,?,?,?,?)",
-                tuple(r),
-            )
-            continue
-        aliases = json.loads(old[0]) + [a for a in json.loads(r[3]) if a not in json.loads(old[0])]
-        roles = json.loads(old[1]) + [x for x in json.loads(r[4]) if x not in json.loads(old[1])]
-        db.execute(
-            "UPDATE entities SET aliases = ?, roles = ?, mention_count = ? WHERE id = ?",
-            (json.dumps(aliases), json.dumps(roles), old[2] + r[5], r[0]),
-        )
+        old = pairmodel.ArticleFeatures.from_json(stored[aid])
+        events.store_features(aid, pairmodel.article_features(db, rows[aid], old.type, old.date).to_json())
+    entities.delete(drop)
 
 
 # --- 4. stitching ------------------------------------------------------------------------------------
 
 
 def _profile(db: sqlite3.Connection, eid: str) -> online.Profile:
-    return online.Profile.from_json(
-        db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()[0]
-    )
+    return online.Profile.from_json(EventRepository(db).profile(eid) or "{}")
 
 
 def _current(eid: str, joined: dict[str, str]) -> str:
@@ -317,21 +207,14 @@ def _join_link(db: sqlite3.Connection, a: str, b: str) -> float:
     """The local joining decision across a boundary: the average probability that the later event's first
     report tells the same happening as the earlier event's latest reports before it (`max_members` of the clustering settings),
     which is what `online.assign_article` computes when that report arrives."""
-    seq = {e: db.execute("SELECT seq FROM events WHERE id = ?", (e,)).fetchone()[0] for e in (a, b)}
-    early, late = sorted((a, b), key=lambda e: (seq[e], e))
+    repo = EventRepository(db)
+    early, late = sorted((a, b), key=lambda e: (repo.seq(e), e))
     first = _profile(db, late).articles[0]
-    members = [
-        r[0]
-        for r in db.execute(
-            "SELECT f.features FROM articles a JOIN article_features f ON f.article_id = a.id "
-            "WHERE a.event_id = ? AND a.seq < (SELECT seq FROM articles WHERE id = ?) ORDER BY a.seq DESC LIMIT ?",
-            (early, first, SETTINGS.max_members),
-        )
-    ]
-    row = db.execute("SELECT features FROM article_features WHERE article_id = ?", (first,)).fetchone()
+    members = repo.features_before(early, first, SETTINGS.max_members)
+    row = repo.features([first]).get(first)
     if row is None or not members:
         return 0.0
-    feats = pairmodel.ArticleFeatures.from_json(row[0])
+    feats = pairmodel.ArticleFeatures.from_json(row)
     ms = [pairmodel.parsed(m) for m in members]
     vocab = pairmodel.vocabulary(feats).union(*(pairmodel.vocabulary(m) for m in ms))
     idf = online.idf_map(db, sorted(vocab))
@@ -348,7 +231,8 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
         # every cross-block pair the local rule would consider: candidates by participant, place and date,
         # dates compatible, the later event's first report joining the earlier event by the local rule
         links: dict[tuple[str, str], float] = {}
-        for (eid,) in db.execute("SELECT id FROM events ORDER BY seq").fetchall():
+        repo = EventRepository(db)
+        for eid in repo.ids():
             if eid not in blocks:
                 continue
             prof = _profile(db, eid)
@@ -377,8 +261,8 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             blocks[keep] = blocks.pop(a) | blocks.pop(b)
             grown.add(keep)
             merged += 1
-        before = db.execute("SELECT COUNT(*) FROM storylines").fetchone()[0]
-        for eid, profile in db.execute("SELECT id, profile FROM events ORDER BY seq").fetchall():
+        before = repo.storyline_count()
+        for eid, profile in repo.profiles():
             prof = online.Profile.from_json(profile)
             near = [
                 c
@@ -388,9 +272,9 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             if any(not (blocks[c] & blocks[eid]) for c in near):
                 terms = sorted(prof.terms)
                 online.assign_storyline(db, eid, prof, online.idf_map(db, terms) if terms else {})
-        stories = before - db.execute("SELECT COUNT(*) FROM storylines").fetchone()[0]
+        stories = before - repo.storyline_count()
         # the cards of the merged store: entities and events joined across blocks change titles and places
-        cards.refresh_cards(db, [r[0] for r in db.execute("SELECT id FROM events ORDER BY seq")])
+        cards.refresh_cards(db, repo.ids())
     return {"events_joined": merged, "storylines_joined": stories}
 
 

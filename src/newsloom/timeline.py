@@ -7,22 +7,19 @@ cannot be determined are left out of the timeline (they remain in `events`).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
 from .errors import NotFoundError
-from .store import Store
-from .views import event_evidence, find_entities
+from .store import EventRepository, Store
+from .store.articles import ArticleRepository
+from .store.entities import EntityRepository
+from .store.mentions import MentionRepository
+from .store.search import fts_query
+from .views import events_evidence
 
 _SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
-
-
-def fts_query(words: str) -> str:
-    """A safe FTS5 query: every word must occur (quoted, so user text is never FTS syntax)."""
-    toks = re.findall(r"\w+", words)
-    return " ".join(f'"{t}"' for t in toks)
 
 
 def timeline(
@@ -36,49 +33,24 @@ def timeline(
     per_date: int | None = None,
     background: bool = True,
 ) -> list[dict[str, Any]]:
-    where = ["e.date_start IS NOT NULL"]
-    params: list[Any] = []
     if storyline:
         storyline = store.find_id("storyline", storyline)
-        where.append("e.storyline_id = ?")
-        params.append(storyline)
-    if entity:
-        ids = find_entities(store, entity, required=True)
-        where.append(
-            f"e.id IN (SELECT event_id FROM event_entities WHERE entity_id IN ({','.join('?' * len(ids))}))"
-        )
-        params.extend(ids)
+    entities = EntityRepository(store.db).find(entity, required=True) if entity else None
+    q = None
     if query:
         q = fts_query(query)
         if not q:
             raise NotFoundError(f"the query {query!r} has no words to search for")
-        where.append(
-            "e.id IN (SELECT a.event_id FROM articles a JOIN articles_fts f ON f.rowid = a.seq WHERE articles_fts MATCH ?)"
-        )
-        params.append(q)
-    if date_from:
-        where.append("e.date_end >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("e.date_start <= ?")
-        params.append(date_to)
-    rows = store.query(
-        f"SELECT e.* FROM events e WHERE {' AND '.join(where)} ORDER BY e.date_start, e.seq", params
-    )
+    rows = EventRepository(store.db).dated(storyline, entities, q, date_from, date_to)
     entries = []
     centrality = _centrality(store, [r["storyline_id"] for r in rows])
+    evidence = events_evidence(store, [r["id"] for r in rows])
     for r in rows:
-        ev = event_evidence(store, r["id"])
+        ev = evidence.get(r["id"])
         if not ev:
             continue
         # the best source: a sentence that itself carries the date, then the earliest stored
-        ranked = store.query(
-            """SELECT m.article_id, m.date_source FROM event_mentions m JOIN articles a ON a.id = m.article_id
-               WHERE m.event_id = ? AND m.is_main = 1 ORDER BY a.seq""",
-            (r["id"],),
-        )
-        rank = {a: _SOURCE_RANK.get(s, 0) for a, s in ranked}
-        ev.sort(key=lambda e: -rank.get(e["article_id"], 0))
+        ev.sort(key=lambda e: -_SOURCE_RANK.get(e["date_source"], 0))
         outlets = {e["outlet"] or e["article_id"] for e in ev}
         importance = len(outlets) + _SPECIFICITY.get(r["granularity"], 0.0) + centrality.get(r["id"], 0.0)
         entries.append(
@@ -127,15 +99,9 @@ def _centrality(store: Store, storylines: list[str | None]) -> dict[str, float]:
     """Per event: the share of the other events of its storyline that share a participant with it."""
     out: dict[str, float] = {}
     for sid in {s for s in storylines if s}:
-        rows = store.query("SELECT id FROM events WHERE storyline_id = ?", (sid,))
-        if len(rows) < 2:
+        ents = EventRepository(store.db).entities_by_event(sid)
+        if len(ents) < 2:
             continue
-        ents = {
-            r[0]: {
-                x[0] for x in store.query("SELECT entity_id FROM event_entities WHERE event_id = ?", (r[0],))
-            }
-            for r in rows
-        }
         for eid, mine in ents.items():
             out[eid] = sum(1 for o, theirs in ents.items() if o != eid and mine & theirs) / (len(ents) - 1)
     return out
@@ -145,14 +111,7 @@ def _moments(store: Store, ev: Any) -> list[dict[str, Any]]:
     """Days inside a multi-day event that a source dates precisely ("on Tuesday" within a three-day visit)."""
     if not ev["date_start"] or ev["date_start"] == ev["date_end"]:
         return []
-    rows = store.query(
-        """SELECT m.date_start, m.type, m.trigger, m.evidence_start, m.evidence_end, a.text, a.outlet, a.id
-           FROM event_mentions m JOIN articles a ON a.id = m.article_id
-           WHERE a.event_id = ? AND m.granularity = 'day' AND m.date_source = 'sentence'
-             AND m.date_start = m.date_end AND m.date_start BETWEEN ? AND ? AND m.type != 'STATEMENT'
-           ORDER BY m.date_start, a.seq""",
-        (ev["id"], ev["date_start"], ev["date_end"]),
-    )
+    rows = MentionRepository(store.db).dated_days_within(ev["id"], ev["date_start"], ev["date_end"])
     out: dict[str, dict[str, Any]] = {}
     for d, etype, trig, s, e, text, outlet, aid in rows:
         out.setdefault(
@@ -185,14 +144,8 @@ def _background(
             continue
         lo = (date.fromisoformat(r["date_start"]) - timedelta(days=2)).isoformat()
         hi = (date.fromisoformat(r["date_end"] or r["date_start"]) + timedelta(days=2)).isoformat()
-        for d, etype, _trig, s, e, text, outlet, aid in store.query(
-            """SELECT m.date_start, m.type, m.trigger, m.evidence_start, m.evidence_end, a.text, a.outlet, a.id
-               FROM event_mentions m JOIN articles a ON a.id = m.article_id
-               WHERE a.event_id = ? AND a.duplicate_of IS NULL AND m.is_main = 0 AND m.granularity = 'day'
-                 AND m.date_source = 'sentence' AND m.type != 'STATEMENT' AND m.negated = 0 AND m.hedged = 0
-                 AND (m.date_end < ? OR m.date_start > ?)
-               ORDER BY a.seq, m.sentence""",
-            (r["id"], lo, hi),
+        for d, etype, _trig, s, e, text, outlet, aid in MentionRepository(store.db).dated_days_outside(
+            r["id"], lo, hi
         ):
             if (date_from and d < date_from) or (date_to and d > date_to):
                 continue
@@ -240,24 +193,13 @@ def scope_articles(
     sets: list[set[str]] = []
     if storyline:
         storyline = store.find_id("storyline", storyline)
-        sets.append(
-            {r[0] for r in store.query("SELECT id FROM articles WHERE storyline_id = ?", (storyline,))}
-        )
+        sets.append(ArticleRepository(store.db).of_storyline(storyline))
     if entity:
-        ids = find_entities(store, entity, required=True)
-        q = f"SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id IN ({','.join('?' * len(ids))})"
-        sets.append({r[0] for r in store.query(q, ids)})
+        ids = EntityRepository(store.db).find(entity, required=True)
+        sets.append(MentionRepository(store.db).articles_naming(ids))
     if query:
         fq = fts_query(query)
         if not fq:
             raise NotFoundError(f"the query {query!r} has no words to search for")
-        sets.append(
-            {
-                r[0]
-                for r in store.query(
-                    "SELECT a.id FROM articles a JOIN articles_fts f ON f.rowid = a.seq WHERE articles_fts MATCH ?",
-                    (fq,),
-                )
-            }
-        )
+        sets.append(ArticleRepository(store.db).matching(fq))
     return sorted(set.intersection(*sets))

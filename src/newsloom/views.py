@@ -8,9 +8,10 @@ from collections import defaultdict
 from typing import Any
 
 from .cards import event_card
-from .errors import NotFoundError
-from .resolve import norm_name
-from .store import Store
+from .store import EventRepository, Store
+from .store.articles import ArticleRepository
+from .store.entities import EntityRepository
+from .store.mentions import MentionRepository
 
 
 def _sentence_at(text: str, start: int, end: int) -> str:
@@ -47,24 +48,20 @@ def article_json(row: sqlite3.Row) -> dict[str, Any]:
 def articles(store: Store, ids: list[str] | None = None) -> list[dict[str, Any]]:
     if ids is not None:
         out = []
+        repo = ArticleRepository(store.db)
         for aid in ids:
-            r = store.query("SELECT * FROM articles WHERE id = ?", (store.find_id("article", aid),))
-            out.append(article_json(r[0]))
+            row = repo.get(store.find_id("article", aid))
+            assert row is not None  # find_id found it
+            out.append(article_json(row))
         return out
-    return [article_json(r) for r in store.query("SELECT * FROM articles ORDER BY seq")]
+    return [article_json(r) for r in ArticleRepository(store.db).all()]
 
 
 def entity_json(store: Store, row: sqlite3.Row, article_ids: list[str] | None = None) -> dict[str, Any]:
     arts = (
         article_ids
         if article_ids is not None
-        else [
-            r[0]
-            for r in store.query(
-                "SELECT DISTINCT article_id FROM entity_mentions WHERE entity_id = ? ORDER BY article_id",
-                (row["id"],),
-            )
-        ]
+        else MentionRepository(store.db).articles_by_entity(row["id"]).get(row["id"], [])
     )
     return {
         "id": row["id"],
@@ -79,17 +76,8 @@ def entity_json(store: Store, row: sqlite3.Row, article_ids: list[str] | None = 
 
 def entities(store: Store, types: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """Every entity (of `types`), most mentioned first; its articles read for all at once."""
-    rows = [
-        r
-        for r in store.query("SELECT * FROM entities ORDER BY mention_count DESC, name")
-        if types is None or r["type"] in types
-    ]
-    arts: dict[str, list[str]] = defaultdict(list)
-    for eid, aid in store.query(
-        "SELECT DISTINCT entity_id, article_id FROM entity_mentions WHERE entity_id IS NOT NULL "
-        "ORDER BY entity_id, article_id"
-    ):
-        arts[eid].append(aid)
+    rows = [r for r in EntityRepository(store.db).all() if types is None or r["type"] in types]
+    arts = MentionRepository(store.db).articles_by_entity()
     return [entity_json(store, r, arts.get(r["id"], [])) for r in rows]
 
 
@@ -105,48 +93,26 @@ def by_outlet(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def find_entities(store: Store, name: str, required: bool = False) -> list[str]:
-    """Ids of entities whose name or alias is `name` (normalised), else whose name contains it; the
-    holder mentioned most first ("Hayward" is Tony Hayward, not a one-mention namesake). `required`:
-    NotFoundError when there is none."""
-    key = norm_name(name)
-    ids = [
-        r[0]
-        for r in store.query(
-            """SELECT DISTINCT k.entity_id FROM entity_keys k JOIN entities e ON e.id = k.entity_id
-               WHERE k.key = ? ORDER BY e.mention_count DESC, e.name""",
-            ("n:" + key,),
+def events_evidence(store: Store, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each event's main sentences, one per report in insertion order, with where its date came from."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in MentionRepository(store.db).main_evidence(event_ids):
+        out[r["event_id"]].append(
+            {
+                "article_id": r["article_id"],
+                "sentence": _sentence_at(r["text"], r["evidence_start"], r["evidence_end"]),
+                "start": r["evidence_start"],
+                "end": r["evidence_end"],
+                "outlet": r["outlet"],
+                "date_source": r["date_source"],
+            }
         )
-    ]
-    if not ids:
-        ids = [
-            r[0]
-            for r in store.query(
-                "SELECT id FROM entities WHERE name LIKE ? OR aliases LIKE ? ORDER BY mention_count DESC, name",
-                (f"%{name}%", f"%{name}%"),
-            )
-        ]
-    if required and not ids:
-        raise NotFoundError(f"no entity named {name!r}; see 'newsloom entities'")
-    return ids
+    return out
 
 
 def event_evidence(store: Store, event_id: str) -> list[dict[str, Any]]:
-    rows = store.query(
-        """SELECT m.article_id, m.evidence_start, m.evidence_end, a.text, a.outlet FROM event_mentions m
-           JOIN articles a ON a.id = m.article_id WHERE m.event_id = ? AND m.is_main = 1 ORDER BY a.seq""",
-        (event_id,),
-    )
-    return [
-        {
-            "article_id": r[0],
-            "sentence": _sentence_at(r[3], r[1], r[2]),
-            "start": r[1],
-            "end": r[2],
-            "outlet": r[4],
-        }
-        for r in rows
-    ]
+    """An event's main sentences (`events_evidence` of one event)."""
+    return events_evidence(store, [event_id]).get(event_id, [])
 
 
 class _Names:
@@ -155,11 +121,7 @@ class _Names:
 
     def __init__(self, store: Store, article_ids: list[str]) -> None:
         self.names: dict[str, dict[str, str]] = defaultdict(dict)
-        for aid, text, name in store.query_in(
-            """SELECT m.article_id, m.text, e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
-               WHERE m.article_id IN ({ids}) ORDER BY m.article_id, m.start""",
-            sorted(set(article_ids)),
-        ):
+        for aid, text, name in MentionRepository(store.db).names_in(sorted(set(article_ids))):
             self.names[aid].setdefault(text, name)
 
     def __call__(self, article_id: str, names: list[str]) -> list[str]:
@@ -176,25 +138,12 @@ def events_json(store: Store, rows: list[sqlite3.Row], fresh: bool = False) -> l
     (a handful of queries, whatever their number). `fresh`: the cards computed from the reports now;
     else as written after the last batch that touched each event (computed when none is stored)."""
     ids = [r["id"] for r in rows]
-    arts: dict[str, list[str]] = defaultdict(list)
-    for eid, aid in store.query_in(
-        "SELECT event_id, id FROM articles WHERE event_id IN ({ids}) ORDER BY seq", ids
-    ):
-        arts[eid].append(aid)
-    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in store.query_in(
-        """SELECT m.event_id, m.article_id, m.evidence_start, m.evidence_end, a.text FROM event_mentions m
-           JOIN articles a ON a.id = m.article_id WHERE m.event_id IN ({ids}) AND m.is_main = 1 ORDER BY a.seq""",
-        ids,
-    ):
-        evidence[r[0]].append(
-            {"article_id": r[1], "sentence": _sentence_at(r[4], r[2], r[3]), "start": r[2], "end": r[3]}
-        )
-    mentions = store.query_in(
-        """SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
-           WHERE m.event_id IN ({ids}) ORDER BY a.seq, m.sentence""",
-        ids,
-    )
+    arts = ArticleRepository(store.db).ids_by("event_id", ids)
+    evidence = {
+        eid: [{k: e[k] for k in ("article_id", "sentence", "start", "end")} for e in found]
+        for eid, found in events_evidence(store, ids).items()
+    }
+    mentions = MentionRepository(store.db).of_events(ids)
     names = _Names(store, [m["article_id"] for m in mentions])
     records: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in mentions:
@@ -216,9 +165,9 @@ def events_json(store: Store, rows: list[sqlite3.Row], fresh: bool = False) -> l
                 "place": card["place"]["name"] if card["place"] else None,
                 "participants": [p["name"] for p in card["who"] + card["with_whom"] + card["participants"]],
                 "card": card,
-                "article_ids": arts[row["id"]],
+                "article_ids": arts.get(row["id"], []),
                 "storyline_id": row["storyline_id"],
-                "evidence": evidence[row["id"]],
+                "evidence": evidence.get(row["id"], []),
                 "records": records[row["id"]],
             }
         )
@@ -232,13 +181,11 @@ def event_json(store: Store, row: sqlite3.Row, fresh: bool = True) -> dict[str, 
 
 
 def events(store: Store, storyline: str | None = None, fresh: bool = False) -> list[dict[str, Any]]:
+    repo = EventRepository(store.db)
     if storyline:
-        rows = store.query(
-            "SELECT * FROM events WHERE storyline_id = ? ORDER BY date_start, seq",
-            (store.find_id("storyline", storyline),),
-        )
+        rows = repo.of_storyline(store.find_id("storyline", storyline), undated_last=False)
     else:
-        rows = store.query("SELECT * FROM events ORDER BY date_start IS NULL, date_start, seq")
+        rows = repo.all()
     return events_json(store, rows, fresh)
 
 
@@ -249,18 +196,8 @@ def storyline_json(store: Store, row: sqlite3.Row) -> dict[str, Any]:
 def storylines_json(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
     """Storylines with their events (in date order) and articles, read for all of them at once."""
     ids = [r["id"] for r in rows]
-    evs: dict[str, list[str]] = defaultdict(list)
-    for sid, eid in store.query_in(
-        "SELECT storyline_id, id FROM events WHERE storyline_id IN ({ids}) "
-        "ORDER BY date_start IS NULL, date_start, seq",
-        ids,
-    ):
-        evs[sid].append(eid)
-    arts: dict[str, list[str]] = defaultdict(list)
-    for sid, aid in store.query_in(
-        "SELECT storyline_id, id FROM articles WHERE storyline_id IN ({ids}) ORDER BY seq", ids
-    ):
-        arts[sid].append(aid)
+    evs = EventRepository(store.db).ids_by_storyline(ids)
+    arts = ArticleRepository(store.db).ids_by("storyline_id", ids)
     return [
         {
             "id": row["id"],
@@ -275,11 +212,7 @@ def storylines_json(store: Store, rows: list[sqlite3.Row]) -> list[dict[str, Any
 
 
 def storylines(store: Store) -> list[dict[str, Any]]:
-    rows = store.query(
-        """SELECT s.*, (SELECT COUNT(*) FROM articles a WHERE a.storyline_id = s.id) AS n FROM storylines s
-           ORDER BY n DESC, first_date"""
-    )
-    return storylines_json(store, rows)
+    return storylines_json(store, EventRepository(store.db).storylines_by_size())
 
 
 def canonical_names(store: Store, article_id: str, names: list[str]) -> list[str]:
@@ -316,30 +249,14 @@ def mention_json(store: Store, row: sqlite3.Row, text: str, names: _Names | None
 
 def entity_detail(store: Store, name: str) -> dict[str, Any]:
     """An entity with its events in date order, its statements and the entities it appears with."""
-    ids = find_entities(store, name, required=True)
-    row = store.query("SELECT * FROM entities WHERE id = ?", (ids[0],))[0]
+    ids = EntityRepository(store.db).find(name, required=True)
+    row = EntityRepository(store.db).get(ids[0])
     out = entity_json(store, row)
-    evs = store.query(
-        """SELECT e.* FROM events e JOIN event_entities x ON x.event_id = e.id WHERE x.entity_id = ?
-           ORDER BY e.date_start IS NULL, e.date_start, e.seq""",
-        (row["id"],),
-    )
+    evs = EventRepository(store.db).of_entity(row["id"])
     out["events"] = [{k: v for k, v in e.items() if k != "evidence"} for e in events_json(store, evs)]
-    said = store.query(
-        """SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
-           JOIN entity_mentions em ON em.article_id = m.article_id AND em.entity_id = ?
-           WHERE m.type = 'STATEMENT' AND m.quote IS NOT NULL AND instr(m.actors, em.text) > 0
-           GROUP BY m.id ORDER BY m.date_start, a.seq""",
-        (row["id"],),
-    )
+    said = MentionRepository(store.db).quoted_by(row["id"])
     names = _Names(store, [r["article_id"] for r in said])
     out["statements"] = [mention_json(store, r, r["article_text"], names) for r in said]
-    co = store.query(
-        """SELECT e.name, e.type, COUNT(DISTINCT m2.article_id) AS n FROM entity_mentions m1
-           JOIN entity_mentions m2 ON m2.article_id = m1.article_id AND m2.entity_id != m1.entity_id
-           JOIN entities e ON e.id = m2.entity_id
-           WHERE m1.entity_id = ? GROUP BY e.id ORDER BY n DESC, e.name LIMIT 15""",
-        (row["id"],),
-    )
+    co = MentionRepository(store.db).co_occurring(row["id"], limit=15)
     out["cooccurring"] = [{"name": r[0], "type": r[1], "articles": r[2]} for r in co]
     return out

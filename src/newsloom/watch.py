@@ -24,9 +24,10 @@ from .errors import NewsloomError
 from .ingest import USER_AGENT, PendingURL, documents_of_response, read_sources
 from .model import Document
 from .pipeline import IngestReport, ingest_items
-from .store import Store
-from .timeline import fts_query
-from .views import find_entities
+from .store import EventRepository, Store
+from .store.entities import EntityRepository
+from .store.feeds import WatchedFeeds
+from .store.search import fts_query
 from .wording import plural
 
 log = logging.getLogger(__name__)
@@ -103,26 +104,23 @@ class Watcher:
         self.clock = clock
         self.stop = threading.Event()
         self.polls = 0
-        rows = {r[0]: r[1] for r in store.query("SELECT url, failures FROM watched_feeds")}
-        self.feeds = [Feed(u, 0.0, int(rows.get(u) or 0)) for u in urls]
+        failures = WatchedFeeds(store.db).failures()
+        self.feeds = [Feed(u, 0.0, failures.get(u, 0)) for u in urls]
 
     # --- one feed -----------------------------------------------------------------------------------
     def _state(self, url: str) -> tuple[str | None, str | None]:
-        r = self.store.query("SELECT etag, last_modified FROM watched_feeds WHERE url = ?", (url,))
-        return (r[0][0], r[0][1]) if r else (None, None)
+        return WatchedFeeds(self.store.db).validators(url)
 
     def _remember(self, url: str, **cols: Any) -> None:
         with self.store.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO watched_feeds(url) VALUES (?)", (url,))
-            for k, v in cols.items():
-                db.execute(f"UPDATE watched_feeds SET {k} = ? WHERE url = ?", (v, url))
+            WatchedFeeds(db).remember(url, **cols)
 
     def _taken(self, feed: str, item: str) -> bool:
-        return bool(self.store.query("SELECT 1 FROM watched_items WHERE feed = ? AND item = ?", (feed, item)))
+        return WatchedFeeds(self.store.db).taken(feed, item)
 
     def _take(self, feed: str, item: str) -> None:
         with self.store.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO watched_items(feed, item) VALUES (?, ?)", (feed, item))
+            WatchedFeeds(db).take(feed, item)
 
     def poll_feed(self, feed: Feed) -> dict[str, Any]:
         """Ask one feed for what is new and ingest it. Returns what happened, in words and numbers."""
@@ -215,14 +213,8 @@ class Watcher:
 
     # --- a poll -------------------------------------------------------------------------------------
     def _snapshot(self) -> tuple[dict[str, int], dict[str, int]]:
-        events = {r[0]: r[1] for r in self.store.query("SELECT id, article_count FROM events")}
-        stories = {
-            r[0]: r[1]
-            for r in self.store.query(
-                "SELECT storyline_id, COUNT(*) FROM events WHERE storyline_id IS NOT NULL GROUP BY 1"
-            )
-        }
-        return events, stories
+        repo = EventRepository(self.store.db)
+        return repo.report_counts(), repo.storyline_sizes()
 
     def poll(self, force: bool = False) -> Poll:
         """Poll every feed that is due (all of them with `force`); report what changed."""
@@ -237,15 +229,8 @@ class Watcher:
                 result.feeds.append(self.poll_feed(feed))
         after_ev, after_st = self._snapshot()
         changed = [e for e, n in after_ev.items() if before_ev.get(e) != n]
-        for row in (
-            self.store.query(
-                f"SELECT id, title, type, date_start, place, article_count, storyline_id, card FROM events "
-                f"WHERE id IN ({','.join('?' * len(changed))}) ORDER BY date_start",
-                changed,
-            )
-            if changed
-            else []
-        ):
+        repo = EventRepository(self.store.db)
+        for row in repo.summaries(changed):
             card = json.loads(row["card"]) if row["card"] else {}
             result.events.append(
                 {
@@ -261,10 +246,9 @@ class Watcher:
             )
         for sid, n in after_st.items():
             if before_st.get(sid) != n:
-                title = self.store.query("SELECT title FROM storylines WHERE id = ?", (sid,))
                 result.storylines.append(
                     {"change": "new" if sid not in before_st else "updated", "id": sid,
-                     "title": title[0][0] if title else "", "events": n}
+                     "title": repo.storyline_title(sid) or "", "events": n}
                 )  # fmt: skip
         result.alerts = self._alerts(result.events)
         return result
@@ -275,29 +259,12 @@ class Watcher:
         ids = [e["id"] for e in events]
         if not ids or not self.alerts:
             return out
-        marks = ",".join("?" * len(ids))
+        repo = EventRepository(self.store.db)
         for alert in self.alerts:
-            hits: set[str] = set()
-            entities = find_entities(self.store, alert)
-            if entities:
-                hits |= {
-                    r[0]
-                    for r in self.store.query(
-                        f"SELECT event_id FROM event_entities WHERE event_id IN ({marks}) "
-                        f"AND entity_id IN ({','.join('?' * len(entities))})",
-                        [*ids, *entities],
-                    )
-                }
+            hits = repo.naming(ids, EntityRepository(self.store.db).find(alert))
             q = fts_query(alert)
             if q:
-                hits |= {
-                    r[0]
-                    for r in self.store.query(
-                        f"""SELECT DISTINCT a.event_id FROM articles a JOIN articles_fts f ON f.rowid = a.seq
-                            WHERE articles_fts MATCH ? AND a.event_id IN ({marks})""",
-                        [q, *ids],
-                    )
-                }
+                hits |= repo.matching(ids, q)
             for e in events:
                 if e["id"] in hits:
                     alert_item = {"alert": alert, "event": e}

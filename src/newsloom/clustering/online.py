@@ -22,9 +22,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..model import DAY, MONTH, UNKNOWN, WEEK, DateSource
+from ..store.events import CandidateIndex, EventRepository
 from . import linkage, pairmodel
 from .config import SETTINGS as S
-from .repository import CandidateIndex, EventRepository
 
 # Ranking of where a date came from: stated next to the event beats inferred from the article.
 _SOURCE_RANK: dict[str, int] = {

@@ -19,9 +19,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from ..store.events import EventRepository
 from ..temporal import MONTH_PATTERN
 from .config import SETTINGS as S
-from .repository import EventRepository
 
 FEATURES = (
     "bias",

@@ -29,12 +29,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__, views
-from ..browse import Browse
 from ..charts import coverage_chart
 from ..errors import NewsloomError, NotFoundError
 from ..export import timeline_layout
-from ..search import search
-from ..store import Store
+from ..store import EventRepository, Store
+from ..store.articles import ArticleRepository
+from ..store.browse import Browse
+from ..store.search import search
 from ..wording import plural
 from .contract import CONTRACT
 
@@ -286,8 +287,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
 
         with store() as st:
             sid = st.find_id("storyline", sid)
-            rows = st.query("SELECT * FROM storylines WHERE id = ?", (sid,))
-            sl = views.storyline_json(st, rows[0])
+            sl = views.storyline_json(st, EventRepository(st.db).storyline(sid))
             evs = views.events(st, sid)
             entries = timeline(st, storyline=sid)
             coverage = Browse(st).coverage(sl["article_ids"])
@@ -321,24 +321,17 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
 
         with store() as st:
             eid = st.find_id("event", eid)
-            rows = st.query("SELECT * FROM events WHERE id = ?", (eid,))
-            ev = views.event_json(st, rows[0])
+            ev = views.event_json(st, EventRepository(st.db).event(eid))
             b = brief(st, eid)
             c = compare(st, eid)
             order = Browse(st).event_outlets(eid)
             arts = []
+            repo = ArticleRepository(st.db)
+            rows = repo.by_ids(ev["article_ids"])
+            evidence = repo.main_evidence(ev["article_ids"])
             for aid in ev["article_ids"]:
-                a = st.query(
-                    "SELECT id, title, outlet, published_date, published_inferred, text, url FROM articles WHERE id = ?",
-                    (aid,),
-                )[0]
-                spans = [
-                    (r[0], r[1], "evidence", r[2])
-                    for r in st.query(
-                        "SELECT evidence_start, evidence_end, type FROM event_mentions WHERE article_id = ? AND is_main = 1",
-                        (aid,),
-                    )
-                ]
+                a = rows[aid]
+                spans = [(s, e, "evidence", kind) for s, e, kind in evidence[aid]]
                 arts.append(
                     {
                         "id": a["id"],
@@ -376,26 +369,13 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
     def article_data(aid: str) -> dict[str, Any]:
         with store() as st:
             art = views.articles(st, [aid])[0]
+            repo = ArticleRepository(st.db)
             spans = [
-                (r[0], r[1], "ent-" + r[2].lower(), f"{r[2]}: {r[3] or r[4]}")
-                for r in st.query(
-                    """SELECT m.start, m.end, m.label, e.name, m.text FROM entity_mentions m
-                       LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ?""",
-                    (art["id"],),
-                )
+                (s, e, "ent-" + label.lower(), f"{label}: {name}")
+                for s, e, label, name in repo.entity_spans(art["id"])
             ]
-            spans += [
-                (r[0], r[1], "date", f"{r[2]} ({r[3]})")
-                for r in st.query(
-                    "SELECT start, end, value, type FROM time_mentions WHERE article_id = ?", (art["id"],)
-                )
-            ]
-            copies = [
-                {"id": r[0], "outlet": r[1], "title": r[2]}
-                for r in st.query(
-                    "SELECT id, outlet, title FROM articles WHERE duplicate_of = ? ORDER BY seq", (art["id"],)
-                )
-            ]
+            spans += [(s, e, "date", f"{value} ({kind})") for s, e, value, kind in repo.time_spans(art["id"])]
+            copies = [{"id": i, "outlet": o, "title": t} for i, o, t in repo.copies_of(art["id"])]
         art["segments"] = _segments(art["text"], spans)
         art["link"] = _safe_url(art["url"])
         art["copies"] = copies
@@ -429,7 +409,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         with store() as st:
             data = search(st, q, date_from, date_to, outlet, entity, kind, page_no, PAGE_SIZE, sort)
             data["outlets"] = Browse(st).outlet_names()
-            data["types"] = [r[0] for r in st.query("SELECT DISTINCT type FROM events ORDER BY 1")]
+            data["types"] = EventRepository(st.db).kinds()
         return data
 
     list_twin(

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Protocol
+
+from ..errors import NotFoundError
 
 
 class CandidateIndex(Protocol):
@@ -31,6 +34,19 @@ class CandidateIndex(Protocol):
 
 def _marks(n: int) -> str:
     return ",".join("?" * n)
+
+
+@dataclass
+class EventReports:
+    """What the store holds about an event's reports, for its card: the articles (id, title, outlet,
+    dateline, authors, text) in insertion order, each sentence's paragraph, the event mentions, the entity
+    mentions with their entity's name and type, and the dated time mentions."""
+
+    arts: list[sqlite3.Row] = field(default_factory=list)
+    paras: dict[tuple[str, int], int] = field(default_factory=dict)
+    mentions: list[sqlite3.Row] = field(default_factory=list)
+    ents: list[sqlite3.Row] = field(default_factory=list)
+    times: list[sqlite3.Row] = field(default_factory=list)
 
 
 class EventRepository:
@@ -167,6 +183,30 @@ class EventRepository:
         ]
 
     # --- events ------------------------------------------------------------------------------------------
+    def set_profile(self, eid: str, profile_json: str) -> None:
+        self.db.execute("UPDATE events SET profile = ? WHERE id = ?", (profile_json, eid))
+
+    def seq(self, eid: str) -> int:
+        return int(self.db.execute("SELECT seq FROM events WHERE id = ?", (eid,)).fetchone()[0])
+
+    def features_before(self, eid: str, aid: str, limit: int) -> list[str]:
+        """The stored features (JSON) of an event's latest reports inserted before an article, latest first."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT f.features FROM articles a JOIN article_features f ON f.article_id = a.id "
+                "WHERE a.event_id = ? AND a.seq < (SELECT seq FROM articles WHERE id = ?) ORDER BY a.seq DESC LIMIT ?",
+                (eid, aid, limit),
+            )
+        ]
+
+    def profiles(self) -> list[tuple[str, str]]:
+        """(id, profile JSON) of every event, in order of creation."""
+        return [(r[0], r[1]) for r in self.db.execute("SELECT id, profile FROM events ORDER BY seq")]
+
+    def storyline_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM storylines").fetchone()[0])
+
     def profile(self, eid: str) -> str | None:
         row = self.db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
         return row[0] if row else None
@@ -325,6 +365,227 @@ class EventRepository:
         self.db.execute(
             "UPDATE storylines SET first_date = ?, last_date = ? WHERE id = ?", (first, last, sid)
         )
+
+    # --- reading -------------------------------------------------------------------------------------
+    def event(self, eid: str) -> sqlite3.Row:
+        """An event's row (every column); NotFoundError when there is none."""
+        row: sqlite3.Row | None = self.db.execute("SELECT * FROM events WHERE id = ?", (eid,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no event {eid}; see 'newsloom events'")
+        return row
+
+    def storyline(self, sid: str) -> sqlite3.Row:
+        """A storyline's row (every column); NotFoundError when there is none."""
+        row: sqlite3.Row | None = self.db.execute("SELECT * FROM storylines WHERE id = ?", (sid,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no storyline {sid}; see 'newsloom storylines'")
+        return row
+
+    def of_storyline(self, sid: str, undated_last: bool = True) -> list[sqlite3.Row]:
+        """A storyline's events (every column) by date (the undated last, or first), then in order of
+        creation."""
+        order = "date_start IS NULL, date_start, seq" if undated_last else "date_start, seq"
+        return self.db.execute(
+            f"SELECT * FROM events WHERE storyline_id = ? ORDER BY {order}", (sid,)
+        ).fetchall()
+
+    def all(self) -> list[sqlite3.Row]:
+        """Every event (every column) by date, the undated last, then in order of creation."""
+        return self.db.execute("SELECT * FROM events ORDER BY date_start IS NULL, date_start, seq").fetchall()
+
+    def of_entity(self, entity_id: str) -> list[sqlite3.Row]:
+        """The events naming an entity (every column) by date, the undated last, then in order of creation."""
+        return self.db.execute(
+            """SELECT e.* FROM events e JOIN event_entities x ON x.event_id = e.id WHERE x.entity_id = ?
+               ORDER BY e.date_start IS NULL, e.date_start, e.seq""",
+            (entity_id,),
+        ).fetchall()
+
+    def ids_by_storyline(self, sids: list[str]) -> dict[str, list[str]]:
+        """The events of each storyline by date (the undated last), then in order of creation."""
+        out: dict[str, list[str]] = {}
+        for i in range(0, len(sids), 500):
+            chunk = sids[i : i + 500]
+            for sid, eid in self.db.execute(
+                f"""SELECT storyline_id, id FROM events WHERE storyline_id IN ({_marks(len(chunk))})
+                    ORDER BY date_start IS NULL, date_start, seq""",
+                chunk,
+            ):
+                out.setdefault(sid, []).append(eid)
+        return out
+
+    def storylines_by_size(self) -> list[sqlite3.Row]:
+        """Every storyline (every column, and n: its number of articles), the largest first."""
+        return self.db.execute(
+            """SELECT s.*, (SELECT COUNT(*) FROM articles a WHERE a.storyline_id = s.id) AS n FROM storylines s
+               ORDER BY n DESC, first_date"""
+        ).fetchall()
+
+    def dated(
+        self,
+        storyline: str | None = None,
+        entities: list[str] | None = None,
+        fts_query: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> list[sqlite3.Row]:
+        """The dated events (every column) by date: of a storyline, naming one of the entities, with a report
+        matching a full-text query, overlapping [date_from, date_to] (each filter when given)."""
+        where = ["e.date_start IS NOT NULL"]
+        params: list[str] = []
+        if storyline:
+            where.append("e.storyline_id = ?")
+            params.append(storyline)
+        if entities is not None:
+            where.append(
+                f"e.id IN (SELECT event_id FROM event_entities WHERE entity_id IN ({_marks(len(entities))}))"
+            )
+            params.extend(entities)
+        if fts_query:
+            where.append(
+                "e.id IN (SELECT a.event_id FROM articles a JOIN articles_fts f ON f.rowid = a.seq "
+                "WHERE articles_fts MATCH ?)"
+            )
+            params.append(fts_query)
+        if date_from:
+            where.append("e.date_end >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("e.date_start <= ?")
+            params.append(date_to)
+        return self.db.execute(
+            f"SELECT e.* FROM events e WHERE {' AND '.join(where)} ORDER BY e.date_start, e.seq", params
+        ).fetchall()
+
+    def entities_by_event(self, sid: str) -> dict[str, set[str]]:
+        """The entities each event of a storyline names."""
+        out: dict[str, set[str]] = {
+            r[0]: set() for r in self.db.execute("SELECT id FROM events WHERE storyline_id = ?", (sid,))
+        }
+        for eid, ent in self.db.execute(
+            """SELECT x.event_id, x.entity_id FROM event_entities x JOIN events e ON e.id = x.event_id
+               WHERE e.storyline_id = ?""",
+            (sid,),
+        ):
+            out[eid].add(ent)
+        return out
+
+    def ids(self) -> list[str]:
+        """Every event's id, in order of creation."""
+        return [r[0] for r in self.db.execute("SELECT id FROM events ORDER BY seq")]
+
+    def kinds(self) -> list[str]:
+        """The kinds of event in the store, sorted."""
+        return [
+            r[0]
+            for r in self.db.execute("SELECT DISTINCT type FROM events WHERE type IS NOT NULL ORDER BY 1")
+        ]
+
+    def reports(self, eid: str, latest: int | None = None) -> EventReports:
+        """An event's reports, read at once. `latest`: the first report and only the latest ones of an
+        event larger than that."""
+        seqs = [
+            r[0] for r in self.db.execute("SELECT seq FROM articles WHERE event_id = ? ORDER BY seq", (eid,))
+        ]
+        if latest is not None and len(seqs) > latest + 1:
+            seqs = seqs[:1] + seqs[-latest:]
+        out = EventReports()
+        for i in range(0, len(seqs), 500):
+            chunk = seqs[i : i + 500]
+            out.arts += self.db.execute(
+                "SELECT id, title, outlet, dateline, authors, text FROM articles "
+                f"WHERE seq IN ({_marks(len(chunk))}) ORDER BY seq",
+                chunk,
+            ).fetchall()
+        ids = [a["id"] for a in out.arts]
+        if not ids:
+            return out
+        q = _marks(len(ids))
+        for r in self.db.execute(
+            f"SELECT article_id, idx, paragraph FROM sentences WHERE article_id IN ({q})", ids
+        ):
+            out.paras[(r[0], r[1])] = r[2]
+        out.mentions = self.db.execute(
+            f"SELECT * FROM event_mentions WHERE article_id IN ({q}) ORDER BY article_id, sentence", ids
+        ).fetchall()
+        out.ents = self.db.execute(
+            f"""SELECT m.article_id, m.sentence, m.text, m.label, m.start, e.name, e.type FROM entity_mentions m
+                LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id IN ({q})""",
+            ids,
+        ).fetchall()
+        out.times = self.db.execute(
+            f"""SELECT article_id, sentence, range_start, range_end FROM time_mentions
+                WHERE article_id IN ({q}) AND range_start IS NOT NULL AND type IN ('DATE', 'TIME')""",
+            ids,
+        ).fetchall()
+        return out
+
+    def set_card(self, eid: str, title: str, place: str | None, card_json: str) -> None:
+        self.db.execute(
+            "UPDATE events SET title = ?, place = ?, card = ? WHERE id = ?", (title, place, card_json, eid)
+        )
+
+    def title_storyline_by_largest_event(self, sid: str) -> None:
+        """A storyline takes the title of its event with most reports (the first of those)."""
+        top = self.db.execute(
+            "SELECT title FROM events WHERE storyline_id = ? ORDER BY article_count DESC, seq LIMIT 1", (sid,)
+        ).fetchone()
+        if top and top[0]:
+            self.db.execute("UPDATE storylines SET title = ? WHERE id = ?", (top[0], sid))
+
+    # --- what changed (for `watch`) ----------------------------------------------------------------------
+    def report_counts(self) -> dict[str, int]:
+        """Each event's number of reports."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT id, article_count FROM events")}
+
+    def storyline_sizes(self) -> dict[str, int]:
+        """Each storyline's number of events."""
+        return {
+            r[0]: r[1]
+            for r in self.db.execute(
+                "SELECT storyline_id, COUNT(*) FROM events WHERE storyline_id IS NOT NULL GROUP BY 1"
+            )
+        }
+
+    def summaries(self, ids: list[str]) -> list[sqlite3.Row]:
+        """id, title, type, date_start, place, article_count, storyline_id and card of events, by date."""
+        if not ids:
+            return []
+        return self.db.execute(
+            f"""SELECT id, title, type, date_start, place, article_count, storyline_id, card FROM events
+                WHERE id IN ({_marks(len(ids))}) ORDER BY date_start""",
+            ids,
+        ).fetchall()
+
+    def storyline_title(self, sid: str) -> str | None:
+        row = self.db.execute("SELECT title FROM storylines WHERE id = ?", (sid,)).fetchone()
+        return str(row[0]) if row else None
+
+    def naming(self, ids: list[str], entities: list[str]) -> set[str]:
+        """Those of the events that name one of the entities."""
+        if not ids or not entities:
+            return set()
+        return {
+            r[0]
+            for r in self.db.execute(
+                f"SELECT event_id FROM event_entities WHERE event_id IN ({_marks(len(ids))}) "
+                f"AND entity_id IN ({_marks(len(entities))})",
+                [*ids, *entities],
+            )
+        }
+
+    def matching(self, ids: list[str], fts_query: str) -> set[str]:
+        """Those of the events with a report matching a full-text query."""
+        if not ids:
+            return set()
+        return {
+            r[0]
+            for r in self.db.execute(
+                f"""SELECT DISTINCT a.event_id FROM articles a JOIN articles_fts f ON f.rowid = a.seq
+                    WHERE articles_fts MATCH ? AND a.event_id IN ({_marks(len(ids))})""",
+                [fts_query, *ids],
+            )
+        }
 
     # --- starting again --------------------------------------------------------------------------------
     def reset(self) -> None:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .errors import NewsloomError, NotFoundError
-from .store import Store
-from .views import find_entities
+from ..errors import NewsloomError, NotFoundError
+from .database import Store
+from .entities import EntityRepository
 
 PAGE_SIZE = 20
 MISSED_MIN_OUTLETS = 3  # a storyline this many other outlets covered, and this one did not, is a blindspot
@@ -129,7 +129,7 @@ def article_filters(
         where.append("a.event_id IN (SELECT id FROM events WHERE type = ?)")
         params.append(kind.upper())
     if entity:
-        ids = find_entities(store, entity, required=True)
+        ids = EntityRepository(store.db).find(entity, required=True)
         where.append(
             f"a.id IN (SELECT article_id FROM entity_mentions WHERE entity_id IN ({_marks(len(ids))}))"
         )
@@ -184,7 +184,7 @@ class Browse:
             where.append("e.place LIKE ?")
             params.append(f"%{place}%")
         if entity:
-            ids = find_entities(self.store, entity, required=True)
+            ids = EntityRepository(self.store.db).find(entity, required=True)
             where.append(
                 f"e.id IN (SELECT event_id FROM event_entities WHERE entity_id IN ({_marks(len(ids))}))"
             )

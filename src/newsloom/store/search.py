@@ -12,10 +12,9 @@ import math
 import re
 from typing import Any
 
+from ..errors import NewsloomError
 from .browse import PAGE_SIZE, article_filters
-from .errors import NewsloomError
-from .store import Store
-from .timeline import fts_query
+from .database import Store
 
 SNIPPET_TOKENS = 28  # words in a snippet
 SORTS = {
@@ -26,6 +25,12 @@ SORTS = {
 TOP = 10  # events and entities shown beside the articles
 _OPEN, _CLOSE = "\x02", "\x03"  # FTS5 highlight marks (control characters: never in cleaned text)
 _MARKS = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)
+
+
+def fts_query(words: str) -> str:
+    """A safe FTS5 query: every word must occur (quoted, so user text is never FTS syntax)."""
+    toks = re.findall(r"\w+", words)
+    return " ".join(f'"{t}"' for t in toks)
 
 
 def pieces(marked: str) -> list[dict[str, Any]]:

@@ -20,15 +20,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import NewsloomError, NotFoundError, StoreError
-from .model import AnnotatedArticle
+from ..errors import NewsloomError, NotFoundError, StoreError
+from ..model import AnnotatedArticle
 
 log = logging.getLogger(__name__)
 
 
 def _migrations() -> list[tuple[int, str]]:
     out = []
-    for f in resources.files("newsloom.migrations").iterdir():
+    for f in resources.files("newsloom.store.migrations").iterdir():
         m = re.match(r"(\d+)_.*\.sql$", f.name)
         if m:
             out.append((int(m.group(1)), f.read_text(encoding="utf-8")))
@@ -224,6 +224,14 @@ class Store:
             q = f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
             found.update(r[0] for r in self.db.execute(q, chunk))
         return found
+
+    def checkpoint(self) -> None:
+        """Write the WAL into the database file and truncate it (a finished store shipped elsewhere)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def document_ids(self) -> set[str]:
+        """The ids of every stored document."""
+        return {r[0] for r in self.db.execute("SELECT id FROM documents")}
 
     def add_failure(self, origin: str, reason: str, stage: str = "read") -> None:
         self.db.execute(
