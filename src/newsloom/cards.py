@@ -360,7 +360,7 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
     types: dict[str, str] = {}
     kind_recs = [m for m in recs if m["type"] == kind] or recs
     place = card_place(rep, kind_recs)
-    for aid in {m["article_id"] for m in kind_recs}:
+    for aid in dict.fromkeys(m["article_id"] for m in kind_recs):  # in report order: the first type wins
         mine = [m for m in kind_recs if m["article_id"] == aid]
         actors: dict[str, float] = {}
         targets: dict[str, float] = {}
