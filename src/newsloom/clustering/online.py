@@ -10,13 +10,16 @@ rebuild give the same result as the increments.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import sqlite3
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -77,6 +80,13 @@ class Profile:
         d = json.loads(s)
         d.setdefault("count", len(d.get("articles", [])))  # a profile stored before counts were kept
         return cls(**d)
+
+
+@lru_cache(maxsize=512)
+def profile_view(s: str) -> Profile:
+    """A stored event profile parsed once while it is in use, to be read only (the candidate events of
+    a report are the candidates of the next reports too); `Profile.from_json` for one to change."""
+    return Profile.from_json(s)
 
 
 def _d(s: str | None) -> date | None:
@@ -234,15 +244,30 @@ class Batch:
     links: list[set[str]] = field(default_factory=list)
     idf: dict[str, float] = field(default_factory=dict)
     idf_n: int = 0  # the number of articles when `idf` was started
+    # the reports whose whole vocabulary `idf` holds (checked once per map, not once per comparison)
+    covered: weakref.WeakSet[pairmodel.ArticleFeatures] = field(default_factory=weakref.WeakSet)
 
     def idf_for(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
         n = EventRepository(db).articles_counted()
         if n > self.idf_n * (1 + S.idf_drift):
-            self.idf, self.idf_n = {}, n  # a new map: unit vectors cached under the old one are not reused
-        missing = sorted({t for t in terms if t not in self.idf})
+            # a new map: unit vectors cached under the old one are not reused
+            self.idf, self.idf_n, self.covered = {}, n, weakref.WeakSet()
+        missing = sorted(set(itertools.filterfalse(self.idf.__contains__, terms)))
         if missing:
             self.idf.update(idf_map(db, missing))
         return self.idf
+
+    def idf_for_reports(
+        self, db: sqlite3.Connection, reports: list[pairmodel.ArticleFeatures]
+    ) -> dict[str, float]:
+        """`idf_for` the vocabulary of the reports (those the map covers already are not looked at)."""
+        n = EventRepository(db).articles_counted()
+        if n > self.idf_n * (1 + S.idf_drift):
+            self.covered = weakref.WeakSet()
+        todo = [f for f in reports if f not in self.covered]
+        idf = self.idf_for(db, frozenset().union(*(pairmodel.vocabulary(f) for f in todo)))
+        self.covered.update(todo)
+        return idf
 
 
 def idf_map(db: sqlite3.Connection, terms: list[str]) -> dict[str, float]:
@@ -335,13 +360,6 @@ def _update_event(db: sqlite3.Connection, eid: str, ev: Profile) -> None:
     EventRepository(db).update_event(eid, _event_fields(db, ev), ev.to_json())
 
 
-def _member_features(repo: EventRepository, ev: Profile) -> list[pairmodel.ArticleFeatures]:
-    """The features of the reports an event is compared through (its latest)."""
-    ids = ev.articles[-S.max_members :]
-    stored = repo.features(ids)
-    return [pairmodel.parsed(stored[a]) for a in ids if a in stored]
-
-
 def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | None = None) -> str:
     """Attach one stored, resolved article to the best-matching event (or a new one). Returns the event id.
     `batch` collects the event it joined with the events that came close, for `refine`, and shares the
@@ -362,26 +380,28 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     members: dict[str, list[pairmodel.ArticleFeatures]] = {}
     vetoing: dict[str, list[pairmodel.ArticleFeatures]] = {}  # reports of events whose dates veto this one
     cands = candidate_events(repo, prof, limit=S.scored_candidates)
+    views = {eid: profile_view(p) for eid, p in repo.profiles_of(cands).items()}
+    stored = repo.features([a for v in views.values() for a in v.articles[-S.max_members :]])
     for eid in cands:
-        stored = repo.profile(eid)
-        if stored is None:
+        ev_prof = views.get(eid)
+        if ev_prof is None:
             continue
-        ev_prof = Profile.from_json(stored)
         # precise dates that disagree: another happening, however alike the reports; but a report of it
         # that states no date of its own may have joined it before this one came (see S.refine_undated_link)
         vetoes = not dates_compatible(prof, ev_prof, S.veto_days)
         if vetoes and batch is None and not S.followups_join:
             continue
-        reports = _member_features(repo, ev_prof)
+        reports = [pairmodel.parsed(stored[a]) for a in ev_prof.articles[-S.max_members :] if a in stored]
         if vetoes and S.followups_join and any(pairmodel.follow_up(feats, m) for m in reports):
             vetoes = False  # a later step of the happening: its own date is not the happening's
         if vetoes and batch is None:
             continue
         (vetoing if vetoes else members)[eid] = reports
-    vocab = pairmodel.vocabulary(feats).union(
-        *(pairmodel.vocabulary(m) for group in (members, vetoing) for ms in group.values() for m in ms)
-    )
-    idf = batch.idf_for(db, vocab) if batch else idf_map(db, sorted(vocab))
+    compared = [feats, *(m for group in (members, vetoing) for ms in group.values() for m in ms)]
+    if batch:
+        idf = batch.idf_for_reports(db, compared)
+    else:
+        idf = idf_map(db, sorted(frozenset().union(*(pairmodel.vocabulary(f) for f in compared))))
     scores: dict[str, float] = {}
     for eid, ms in members.items():
         if not ms:
@@ -698,8 +718,9 @@ def _rebuild_events(db: sqlite3.Connection, eids: list[str], idf: dict[str, floa
 # --- storylines -------------------------------------------------------------------------------------
 
 
-def _story_score(a: Profile, b: Profile, idf: dict[str, float]) -> float:
-    text = pairmodel.cosine(a.terms, b.terms, idf)
+def _story_score(a: Profile, unit_a: dict[str, float], b: Profile, idf: dict[str, float]) -> float:
+    """How alike two events are for a storyline; `unit_a`: the unit TF-IDF vector of a's terms."""
+    text = pairmodel.dot(unit_a, pairmodel.unit(b.terms, idf)) if a.terms and b.terms else 0.0
     people = _overlap(a.participants, b.participants)
     places = _overlap(a.places, b.places)
     return 0.5 * text + 0.3 * people + 0.2 * places
@@ -715,13 +736,14 @@ def assign_storyline(
     story = repo.storyline_of(event_id)
     before = story
     linked: dict[str, float] = {}
+    unit_ev = pairmodel.unit(ev.terms, idf)
     for cand in candidate_events(repo, ev, limit=40):
         if cand == event_id:
             continue
         r = repo.profile_and_storyline(cand)
         if r is None or r[1] is None or r[1] == story:
             continue
-        s = _story_score(ev, Profile.from_json(r[0]), idf)
+        s = _story_score(ev, unit_ev, profile_view(r[0]), idf)
         if s > S.story_threshold:
             linked[r[1]] = max(linked.get(r[1], 0.0), s)
     if story is None:

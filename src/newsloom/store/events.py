@@ -207,6 +207,18 @@ class EventRepository:
     def storyline_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM storylines").fetchone()[0])
 
+    def profiles_of(self, ids: list[str]) -> dict[str, str]:
+        """The profiles (JSON) of some events, by id (unknown ids left out)."""
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            out.update(
+                self.db.execute(
+                    f"SELECT id, profile FROM events WHERE id IN ({_marks(len(chunk))})", chunk
+                ).fetchall()
+            )
+        return out
+
     def profile(self, eid: str) -> str | None:
         row = self.db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
         return row[0] if row else None
