@@ -229,7 +229,14 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         def as_html(request: Request, key: str = PathParam(alias=param)) -> Response:
             return page(request, template, data(key), False)
 
-        app.get(path + ".json", summary=summary, name=template + ".json", response_model=model)(as_json)
+        # exclude_unset: a field the data leaves out (one kind of entry has it, another not) stays out
+        app.get(
+            path + ".json",
+            summary=summary,
+            name=template + ".json",
+            response_model=model,
+            response_model_exclude_unset=True,
+        )(as_json)
         app.get(path, response_class=HTMLResponse, include_in_schema=False, name=template)(as_html)
 
     def list_twin(path: str, template: str, data: Callable[..., dict[str, Any]], summary: str) -> None:
@@ -302,9 +309,14 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         ]
         return {"storyline": sl, "events": evs, "timeline": entries, "coverage": coverage, "outlets": grouped}
 
-    @app.get("/storylines/{sid}.json", summary="A storyline: its events and its timeline")
-    def storyline_json(sid: str) -> Response:
-        return JSONResponse(storyline_data(sid))
+    @app.get(
+        "/storylines/{sid}.json",
+        summary="A storyline: its events and its timeline",
+        response_model=CONTRACT["/storylines/{sid}.json"],
+        response_model_exclude_unset=True,
+    )
+    def storyline_json(sid: str) -> Any:
+        return storyline_data(sid)
 
     @app.get("/storylines/{sid}", response_class=HTMLResponse, include_in_schema=False)
     def storyline(request: Request, sid: str) -> Response:
@@ -349,6 +361,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         "event.html",
         event_data,
         "An event: record, briefing, cross-source comparison, its articles",
+        CONTRACT["/events/{eid}.json"],
     )
 
     # --- entity -------------------------------------------------------------------------------------
@@ -363,6 +376,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         "entity.html",
         entity_data,
         "An entity: aliases, roles, events in date order, co-occurring entities",
+        CONTRACT["/entities/{name}.json"],
     )
 
     # --- article ------------------------------------------------------------------------------------

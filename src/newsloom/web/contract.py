@@ -1,4 +1,4 @@
-"""The JSON contract of the home, list, search and article pages: pydantic models used as FastAPI
+"""The JSON contract of every page's `.json` twin: pydantic models used as FastAPI
 `response_model`, so that `/openapi.json` describes what every such `.json` twin returns, and
 `docs/contract.md` is generated from them (`contract_markdown`, checked by tests/test_docs.py). A field
 the code adds and the model does not declare is not served; a field the model declares and the code
@@ -248,6 +248,283 @@ class ArticleDetail(_Model):
     copies: list[Copy] = Field(description="later articles that copy this one")
 
 
+# --- the detail pages: an event, a storyline, an entity --------------------------------------------------
+
+
+class Named(_Model):
+    name: str
+    type: str = Field(description="PERSON, ORG, GPE, LOC, NORP, FAC, EVENT or NOUN (a role: 'the police')")
+
+
+class PlaceLevel(_Model):
+    name: str
+    level: str = Field(description="city, county, state, country...")
+
+
+class CardPlace(_Model):
+    name: str
+    hierarchy: list[PlaceLevel] = Field(description="the place and the places that hold it, smallest first")
+
+
+class CardDate(DateSpan):
+    inferred: bool = Field(description="true when no report states the date: taken from publication dates")
+
+
+class Card(_Model):
+    """What an event is, as a reader sees it: who did what to whom, where, when."""
+
+    id: str
+    title: str
+    title_source: str = Field(description="how the title was made: generated, headline or first report")
+    kind: str
+    date: CardDate
+    place: CardPlace | None
+    who: list[Named] = Field(description="who acted")
+    with_whom: list[Named] = Field(description="whom it was done to, or with")
+    participants: list[Named] = Field(description="others taking part, from the paragraphs about the event")
+    mentioned: list[Named] = Field(description="people only mentioned or speaking about it")
+    sources: list[str] = Field(description="outlets and authors credited, never counted as participants")
+    reports: int = Field(description="the reports the card was made from")
+
+
+class Evidence(_Model):
+    article_id: str
+    sentence: str = Field(description="the sentence stating the event, verbatim")
+    start: int = Field(description="its first character in the article's text")
+    end: int
+
+
+class RecordDate(DateSpan):
+    source: str = Field(
+        description="where the date came from: sentence, paragraph, caption, published or none"
+    )
+
+
+class Record(_Model):
+    """One event record of a report: who did what to whom, where, when, with its verbatim evidence."""
+
+    article_id: str
+    type: str = Field(description="the kind of happening")
+    trigger: str = Field(description="the word that states it")
+    actors: list[str]
+    targets: list[str]
+    place: str | None
+    date: RecordDate
+    negated: bool
+    hedged: bool = Field(description="reported as possible, planned or claimed, not as done")
+    quote: str | None = Field(description="what was said, for a statement with a quotation")
+    sentence: str
+    start: int
+    end: int
+
+
+class Event(_Model):
+    """An event: what several reports tell as one real-world happening (`newsloom events --json`)."""
+
+    id: str
+    type: str
+    title: str
+    date: DateSpan
+    place: str | None
+    participants: list[str]
+    card: Card
+    article_ids: list[str] = Field(description="its reports, in the order they were stored")
+    storyline_id: str | None
+    evidence: list[Evidence] | None = Field(
+        None, description="each report's sentence stating the event (not on an entity's page)"
+    )
+    records: list[Record] | None = Field(
+        None, description="every event record of its reports (not on a storyline's page)"
+    )
+    sources: int | None = Field(None, description="on a storyline page: the number of its reports")
+
+
+class Source(_Model):
+    article_id: str
+    outlet: str | None
+
+
+class Citation(Source):
+    sentence: str
+
+
+class BriefSentence(_Model):
+    """A sentence of a briefing, verbatim from a report, with its sources."""
+
+    text: str
+    role: str = Field(description="what, when, said or a kind of fact")
+    sources: list[Source]
+    dated: bool | None = Field(None, description="on the lead: whether its sentence states the date")
+    also_reported_by: list[Citation] | None = Field(None, description="the same, in other reports' words")
+    speaker: str | None = Field(None, description="who said it, for a quotation")
+
+
+class Brief(_Model):
+    """An extractive briefing of an event: every sentence from a report, cited."""
+
+    id: str
+    kind: str = Field(description="event")
+    title: str
+    type: str
+    date: DateSpan
+    place: str | None
+    who: list[str]
+    with_whom: list[str]
+    participants: list[str]
+    mentioned: list[str]
+    card: str = Field(description="the card in one line")
+    sentences: list[BriefSentence]
+
+
+class ComparedOutlet(_Model):
+    outlet: str
+    article_id: str = Field(description="its first report of the event")
+    title: str | None
+    article_ids: list[str]
+    reports: int
+
+
+class SaidIn(_Model):
+    article_id: str
+    sentence: str
+
+
+class Fact(_Model):
+    kind: str = Field(description="participant, place, date of the event, figure, statement, speaker...")
+    value: str
+    reported_by: dict[str, SaidIn] = Field(description="outlet -> where it says so")
+    outlets: int
+    only: str | None = Field(description="the one outlet reporting it, when only one of several does")
+
+
+class Disagreement(_Model):
+    kind: str = Field(description="date of the event, figure or spelling")
+    about: str | None = Field(None, description="the counted thing or the entity")
+    values: dict[str, list[str]] = Field(description="outlet -> what it gives")
+
+
+class Comparison(_Model):
+    """What each outlet reports of an event: the facts by outlet, those only one outlet has, and where
+    outlets disagree."""
+
+    event_id: str
+    title: str
+    date: DateSpan
+    outlets: list[ComparedOutlet]
+    facts: list[Fact]
+    only_one_outlet: list[Fact]
+    disagreements: list[Disagreement]
+
+
+class ReportingOrder(_Model):
+    outlet: str
+    first_report: str | None = Field(description="the day of its first report")
+    reports: int
+    lag_days: int | None = Field(description="days after the first outlet's first report")
+    inferred: bool = Field(description="its first report's day is inferred, not stated")
+
+
+class Segment(_Model):
+    text: str
+    kind: str | None = Field(
+        description="evidence, date or ent-<label> for a marked piece; null for plain text"
+    )
+    title: str | None = Field(description="what the mark means")
+
+
+class EventArticle(_Model):
+    id: str
+    title: str
+    outlet: str | None
+    published: str | None
+    published_inferred: bool
+    segments: list[Segment] = Field(description="its text cut at the marked evidence")
+
+
+class EventDetail(_Model):
+    """An event's page: the event, a briefing, the comparison of outlets, the order they reported it in,
+    and its articles with the evidence marked."""
+
+    event: Event
+    brief: Brief
+    compare: Comparison
+    outlets: list[ReportingOrder]
+    articles: list[EventArticle]
+
+
+class Moment(_Model):
+    date: str
+    type: str
+    trigger: str
+    sentence: str
+    article_id: str
+    outlet: str | None
+
+
+class TimelineEntry(_Model):
+    """A dated entry of a timeline: an event, or a happening its reports mention in passing (background)."""
+
+    date: str
+    end_date: str | None
+    granularity: str
+    text: str = Field(description="the sentence shown, verbatim")
+    event_id: str | None = Field(description="null for a happening mentioned in passing")
+    storyline_id: str | None
+    title: str
+    type: str
+    place: str | None
+    background: bool
+    outlets: int
+    importance: float
+    sources: list[Citation]
+    moments: list[Moment] = Field(description="days within a multi-day event that a report dates precisely")
+    mentioned_in: list[str] | None = Field(
+        None, description="for background: the events whose reports mention it"
+    )
+
+
+class StorylineHeader(_Model):
+    id: str
+    title: str
+    event_ids: list[str]
+    article_ids: list[str]
+    first_date: str | None
+    last_date: str | None
+
+
+class StorylineDetail(_Model):
+    """A storyline's page: its events, its timeline, its coverage per day and its outlets."""
+
+    storyline: StorylineHeader
+    events: list[Event]
+    timeline: list[TimelineEntry]
+    coverage: list[CoverageRow]
+    outlets: list[OutletCount]
+
+
+class Cooccurring(_Model):
+    name: str
+    type: str
+    articles: int = Field(description="articles naming both")
+
+
+class EntityDetail(_Model):
+    """An entity's page: its names and roles, its events in date order, what it said, the entities named
+    with it, and its coverage per day."""
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str]
+    roles: list[str]
+    mention_count: int
+    article_ids: list[str]
+    events: list[Event]
+    statements: list[Record]
+    cooccurring: list[Cooccurring]
+    coverage: list[CoverageRow]
+
+
 CONTRACT: dict[str, type[BaseModel]] = {
     "/index.json": IndexPage,
     "/articles/{aid}.json": ArticleDetail,
@@ -257,6 +534,9 @@ CONTRACT: dict[str, type[BaseModel]] = {
     "/outlets.json": OutletPage,
     "/outlets/{name}.json": OutletDetail,
     "/search.json": SearchPage,
+    "/events/{eid}.json": EventDetail,
+    "/storylines/{sid}.json": StorylineDetail,
+    "/entities/{name}.json": EntityDetail,
 }
 
 
@@ -275,7 +555,7 @@ def _type(schema: dict[str, Any]) -> str:
 def contract_markdown() -> str:
     """docs/contract.md: every model of CONTRACT and the models they use, field by field."""
     out = [
-        "# The JSON contract of the home, list, search and article pages",
+        "# The JSON contract of the pages",
         "",
         "Generated from `newsloom.web.contract` by `contract_markdown()`; `tests/test_docs.py` keeps it",
         "current. The same models are the `response_model` of these routes, so `/openapi.json` holds them too.",
