@@ -23,6 +23,21 @@ from .gazetteer import Gazetteer, load_gazetteer, title_words
 from .model import DAY, AnnotatedArticle, Article, EntityMention, EventMention, Sentence, TimeMention
 from .temporal import tag
 
+__all__ = [
+    "ANNOTATED_CHARS",
+    "KEEP_LABELS",
+    "PIPE_CHARS",
+    "Resources",
+    "annotate_docs",
+    "annotate_one",
+    "annotated_part",
+    "content_terms",
+    "date_lead_events_from_captions",
+    "load_resources",
+    "role_pattern",
+    "title_event_type",
+]
+
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 
 _PLACE_PREP_RX = re.compile(r"\b(?:in|at|to|from|near|outside|inside|across)\s+$", re.I)
@@ -243,6 +258,7 @@ def _types_by_context(mentions: list[EntityMention], text: str) -> None:
     from . import places
 
     full_names = {m.text for m in mentions if m.label == "PERSON" and " " in m.text}
+    in_full_names = {w for f in full_names for w in f.split()}
 
     def key(name: str) -> str:
         return name.title() if name.isupper() else name  # "GARY" of a dateline is "Gary"
@@ -255,7 +271,7 @@ def _types_by_context(mentions: list[EntityMention], text: str) -> None:
             or (key(m.text) in places.towns() and _PLACE_PREP_RX.search(text[max(0, m.start - 12) : m.start]))
         )
         and m.text not in full_names
-        and not any(key(m.text) in f.split() for f in full_names)
+        and key(m.text) not in in_full_names
     }
     for m in mentions:
         if key(m.text) in towns and m.label in ("ORG", "PERSON"):
