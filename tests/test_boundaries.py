@@ -60,6 +60,55 @@ def violations(f: Path) -> list[str]:
     return out
 
 
+def declared(module: Path) -> set[str] | None:
+    """The names a module declares public (its `__all__`), None when it declares none; `module` is a
+    module file without its suffix or a package folder."""
+    f = module / "__init__.py" if module.is_dir() else module.with_suffix(".py")
+    if not f.exists():
+        return None
+    for node in ast.parse(f.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return {e.value for e in ast.walk(node.value) if isinstance(e, ast.Constant)}
+    return None
+
+
+def undeclared(f: Path) -> list[str]:
+    """Names `f` imports from a newsloom module that the module does not declare in `__all__`."""
+    out = []
+    for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        target = _module_path(f, node.level, node.module)
+        if target is None:
+            continue
+        public = declared(target)
+        for alias in node.names:
+            if _is_module(target / alias.name) or _private(alias.name):
+                continue  # a submodule; private names are the other test's
+            if public is None or alias.name not in public:
+                out.append(
+                    f"{f.relative_to(PACKAGE)}:{node.lineno} imports {alias.name}, not in {target.name}.__all__"
+                )
+    return out
+
+
+def test_every_module_declares_its_public_names():
+    missing = [
+        str(f.relative_to(PACKAGE))
+        for f in sorted(PACKAGE.rglob("*.py"))
+        if f.name != "__main__.py" and declared(f.with_suffix("")) is None and f.name != "__init__.py"
+    ]
+    assert not missing, f"modules without __all__: {missing}"
+    assert (PACKAGE / "py.typed").exists()
+
+
+def test_modules_import_only_declared_names():
+    found = [v for f in sorted(PACKAGE.rglob("*.py")) for v in undeclared(f)]
+    assert not found, "\n".join(found)
+
+
 def test_no_module_uses_another_modules_private_names():
     found = [v for f in sorted(PACKAGE.rglob("*.py")) for v in violations(f)]
     assert not found, "\n".join(found)
@@ -126,3 +175,11 @@ def test_the_sql_check_sees_statements_and_calls(tmp_path, monkeypatch):
         "mod.py:1 SQL 'SELECT id FROM t WHERE x IN ('",
         "mod.py:2 calls .execute()",
     ]
+
+
+def test_the_package_api_resolves_and_shadows_no_module():
+    import newsloom
+
+    for name in newsloom.__all__:
+        assert getattr(newsloom, name) is not None, name
+        assert not _is_module(PACKAGE / name), f"newsloom.{name} would hide the module of that name"

@@ -36,6 +36,8 @@ from . import jsonl, tables
 from .errors import InputError, NewsloomError
 from .model import AnnotatedArticle, Document
 
+__all__ = ["TABLES", "annotate_partition", "documents_of", "input_files", "line_key_counts", "run"]
+
 TABLES = ("articles", "entity_mentions", "time_mentions", "event_mentions", "failures")
 
 

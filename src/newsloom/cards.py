@@ -23,6 +23,26 @@ from .gazetteer import load_gazetteer, title_words
 from .records import kind_of_word
 from .store import EventRepository
 
+__all__ = [
+    "BACKGROUND_DAYS",
+    "BYLINE_RX",
+    "DEFAULT_TEMPLATES",
+    "IN_REGION",
+    "LEAD_PARAGRAPHS",
+    "MAX_MENTIONED",
+    "MAX_PARTICIPANTS",
+    "Reports",
+    "SOURCE_RX",
+    "STORED_CARD_REPORTS",
+    "TEMPLATES",
+    "TITLE_WORDS",
+    "background_paragraphs",
+    "card_place",
+    "card_title",
+    "event_card",
+    "refresh_cards",
+]
+
 LEAD_PARAGRAPHS = 2  # paragraphs 0..2 of a report say what it reports; later ones give background
 TITLE_WORDS = (3, 25)  # a headline has this many words
 MAX_PARTICIPANTS = 12

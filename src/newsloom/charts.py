@@ -13,6 +13,17 @@ from typing import Any
 
 from .wording import plural
 
+__all__ = [
+    "CORE_MARGIN",
+    "CORE_SHARE",
+    "COVERAGE_MARGIN",
+    "MAX_BARS",
+    "TICK_CHAR_W",
+    "TOP_OUTLETS",
+    "coverage_chart",
+    "dense_range",
+]
+
 CORE_SHARE = 0.8  # the axis spans the shortest stretch of time holding this share of the points ...
 CORE_MARGIN = 0.5  # ... widened by this fraction of its length on each side (at least a week);
 # points beyond are folded into "earlier" and "later" counts

@@ -16,6 +16,34 @@ from . import __version__, logs
 from .errors import NewsloomError
 from .wording import plural
 
+__all__ = [
+    "DATE_HELP",
+    "ID_HELP",
+    "OPTIONAL_MODULES",
+    "build_parser",
+    "cmd_articles",
+    "cmd_batch",
+    "cmd_brief",
+    "cmd_cluster_settings",
+    "cmd_compare",
+    "cmd_dates",
+    "cmd_entities",
+    "cmd_entity",
+    "cmd_events",
+    "cmd_failures",
+    "cmd_ingest",
+    "cmd_outlets",
+    "cmd_pending",
+    "cmd_recluster",
+    "cmd_search",
+    "cmd_serve",
+    "cmd_storylines",
+    "cmd_timeline",
+    "cmd_watch",
+    "main",
+    "reference",
+]
+
 log = logging.getLogger(__name__)
 
 

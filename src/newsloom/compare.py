@@ -25,6 +25,8 @@ from .store.mentions import MentionRepository
 from .textclean import content_words
 from .views import canonical_names, event_evidence
 
+__all__ = ["FACT_PARAGRAPHS", "KIND_PHRASES", "MAX_FACTS", "SAME_FACT", "brief", "compare"]
+
 # a figure: a number (digits or a number word) and the noun it counts, within the same sentence
 _NUMBER_WORDS = {
     w: i

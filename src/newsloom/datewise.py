@@ -30,6 +30,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .store import Store
 from .store.articles import ArticleRepository
 
+__all__ = ["LENGTH_NORM", "PUBLISHED_WEIGHT", "REDUNDANT", "busiest_days", "expand_keywords", "summarise"]
+
 PUBLISHED_WEIGHT = 0.5  # an article published on a day counts for that day, less than one naming it
 REDUNDANT = 0.5  # cosine above which a sentence repeats one already chosen for the date
 MIN_WORDS, MAX_WORDS = 6, 60

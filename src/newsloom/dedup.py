@@ -15,6 +15,22 @@ from datasketch import MinHash
 from .store.minhash import MinHashIndex
 from .textclean import looks_like_sentence
 
+__all__ = [
+    "BANDS",
+    "MIN_PROSE_WORDS",
+    "NUM_PERM",
+    "ROWS",
+    "SEED",
+    "SHINGLE",
+    "THRESHOLD",
+    "band_keys",
+    "find_near_duplicate",
+    "index",
+    "is_copy",
+    "signature",
+    "substance",
+]
+
 NUM_PERM = 128
 BANDS = 16  # 16 bands x 8 rows: pairs above ~0.7 estimated Jaccard become candidates
 ROWS = NUM_PERM // BANDS

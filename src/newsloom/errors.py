@@ -1,5 +1,7 @@
 """One exception root with a few subclasses. Messages say what failed, on which input, what to do."""
 
+__all__ = ["InputError", "NewsloomError", "NotFoundError", "PipelineError", "StoreError", "internal_error"]
+
 
 class NewsloomError(Exception):
     """Root of every error newsloom raises on purpose."""

@@ -16,6 +16,18 @@ from xml.sax.saxutils import escape
 
 from .charts import dense_range
 
+__all__ = [
+    "CHAR_W",
+    "LABEL_CHARS",
+    "events_csv",
+    "events_markdown",
+    "md",
+    "timeline_csv",
+    "timeline_layout",
+    "timeline_markdown",
+    "timeline_svg",
+]
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 

@@ -21,6 +21,16 @@ from .errors import InputError
 from .model import DAY, UNKNOWN, WEEK, Article, Document, PublishedDate
 from .temporal import scan, tag, weekday_anchored_years
 
+__all__ = [
+    "LEGACY_CODE_PAGES",
+    "decode",
+    "detect_language",
+    "extract",
+    "fetched_date",
+    "infer_published",
+    "published_from",
+]
+
 log = logging.getLogger(__name__)
 
 

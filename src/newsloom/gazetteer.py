@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+__all__ = ["Gazetteer", "load_gazetteer", "title_words"]
+
 
 @dataclass(frozen=True)
 class Gazetteer:

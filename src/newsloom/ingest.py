@@ -26,6 +26,27 @@ from .errors import InputError, internal_error
 from .model import Document
 from .store import now
 
+__all__ = [
+    "FETCH_TIMEOUT_S",
+    "FETCH_TOTAL_S",
+    "FORMATS",
+    "Item",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_FEED_BYTES",
+    "MAX_FETCH_BYTES",
+    "MAX_REDIRECTS",
+    "PendingURL",
+    "USER_AGENT",
+    "display_name",
+    "doc_id",
+    "documents_of_response",
+    "fetch",
+    "read_file",
+    "read_sources",
+    "sniff",
+    "walk_inputs",
+]
+
 log = logging.getLogger(__name__)
 
 FORMATS = ("auto", "text", "html", "jsonl", "rss", "warc")

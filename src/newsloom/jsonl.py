@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["FIELDS", "describe", "fields", "has_content", "missing_content"]
+
 # field -> the names it is read from, first match wins
 FIELDS: dict[str, tuple[str, ...]] = {
     "text": ("text", "body", "content", "article"),

@@ -17,6 +17,8 @@ from .model import Document
 from .store.linestats import LineStats
 from .textclean import looks_like_sentence, norm_line
 
+__all__ = ["MAX_LINE", "MIN_DOCS", "line_keys", "record_lines", "repeated_lines", "repeated_of", "scope_of"]
+
 MIN_DOCS = 3  # a line in at least this many documents of a scope is furniture (at the head or tail)
 MAX_LINE = 200
 

@@ -18,6 +18,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from . import netfetch
 from .errors import NewsloomError
 
+__all__ = ["SUPPORT", "abstractive", "check"]
+
 SUPPORT = 0.7  # share of a sentence's content words that its sources must contain
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d.,]*")
 _CITE = re.compile(r"\s*\[(\d+)\]")

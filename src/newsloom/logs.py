@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+__all__ = ["LOG_BYTES", "log_path", "setup"]
+
 LOG_BYTES = 5 * 2**20  # the log is rotated past this size (one old copy kept)
 
 

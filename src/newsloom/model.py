@@ -11,6 +11,33 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+__all__ = [
+    "CENTURY",
+    "DAY",
+    "DECADE",
+    "MONTH",
+    "QUARTER",
+    "SEASON",
+    "UNKNOWN",
+    "WEEK",
+    "YEAR",
+    "AnnotatedArticle",
+    "Article",
+    "DateSource",
+    "Day",
+    "Document",
+    "EVENT_TYPES",
+    "Entity",
+    "EntityMention",
+    "Event",
+    "EventMention",
+    "Granularity",
+    "PublishedDate",
+    "Sentence",
+    "Storyline",
+    "TimeMention",
+]
+
 
 class Granularity(StrEnum):
     """How precise a date is, from finest to coarsest."""

@@ -27,6 +27,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+__all__ = ["DeadlinePassed", "FetchError", "RefusedAddress", "Response", "address_refused", "request"]
+
 # The 6to4 relay anycast prefix (RFC 7526, deprecated): a relay forwards to any 6to4 address, loopback
 # included, yet `ipaddress` counts it as global.
 _RELAY_ANYCAST = ipaddress.ip_network("192.88.99.0/24")

@@ -26,6 +26,21 @@ from .store.articles import PendingURL as StoredURL
 from .store.entities import EntityRepository
 from .wording import plural
 
+__all__ = [
+    "BATCH_SIZE",
+    "IngestReport",
+    "STAGES",
+    "Stage",
+    "check",
+    "corpus_update",
+    "finish_pending",
+    "ingest",
+    "ingest_items",
+    "process",
+    "recluster",
+    "store_annotated",
+]
+
 log = logging.getLogger(__name__)
 
 

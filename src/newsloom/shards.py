@@ -44,6 +44,21 @@ from .store.entities import EntityRepository
 from .store.events import EventRepository
 from .store.merge import BlockCopy
 
+__all__ = [
+    "UNDATED",
+    "annotate_inputs",
+    "band_entries",
+    "block_of",
+    "cluster_block",
+    "copies_in_bucket",
+    "first_copies",
+    "join_entities",
+    "merge_block",
+    "next_seq",
+    "run_local",
+    "stitch",
+]
+
 UNDATED = "undated"
 
 

@@ -7,5 +7,7 @@ import sys
 
 from newsloom.cli import main
 
+__all__ = []
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,6 +24,8 @@ import numpy as np
 
 from .model import AnnotatedArticle
 
+__all__ = ["FLAT", "annotated_row", "annotated_schema", "flat_row", "flat_schema", "record_of", "spark_type"]
+
 # column -> kind ("string", "long", "bool", "date", "strings" (an array of strings)); nullable all
 FLAT: dict[str, list[tuple[str, str]]] = {
     "articles": [

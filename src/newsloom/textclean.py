@@ -11,6 +11,23 @@ from dataclasses import dataclass, field
 
 from .temporal import MONTH_PATTERN
 
+__all__ = [
+    "LineInfo",
+    "clean_lines",
+    "content_words",
+    "dateline_of",
+    "detokenise",
+    "is_caption",
+    "is_date_line",
+    "is_furniture",
+    "is_person_name",
+    "is_pretokenised",
+    "looks_like_headline",
+    "looks_like_sentence",
+    "norm_line",
+    "split_byline",
+]
+
 # Vocabulary of widgets, share bars, comment boxes, cookie and newsletter prompts. A line is furniture
 # when it is short and mostly made of these, or matches one of the sentence-shaped notices below.
 _WIDGET_WORDS = set(

@@ -19,6 +19,8 @@ from .store.mentions import MentionRepository
 from .store.search import fts_query
 from .views import events_evidence
 
+__all__ = ["scope_articles", "timeline"]
+
 _SOURCE_RANK = {"sentence": 3, "paragraph": 3, "caption": 2, "published": 1, "none": 0}
 
 

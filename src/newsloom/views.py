@@ -13,6 +13,25 @@ from .store.articles import ArticleRepository
 from .store.entities import EntityRepository
 from .store.mentions import MentionRepository
 
+__all__ = [
+    "article_json",
+    "articles",
+    "by_outlet",
+    "canonical_names",
+    "entities",
+    "entity_detail",
+    "entity_json",
+    "event_evidence",
+    "event_json",
+    "events",
+    "events_evidence",
+    "events_json",
+    "mention_json",
+    "storyline_json",
+    "storylines",
+    "storylines_json",
+]
+
 
 def _sentence_at(text: str, start: int, end: int) -> str:
     return text[start:end]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["plural"]
+
 
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """`n` and the noun in the number it takes: plural(1, "article") is "1 article", plural(2, "entity")

@@ -21,6 +21,8 @@ from typing import Any
 
 from ..errors import NewsloomError
 
+__all__ = ["ClusterConfig", "SETTINGS", "load", "overridden"]
+
 
 def _tuned(value: Any, meaning: str) -> Any:
     return field(default=value, metadata={"kind": "tuned", "meaning": meaning})

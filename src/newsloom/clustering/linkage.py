@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+__all__ = ["average_link"]
+
 
 def average_link(
     sim: np.ndarray,

@@ -29,6 +29,27 @@ from ..store.events import CandidateIndex, EventRepository
 from . import linkage, pairmodel
 from .config import SETTINGS as S
 
+__all__ = [
+    "Batch",
+    "DateAttestation",
+    "Profile",
+    "STATED",
+    "article_profile",
+    "assign_article",
+    "assign_storyline",
+    "best_date",
+    "candidate_events",
+    "dates_compatible",
+    "idf_map",
+    "kept_articles",
+    "main_mention",
+    "merge_events",
+    "profile_view",
+    "refine",
+    "reset",
+    "stated_date",
+]
+
 # Ranking of where a date came from: stated next to the event beats inferred from the article.
 _SOURCE_RANK: dict[str, int] = {
     DateSource.SENTENCE: 3,

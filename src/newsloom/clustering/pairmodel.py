@@ -23,6 +23,27 @@ from ..store.events import EventRepository
 from ..temporal import MONTH_PATTERN
 from .config import SETTINGS as S
 
+__all__ = [
+    "ArticleFeatures",
+    "FEATURES",
+    "MODEL",
+    "PairModel",
+    "article_features",
+    "cosine",
+    "dot",
+    "follow_up",
+    "lead_figures",
+    "names",
+    "number_key",
+    "number_keys",
+    "numbers_and_years",
+    "pair_features",
+    "parsed",
+    "probability",
+    "unit",
+    "vocabulary",
+]
+
 FEATURES = (
     "bias",
     "cosine",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from typing import NamedTuple
 
+__all__ = ["ArticleRepository", "Failure", "PendingURL"]
+
 
 class PendingURL(NamedTuple):
     url: str

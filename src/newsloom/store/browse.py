@@ -21,6 +21,8 @@ from ..errors import NewsloomError, NotFoundError
 from .database import Store
 from .entities import EntityRepository
 
+__all__ = ["Browse", "Listing", "MISSED_MIN_OUTLETS", "PAGE_SIZE", "article_filters", "check_date"]
+
 PAGE_SIZE = 20
 MISSED_MIN_OUTLETS = 3  # a storyline this many other outlets covered, and this one did not, is a blindspot
 

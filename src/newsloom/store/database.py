@@ -23,6 +23,8 @@ from typing import Any
 from ..errors import NewsloomError, NotFoundError, StoreError
 from ..model import AnnotatedArticle
 
+__all__ = ["Store", "content_hash", "now"]
+
 log = logging.getLogger(__name__)
 
 

@@ -13,6 +13,16 @@ from typing import NamedTuple
 
 from ..errors import NotFoundError
 
+__all__ = [
+    "EntityNames",
+    "EntityRepository",
+    "MentionToResolve",
+    "entity_keys",
+    "name_key",
+    "norm_name",
+    "surname_key",
+]
+
 
 @lru_cache(maxsize=65536)
 def norm_name(name: str) -> str:

@@ -15,6 +15,8 @@ from typing import Protocol
 
 from ..errors import NotFoundError
 
+__all__ = ["CandidateIndex", "EventReports", "EventRepository"]
+
 
 class CandidateIndex(Protocol):
     """Where a new report's candidate events come from: bounded lookups, whatever the store's size."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+__all__ = ["WatchedFeeds"]
+
 _FEED_COLUMNS = frozenset({"etag", "last_modified", "failures", "last_error"})
 
 

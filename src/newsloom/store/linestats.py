@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+__all__ = ["LineStats"]
+
 
 class LineStats:
     def __init__(self, db: sqlite3.Connection) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
+__all__ = ["MentionRepository"]
+
 
 def _marks(n: int) -> str:
     return ",".join("?" * n)

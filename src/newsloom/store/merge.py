@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+__all__ = ["BlockCopy"]
+
 # Tables copied row for row (their integer ids renumbered by SQLite when named here), after the articles.
 _COPIED = {
     "sentences": None,

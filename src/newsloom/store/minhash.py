@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import NamedTuple
 
+__all__ = ["MinHashIndex", "Signed"]
+
 
 class Signed(NamedTuple):
     """An indexed article: its signature (bytes of uint64), insertion order and the article it copies."""

@@ -16,6 +16,8 @@ from ..errors import NewsloomError
 from .browse import PAGE_SIZE, article_filters
 from .database import Store
 
+__all__ = ["SNIPPET_TOKENS", "SORTS", "TOP", "fts_query", "lead_words", "pieces", "search"]
+
 SNIPPET_TOKENS = 28  # words in a snippet
 SORTS = {
     "relevance": "rank",

@@ -13,6 +13,16 @@ from datetime import date, timedelta
 
 from .values import safe_date
 
+__all__ = [
+    "Context",
+    "NEAR_FUTURE_DAYS",
+    "closest_year",
+    "tense",
+    "year_by_tense",
+    "year_for",
+    "years_matching_weekday",
+]
+
 NEAR_FUTURE_DAYS = 60  # an unmarked partial date this close ahead of the article is taken as upcoming
 
 _FUTURE_RX = re.compile(

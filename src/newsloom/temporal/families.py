@@ -59,6 +59,43 @@ from .values import (
     year_value,
 )
 
+__all__ = [
+    "FAMILIES",
+    "Family",
+    "Normaliser",
+    "ago",
+    "anaphoric",
+    "century",
+    "clock",
+    "clock_md",
+    "clock_wd",
+    "decade",
+    "decade_word",
+    "deictic",
+    "describe",
+    "duration",
+    "duration_bare",
+    "family",
+    "iso",
+    "mod_month",
+    "mod_year",
+    "month_relyear",
+    "month_year",
+    "numeric",
+    "partday",
+    "quarter",
+    "rel_unit",
+    "report_quarter",
+    "season",
+    "set_family",
+    "vague",
+    "wdrange_md",
+    "weekday_family",
+    "weekend",
+    "year",
+    "year_era",
+]
+
 Normaliser = Callable[[re.Match[str], Context], Norm | None]
 
 

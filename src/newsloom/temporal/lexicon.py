@@ -7,6 +7,29 @@ quantity, a unit, an era, a range dash, a modifier such as "early" or "the end o
 
 from __future__ import annotations
 
+__all__ = [
+    "D",
+    "DASH",
+    "ERA",
+    "MEASURES",
+    "MOD",
+    "MON",
+    "MONTHS",
+    "MONTH_PATTERN",
+    "NUMBERS",
+    "NUMW",
+    "ORDINALS",
+    "SEASONS",
+    "SEASON_MONTHS",
+    "TIME_UNITS",
+    "UNIT",
+    "UNIT_CODES",
+    "WD",
+    "WEEKDAYS",
+    "Y",
+    "YEAR_FOLLOWERS",
+]
+
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,

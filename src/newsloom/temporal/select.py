@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from .families import FAMILIES, Family
 
+__all__ = ["Candidate", "candidates", "select"]
+
 _CAPITALISED_GROUPS = ("mon", "mon2", "wd", "wd1", "wd2", "era", "ad")
 
 

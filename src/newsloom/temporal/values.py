@@ -11,6 +11,33 @@ from datetime import date, timedelta
 from ..model import DAY, DECADE, MONTH, QUARTER, SEASON, UNKNOWN, WEEK, YEAR
 from .lexicon import MONTHS, NUMBERS, SEASON_MONTHS, TIME_UNITS, UNIT_CODES, WEEKDAYS
 
+__all__ = [
+    "DCT",
+    "NONE",
+    "Norm",
+    "PREVIOUS",
+    "clock_value",
+    "day",
+    "day_norm",
+    "decade_norm",
+    "duration_value",
+    "month",
+    "month_end",
+    "month_norm",
+    "number",
+    "quarter_norm",
+    "range_norm",
+    "safe_date",
+    "season_norm",
+    "shift_months",
+    "unit_of",
+    "week_norm",
+    "weekday",
+    "weekend_norm",
+    "year_norm",
+    "year_value",
+]
+
 DCT = "dct"  # anchored on the reference date (the publication date)
 PREVIOUS = "previous"  # anchored on the last date before it in the text
 NONE = "none"  # absolute: anchored on nothing

@@ -39,6 +39,8 @@ from ..store.search import search
 from ..wording import plural
 from .contract import CONTRACT
 
+__all__ = ["CSP", "HERE", "Jobs", "MAX_PAGE", "MAX_SIZE", "MAX_UPLOAD", "PAGE_SIZE", "create_app"]
+
 HERE = Path(__file__).parent
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
