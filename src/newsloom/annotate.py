@@ -400,7 +400,7 @@ def _nominal_mentions(
         end = m.end()
         nxt = next((p for p in person_starts if p >= end), None)
         if nxt is not None and nxt - end < 80 and _APPOSITION_GAP.match(text[end:nxt]):
-            continue  # "U.S. Special Representative for Afghanistan Thomas West": a title, not a stand-in
+            continue  # "U.S. Special Representative for Freedonia Ada Lindqvist": a title, not a stand-in
         left = text[max(0, m.start() - 60) : m.start()]
         lm = _ROLE_LEFT_RX.search(left)
         nat = lm.group("nat") if lm else None
@@ -426,8 +426,8 @@ def _nominal_mentions(
 
 def _roles(mentions: list[EntityMention], text: str, gaz: Gazetteer) -> None:
     """Role and affiliation from the words before a person's name: "Tajik President Emomali Rahmon"
-    (president, Tajikistan); "US special peace envoy for Afghanistan Zalmay Khalilzad" (special peace envoy
-    for Afghanistan, United States). A country or demonym before the title is the affiliation; "for X"
+    (president, Tajikistan); "US special peace envoy for Freedonia Ada Lindqvist" (special peace envoy
+    for Freedonia, United States). A country or demonym before the title is the affiliation; "for X"
     after it is part of the role."""
     modifiers = re.compile(rf"(?i)^{_ROLE_MODIFIERS}$")
     for m in mentions:

@@ -419,7 +419,7 @@ _FULL_DATE_RX = re.compile(
 
 def looks_like_headline(line: str) -> bool:
     """A line shaped like a headline: no caption or credit line, no separator bars, no full date or clock time (a
-    dated photo caption, "July 17, 2010: The containment stack is shown", a page stamp run into the line),
+    dated photo caption, "June 3, 2021: The rebuilt footbridge is seen", a page stamp run into the line),
     not a sentence with a final full stop (captions and first lines of text are), opening with a
     capital, a digit or a quote."""
     t = line.strip()

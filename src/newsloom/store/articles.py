@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from typing import NamedTuple
 
+from .database import rows_in
+
 __all__ = ["ArticleRepository", "Failure", "PendingURL"]
 
 
@@ -69,13 +71,10 @@ class ArticleRepository:
         if column not in ("event_id", "storyline_id"):
             raise ValueError(f"articles are not grouped by {column!r}")
         out: dict[str, list[str]] = {}
-        for i in range(0, len(values), 500):
-            chunk = values[i : i + 500]
-            for key, aid in self.db.execute(
-                f"SELECT {column}, id FROM articles WHERE {column} IN ({','.join('?' * len(chunk))}) ORDER BY seq",
-                chunk,
-            ):
-                out.setdefault(key, []).append(aid)
+        for key, aid in rows_in(
+            self.db, f"SELECT {column}, id FROM articles WHERE {column} IN ({{ids}}) ORDER BY seq", values
+        ):
+            out.setdefault(key, []).append(aid)
         return out
 
     def next_seq(self) -> int:
@@ -95,33 +94,24 @@ class ArticleRepository:
 
     def events_of(self, ids: list[str]) -> set[str]:
         """The events the given articles belong to."""
-        found: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            q = f"SELECT event_id FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            found.update(r[0] for r in self.db.execute(q, chunk) if r[0])
-        return found
+        return {
+            r[0] for r in rows_in(self.db, "SELECT event_id FROM articles WHERE id IN ({ids})", ids) if r[0]
+        }
 
     def by_ids(self, ids: list[str]) -> dict[str, sqlite3.Row]:
         """The stored articles (every column) by id; unknown ids are left out."""
-        out: dict[str, sqlite3.Row] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            q = f"SELECT * FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            out.update((r["id"], r) for r in self.db.execute(q, chunk))
-        return out
+        return {r["id"]: r for r in rows_in(self.db, "SELECT * FROM articles WHERE id IN ({ids})", ids)}
 
     def main_evidence(self, ids: list[str]) -> dict[str, list[tuple[int, int, str]]]:
         """(start, end, kind) of the evidence of each article's main event mention."""
         out: dict[str, list[tuple[int, int, str]]] = {a: [] for a in ids}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            for r in self.db.execute(
-                f"""SELECT article_id, evidence_start, evidence_end, type FROM event_mentions
-                    WHERE is_main = 1 AND article_id IN ({",".join("?" * len(chunk))})""",
-                chunk,
-            ):
-                out[r[0]].append((r[1], r[2], r[3]))
+        for r in rows_in(
+            self.db,
+            """SELECT article_id, evidence_start, evidence_end, type FROM event_mentions
+               WHERE is_main = 1 AND article_id IN ({ids})""",
+            ids,
+        ):
+            out[r[0]].append((r[1], r[2], r[3]))
         return out
 
     def entity_spans(self, aid: str) -> list[tuple[int, int, str, str]]:

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import NewsloomError, NotFoundError, StoreError
 from ..model import AnnotatedArticle
 
-__all__ = ["Store", "content_hash", "now"]
+__all__ = ["CHUNK", "Store", "content_hash", "now", "rows_in"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,23 @@ def _migrations() -> list[tuple[int, str]]:
         if m:
             out.append((int(m.group(1)), f.read_text(encoding="utf-8")))
     return sorted(out)
+
+
+# bound parameters a statement takes at most, with room for others (SQLite's default limit is 999 before 3.32)
+CHUNK = 500
+
+
+def rows_in(
+    db: sqlite3.Connection, sql: str, ids: list[Any], before: Iterable[Any] = ()
+) -> list[sqlite3.Row]:
+    """Rows of `sql`, whose `{ids}` stands for an IN list, for all `ids`: read in chunks of CHUNK bound
+    parameters (so that any number of ids fits), the chunks' rows in turn; `before`: the parameters
+    ahead of the list."""
+    out: list[sqlite3.Row] = []
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        out += db.execute(sql.format(ids=",".join("?" * len(chunk))), [*before, *chunk]).fetchall()
+    return out
 
 
 def content_hash(text: str) -> str:
@@ -219,13 +236,7 @@ class Store:
         self.db.execute("DELETE FROM documents WHERE id = ?", (aid,))
 
     def known_documents(self, ids: Iterable[str]) -> set[str]:
-        ids = list(ids)
-        found: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            q = f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(chunk))})"
-            found.update(r[0] for r in self.db.execute(q, chunk))
-        return found
+        return {r[0] for r in rows_in(self.db, "SELECT id FROM documents WHERE id IN ({ids})", list(ids))}
 
     def checkpoint(self) -> None:
         """Write the WAL into the database file and truncate it (a finished store shipped elsewhere)."""
@@ -345,13 +356,8 @@ class Store:
         raise NotFoundError(f"no {noun} {given!r}; see 'newsloom {listing}'")
 
     def query_in(self, sql: str, ids: list[str], before: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        """Rows of `sql`, whose `{ids}` stands for an IN list, for all `ids` (read in chunks of bound
-        parameters, so that any number of ids fits); `before`: the parameters ahead of the list."""
-        out: list[sqlite3.Row] = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            out += self.query(sql.format(ids=",".join("?" * len(chunk))), [*before, *chunk])
-        return out
+        """`rows_in` on this store's connection."""
+        return rows_in(self.db, sql, ids, before)
 
     def count(self, table: str) -> int:
         if not re.fullmatch(r"\w+", table):

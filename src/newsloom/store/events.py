@@ -11,9 +11,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..errors import NotFoundError
+from .database import rows_in
 
 __all__ = ["CandidateIndex", "EventReports", "EventRepository"]
 
@@ -32,6 +33,11 @@ class CandidateIndex(Protocol):
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """How many reports use each term (those no report uses are left out)."""
         ...
+
+
+def _pairs(rows: list[sqlite3.Row]) -> dict[str, Any]:
+    """{first column: second column} of rows."""
+    return {r[0]: r[1] for r in rows}
 
 
 def _marks(n: int) -> str:
@@ -116,13 +122,7 @@ class EventRepository:
         return int(row[0]) if row else 1
 
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for i in range(0, len(terms), 500):
-            chunk = terms[i : i + 500]
-            out.update(
-                self.db.execute(f"SELECT term, df FROM term_df WHERE term IN ({_marks(len(chunk))})", chunk)
-            )
-        return out
+        return _pairs(rows_in(self.db, "SELECT term, df FROM term_df WHERE term IN ({ids})", terms))
 
     def count_terms(self, terms: Iterable[str]) -> None:
         """One more article, using these terms."""
@@ -144,16 +144,11 @@ class EventRepository:
 
     def features(self, ids: list[str]) -> dict[str, str]:
         """The stored features (JSON) of some reports, by report id."""
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            out.update(
-                self.db.execute(
-                    f"SELECT article_id, features FROM article_features WHERE article_id IN ({_marks(len(chunk))})",
-                    chunk,
-                )
+        return _pairs(
+            rows_in(
+                self.db, "SELECT article_id, features FROM article_features WHERE article_id IN ({ids})", ids
             )
-        return out
+        )
 
     def reports_with_features(self, eid: str) -> list[str]:
         return [
@@ -211,15 +206,7 @@ class EventRepository:
 
     def profiles_of(self, ids: list[str]) -> dict[str, str]:
         """The profiles (JSON) of some events, by id (unknown ids left out)."""
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            out.update(
-                self.db.execute(
-                    f"SELECT id, profile FROM events WHERE id IN ({_marks(len(chunk))})", chunk
-                ).fetchall()
-            )
-        return out
+        return _pairs(rows_in(self.db, "SELECT id, profile FROM events WHERE id IN ({ids})", ids))
 
     def profile(self, eid: str) -> str | None:
         row = self.db.execute("SELECT profile FROM events WHERE id = ?", (eid,)).fetchone()
@@ -418,14 +405,13 @@ class EventRepository:
     def ids_by_storyline(self, sids: list[str]) -> dict[str, list[str]]:
         """The events of each storyline by date (the undated last), then in order of creation."""
         out: dict[str, list[str]] = {}
-        for i in range(0, len(sids), 500):
-            chunk = sids[i : i + 500]
-            for sid, eid in self.db.execute(
-                f"""SELECT storyline_id, id FROM events WHERE storyline_id IN ({_marks(len(chunk))})
-                    ORDER BY date_start IS NULL, date_start, seq""",
-                chunk,
-            ):
-                out.setdefault(sid, []).append(eid)
+        for sid, eid in rows_in(
+            self.db,
+            """SELECT storyline_id, id FROM events WHERE storyline_id IN ({ids})
+               ORDER BY date_start IS NULL, date_start, seq""",
+            sids,
+        ):
+            out.setdefault(sid, []).append(eid)
         return out
 
     def storylines_by_size(self) -> list[sqlite3.Row]:
@@ -504,13 +490,11 @@ class EventRepository:
         if latest is not None and len(seqs) > latest + 1:
             seqs = seqs[:1] + seqs[-latest:]
         out = EventReports()
-        for i in range(0, len(seqs), 500):
-            chunk = seqs[i : i + 500]
-            out.arts += self.db.execute(
-                "SELECT id, title, outlet, dateline, authors, text FROM articles "
-                f"WHERE seq IN ({_marks(len(chunk))}) ORDER BY seq",
-                chunk,
-            ).fetchall()
+        out.arts = rows_in(
+            self.db,
+            "SELECT id, title, outlet, dateline, authors, text FROM articles WHERE seq IN ({ids}) ORDER BY seq",
+            seqs,
+        )
         ids = [a["id"] for a in out.arts]
         if not ids:
             return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from .database import rows_in
+
 __all__ = ["MentionRepository"]
 
 
@@ -30,18 +32,15 @@ class MentionRepository:
 
     def names_in(self, article_ids: list[str]) -> list[tuple[str, str, str]]:
         """(article, surface text, entity name) of the resolved mentions of the articles, in text order."""
-        out: list[tuple[str, str, str]] = []
-        for i in range(0, len(article_ids), 500):
-            chunk = article_ids[i : i + 500]
-            out += [
-                (r[0], r[1], r[2])
-                for r in self.db.execute(
-                    f"""SELECT m.article_id, m.text, e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
-                        WHERE m.article_id IN ({_marks(len(chunk))}) ORDER BY m.article_id, m.start""",
-                    chunk,
-                )
-            ]
-        return out
+        return [
+            (r[0], r[1], r[2])
+            for r in rows_in(
+                self.db,
+                """SELECT m.article_id, m.text, e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
+                   WHERE m.article_id IN ({ids}) ORDER BY m.article_id, m.start""",
+                article_ids,
+            )
+        ]
 
     def articles_by_entity(self, eid: str | None = None) -> dict[str, list[str]]:
         """The articles (sorted by id) mentioning each entity, or the one given."""
@@ -87,15 +86,12 @@ class MentionRepository:
     def of_events(self, eids: list[str]) -> list[sqlite3.Row]:
         """Every event mention of the events (every column, with the article's text as article_text), by
         report then sentence."""
-        out: list[sqlite3.Row] = []
-        for i in range(0, len(eids), 500):
-            chunk = eids[i : i + 500]
-            out += self.db.execute(
-                f"""SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
-                    WHERE m.event_id IN ({_marks(len(chunk))}) ORDER BY a.seq, m.sentence""",
-                chunk,
-            ).fetchall()
-        return out
+        return rows_in(
+            self.db,
+            """SELECT m.*, a.text AS article_text FROM event_mentions m JOIN articles a ON a.id = m.article_id
+               WHERE m.event_id IN ({ids}) ORDER BY a.seq, m.sentence""",
+            eids,
+        )
 
     def quoted_by(self, entity_id: str) -> list[sqlite3.Row]:
         """The statements with a quotation whose speaker is written as a mention of the entity (every
@@ -111,16 +107,13 @@ class MentionRepository:
     def main_evidence(self, eids: list[str]) -> list[sqlite3.Row]:
         """event_id, article_id, evidence_start, evidence_end, text and outlet of the article, and
         date_source of the main mention of each report of the events, in insertion order."""
-        out: list[sqlite3.Row] = []
-        for i in range(0, len(eids), 500):
-            chunk = eids[i : i + 500]
-            out += self.db.execute(
-                f"""SELECT m.event_id, m.article_id, m.evidence_start, m.evidence_end, a.text, a.outlet,
-                           m.date_source FROM event_mentions m JOIN articles a ON a.id = m.article_id
-                    WHERE m.event_id IN ({_marks(len(chunk))}) AND m.is_main = 1 ORDER BY a.seq""",
-                chunk,
-            ).fetchall()
-        return out
+        return rows_in(
+            self.db,
+            """SELECT m.event_id, m.article_id, m.evidence_start, m.evidence_end, a.text, a.outlet,
+                      m.date_source FROM event_mentions m JOIN articles a ON a.id = m.article_id
+               WHERE m.event_id IN ({ids}) AND m.is_main = 1 ORDER BY a.seq""",
+            eids,
+        )
 
     def dated_in(self, eid: str, first: str, last: str) -> list[tuple[int, int, str, str, str | None]]:
         """(evidence start, end, article text, article id, outlet) of the mentions in an event's reports
