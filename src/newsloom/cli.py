@@ -721,6 +721,7 @@ def _json_flag(s: argparse.ArgumentParser, what: str = "print JSON instead of te
 
 def build_parser() -> argparse.ArgumentParser:
     from . import jsonl
+    from .model import FORMATS
 
     p = argparse.ArgumentParser(
         prog="newsloom",
@@ -765,7 +766,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--format",
         default="auto",
-        choices=["auto", "text", "html", "jsonl", "rss", "warc"],
+        choices=FORMATS,
         help="how to read the inputs (default auto: by name and content)",
     )
     s.add_argument(
@@ -1038,7 +1039,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--format",
         default="auto",
-        choices=["auto", "text", "html", "jsonl", "rss", "warc"],
+        choices=FORMATS,
         help="how to read the inputs (default auto)",
     )
     s.add_argument(

@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from . import __version__, jsonl, netfetch
 from .errors import InputError, internal_error
-from .model import Document
+from .model import FORMATS, Document
 from .store import now
 
 __all__ = [
@@ -49,7 +49,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("auto", "text", "html", "jsonl", "rss", "warc")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # one article larger than this is not an article
 MAX_FEED_BYTES = 50 * 1024 * 1024
 MAX_FETCH_BYTES = 10 * 1024 * 1024

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "FORMATS",
     "CENTURY",
     "DAY",
     "DECADE",
@@ -37,6 +38,9 @@ __all__ = [
     "Storyline",
     "TimeMention",
 ]
+
+# how inputs can be read (`--format`); auto: by name and content
+FORMATS = ("auto", "text", "html", "jsonl", "rss", "warc")
 
 
 class Granularity(StrEnum):

@@ -268,25 +268,29 @@ class Batch:
     # the reports whose whole vocabulary `idf` holds (checked once per map, not once per comparison)
     covered: weakref.WeakSet[pairmodel.ArticleFeatures] = field(default_factory=weakref.WeakSet)
 
-    def idf_for(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
+    def _renew_if_grown(self, db: sqlite3.Connection) -> None:
         n = EventRepository(db).articles_counted()
         if n > self.idf_n * (1 + S.idf_drift):
             # a new map: unit vectors cached under the old one are not reused
             self.idf, self.idf_n, self.covered = {}, n, weakref.WeakSet()
+
+    def _add_missing(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
         missing = sorted(set(itertools.filterfalse(self.idf.__contains__, terms)))
         if missing:
             self.idf.update(idf_map(db, missing))
         return self.idf
 
+    def idf_for(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
+        self._renew_if_grown(db)
+        return self._add_missing(db, terms)
+
     def idf_for_reports(
         self, db: sqlite3.Connection, reports: list[pairmodel.ArticleFeatures]
     ) -> dict[str, float]:
         """`idf_for` the vocabulary of the reports (those the map covers already are not looked at)."""
-        n = EventRepository(db).articles_counted()
-        if n > self.idf_n * (1 + S.idf_drift):
-            self.covered = weakref.WeakSet()
+        self._renew_if_grown(db)
         todo = [f for f in reports if f not in self.covered]
-        idf = self.idf_for(db, frozenset().union(*(pairmodel.vocabulary(f) for f in todo)))
+        idf = self._add_missing(db, frozenset().union(*(pairmodel.vocabulary(f) for f in todo)))
         self.covered.update(todo)
         return idf
 
