@@ -91,6 +91,27 @@ def test_a_corpus_stage_error_removes_that_article_and_a_rerun_retries_it(tmp_pa
         assert store.count("articles") == 3 and store.count("events") >= events
 
 
+def test_a_corpus_stage_error_in_a_rebuild_keeps_every_stored_article(tmp_path, resources, monkeypatch):
+    from newsloom.pipeline import recluster
+
+    real = resolve.resolve_article
+    with Store(tmp_path / "n.db") as store:
+        ingest(store, [str(write_corpus(tmp_path / "in"))], res=resources)
+
+        def broken(db, aid, text, gaz, title=""):
+            raise RuntimeError("a bug in the corpus stages")
+
+        monkeypatch.setattr(resolve, "resolve_article", broken)
+        recluster(store)  # every article fails: none may be lost
+        assert store.count("articles") == 3 and store.count("documents") == 3
+        assert store.count("sentences") > 0
+        assert {r[0] for r in store.query("SELECT stage FROM failures")} == {"corpus"}
+        monkeypatch.setattr(resolve, "resolve_article", real)
+        recluster(store)  # the bug fixed: all of them clustered again
+        assert store.count("articles") == 3
+        assert not store.query("SELECT 1 FROM articles WHERE clustered = 0 OR event_id IS NULL")
+
+
 def test_the_failures_command_names_the_stage(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -635,9 +635,19 @@ def cmd_dates(args: argparse.Namespace) -> int:
 def cmd_recluster(args: argparse.Namespace) -> int:
     from .pipeline import recluster
 
+    from .store.articles import ArticleRepository
+
     with _open(args, readonly=False) as store:
         n = recluster(store)
-    print(f"re-clustered {plural(n, 'article')}")
+        waiting = len(ArticleRepository(store.db).unclustered())
+    print(f"re-clustered {plural(n - waiting, 'article')}")
+    if waiting:
+        print(
+            f"newsloom: {plural(waiting, 'article')} could not be clustered and wait in the store "
+            "(reasons: newsloom failures); the next ingest or recluster retries them",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

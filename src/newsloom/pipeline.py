@@ -231,12 +231,16 @@ def store_annotated(
             store.add_failure(origin, reason, "corpus")
 
 
-def corpus_update(store: Store, article_ids: list[str], gaz: Gazetteer) -> list[tuple[str, str]]:
+def corpus_update(
+    store: Store, article_ids: list[str], gaz: Gazetteer, *, remove_failed: bool = True
+) -> list[tuple[str, str]]:
     """Resolve entities and cluster events for stored articles (inside the caller's transaction). The
     corpus stages need the gazetteer, not the language models.
 
-    Each article's corpus work lands whole or not at all: an article the corpus stages fail on is removed
-    (so that ingesting it again retries it) and returned with the reason, and the others go on."""
+    Each article's corpus work lands whole or not at all: an article the corpus stages fail on is returned
+    with the reason, and the others go on. A new article that fails is removed (`remove_failed`, the
+    ingest's case: ingesting it again retries it); an article stored before (a rebuild, a resumed ingest)
+    stays stored and waiting, and the next command that finishes pending work retries it."""
     db = store.db
     batch = online.Batch()
     failed: list[tuple[str, str]] = []
@@ -258,7 +262,8 @@ def corpus_update(store: Store, article_ids: list[str], gaz: Gazetteer) -> list[
         except Exception as exc:
             batch.links = links
             failed.append((aid, internal_error("corpus stages", row["source"] or aid, exc)))
-            store.remove_article(aid)
+            if remove_failed:
+                store.remove_article(aid)
     if not assigned:
         # Nothing new was clustered (every input of the batch stored before, or failed): refinement,
         # which also works on the groups carried from the batch before, runs once per batch that added
@@ -293,7 +298,7 @@ def finish_pending(store: Store, gaz: Gazetteer | None = None) -> int:
     gaz = gaz or load_gazetteer()
     for i in range(0, len(pending), BATCH_SIZE):
         with store.transaction():
-            for aid, reason in corpus_update(store, pending[i : i + BATCH_SIZE], gaz):
+            for aid, reason in corpus_update(store, pending[i : i + BATCH_SIZE], gaz, remove_failed=False):
                 store.add_failure(source[aid] or aid, reason, "corpus")
     return len(pending)
 
