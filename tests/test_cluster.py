@@ -11,6 +11,7 @@ from newsloom.clustering.online import (
     best_date,
     dates_compatible,
     kept_articles,
+    may_share_storyline,
 )
 from newsloom.clustering.pairmodel import ArticleFeatures, cosine, lead_figures, probability
 from newsloom.store import Store
@@ -212,3 +213,21 @@ def test_average_link_keeps_cannot_linked_groups_apart():
     assert average_link(sim, [1, 1, 1], 0.4) == [[0, 1, 2]]
     # 0 and 2 state days far apart: the group holding 0 never takes 2
     assert average_link(sim, [1, 1, 1], 0.4, apart=lambda a, b: {0, 2} <= {*a, *b}) == [[0, 1], [2]]
+
+
+def test_two_happenings_of_one_kind_share_a_storyline_only_through_a_person():
+    def event(kind, participants, places):
+        return Profile(
+            type=kind, participants=dict.fromkeys(participants, 1.0), places=dict.fromkeys(places, 1.0)
+        )
+
+    people = {"ent_victim", "ent_suspect"}
+    shooting = event("ASSAULT", ["ent_victim", "ent_police"], ["ent_city"])
+    other_shooting = event("ASSAULT", ["ent_police"], ["ent_city"])  # same city, same police, nobody else
+    retaliation = event("ASSAULT", ["ent_suspect", "ent_victim"], ["ent_city"])
+    arrest = event("COERCE", ["ent_suspect"], ["ent_city"])
+    statement = event("STATEMENT", ["ent_police"], ["ent_city"])
+    assert not may_share_storyline(shooting, other_shooting, people)
+    assert may_share_storyline(shooting, retaliation, people)
+    assert may_share_storyline(shooting, arrest, people)  # another kind: the score decides
+    assert may_share_storyline(other_shooting, statement, people)

@@ -634,7 +634,6 @@ def cmd_dates(args: argparse.Namespace) -> int:
 
 def cmd_recluster(args: argparse.Namespace) -> int:
     from .pipeline import recluster
-
     from .store.articles import ArticleRepository
 
     with _open(args, readonly=False) as store:

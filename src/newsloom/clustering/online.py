@@ -24,7 +24,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .. import places
 from ..model import DAY, MONTH, UNKNOWN, WEEK, DateSource
+from ..store.entities import EntityRepository
 from ..store.events import CandidateIndex, EventRepository
 from . import linkage, pairmodel
 from .config import SETTINGS as S
@@ -43,6 +45,7 @@ __all__ = [
     "idf_map",
     "kept_articles",
     "main_mention",
+    "may_share_storyline",
     "merge_events",
     "profile_view",
     "refine",
@@ -751,6 +754,28 @@ def _story_score(a: Profile, unit_a: dict[str, float], b: Profile, idf: dict[str
     return 0.5 * text + 0.3 * people + 0.2 * places
 
 
+def may_share_storyline(a: Profile, b: Profile, own: set[str]) -> bool:
+    """Two happenings of one kind (two shootings, two earthquakes) share a storyline only through a
+    participant both name (the suspect of both, a victim's family, the envoy of both talks): a town, its
+    police and the words of their kind make a series of like happenings, not a storyline. `own`: the
+    participants that count (see `_own_participants`). Happenings of different kinds (a shooting and an
+    arrest, a spill and a hearing) link by what they share, as `_story_score` weighs it."""
+    kinds = {a.type, b.type}
+    if len(kinds) > 1 or kinds & pairmodel.UNSPECIFIC_KINDS:
+        return True
+    return bool(a.participants.keys() & b.participants.keys() & own)
+
+
+def _own_participants(db: sqlite3.Connection, ev: Profile) -> set[str]:
+    """An event's people and organisations, less the authorities named by their town ("Elgin Police
+    Department", "Tulsa County Sheriff's Office"): those stand for the place."""
+    return {
+        eid
+        for eid, (etype, name) in EntityRepository(db).types_and_names(ev.participants).items()
+        if etype == "PERSON" or (etype == "ORG" and places.leading_place(name) is None)
+    }
+
+
 def assign_storyline(
     db: sqlite3.Connection, event_id: str, ev: Profile, idf: dict[str, float], new_article: str | None = None
 ) -> None:
@@ -762,15 +787,21 @@ def assign_storyline(
     before = story
     linked: dict[str, float] = {}
     unit_ev = pairmodel.unit(ev.terms, idf)
+    cands: list[tuple[Profile, str]] = []
     for cand in candidate_events(repo, ev, limit=40):
         if cand == event_id:
             continue
         r = repo.profile_and_storyline(cand)
         if r is None or r[1] is None or r[1] == story:
             continue
-        s = _story_score(ev, unit_ev, profile_view(r[0]), idf)
+        cands.append((profile_view(r[0]), r[1]))
+    own = _own_participants(db, ev) if cands else set()
+    for other, sid in cands:
+        if not may_share_storyline(ev, other, own):
+            continue
+        s = _story_score(ev, unit_ev, other, idf)
         if s > S.story_threshold:
-            linked[r[1]] = max(linked.get(r[1], 0.0), s)
+            linked[sid] = max(linked.get(sid, 0.0), s)
     if story is None:
         if linked:
             story = max(linked, key=lambda k: (linked[k], k))

@@ -28,6 +28,7 @@ __all__ = [
     "FEATURES",
     "MODEL",
     "PairModel",
+    "UNSPECIFIC_KINDS",
     "article_features",
     "cosine",
     "dot",
@@ -309,6 +310,10 @@ def _figures(a: list[str], b: list[str], idf: dict[str, float]) -> tuple[float, 
     return 0.0, 0.0 if any(abs(x - y) <= S.figure_tolerance * max(x, y) for x in ia for y in ib) else 1.0
 
 
+# kinds that say nothing of what happened: a report of speech, a happening the tagger could not type
+UNSPECIFIC_KINDS = frozenset({"OTHER", "STATEMENT"})
+
+
 def follow_up(a: ArticleFeatures, b: ArticleFeatures) -> bool:
     """Whether one report may be a later step of the happening the other reports (the arrest after a
     shooting, the charges): the two report happenings of different kinds, one leads with a person the
@@ -316,7 +321,7 @@ def follow_up(a: ArticleFeatures, b: ArticleFeatures) -> bool:
     does not rule the pair out. Two happenings of one kind with one person at one place (a second
     visit, a second arrest) are two events."""
     kinds = {a.type, b.type}
-    if len(kinds) < 2 or kinds & {"OTHER", "STATEMENT"}:
+    if len(kinds) < 2 or kinds & UNSPECIFIC_KINDS:
         return False
     led = set(a.lead_people) & set(b.people) or set(b.lead_people) & set(a.people)
     return bool(led) and bool(set(a.places) & set(b.places))

@@ -7,11 +7,13 @@ import json
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
 from ..errors import NotFoundError
+from .database import rows_in
 
 __all__ = [
     "EntityNames",
@@ -188,6 +190,13 @@ class EntityRepository:
             (eid,),
         ).fetchone()
         return int(row[0] or 0)
+
+    def types_and_names(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Entity id -> (type, canonical name), for the ids that exist."""
+        return {
+            r[0]: (str(r[1]), str(r[2]))
+            for r in rows_in(self.db, "SELECT id, type, name FROM entities WHERE id IN ({ids})", list(ids))
+        }
 
     def type_of(self, eid: str) -> str | None:
         row = self.db.execute("SELECT type FROM entities WHERE id = ?", (eid,)).fetchone()
