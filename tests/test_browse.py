@@ -229,11 +229,11 @@ def test_timeline_labels_stay_inside_and_outliers_fold():
 
 
 def test_the_contract_declares_exactly_what_the_lists_return(demo):
-    """Every field the code returns is in the model of web/contract.py, and every field the model
+    """Every field the code returns is in the model of newsloom/contract.py, and every field the model
     declares is returned: the models are the contract, not a description of part of it."""
     pytest.importorskip("fastapi")
+    from newsloom import contract
     from newsloom.store.search import search
-    from newsloom.web import contract
 
     b = Browse(demo)
     pairs = [

@@ -42,10 +42,10 @@ def test_the_jsonl_fields_in_the_docs_are_the_ones_read():
 
 def test_the_json_contract_is_current():
     pytest.importorskip("fastapi")
-    from newsloom.web.contract import contract_markdown
+    from newsloom.contract import contract_markdown
 
     assert (DOCS / "contract.md").read_text(encoding="utf-8") == contract_markdown(), (
-        "docs/contract.md is stale: python -c 'from newsloom.web.contract import contract_markdown; "
+        "docs/contract.md is stale: python -c 'from newsloom.contract import contract_markdown; "
         'open("docs/contract.md", "w").write(contract_markdown())\''
     )
 

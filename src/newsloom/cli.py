@@ -51,6 +51,14 @@ def _print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
+def _print_as(command: str, data: Any) -> None:
+    """Print a read model as `newsloom COMMAND --json` gives it: through the command's model of the
+    JSON contract (newsloom/contract.py), the one serialisation of its noun."""
+    from .contract import serialise
+
+    _print_json(serialise(command, data))
+
+
 def _wrap(text: str, indent: str = "    ", width: int = 100) -> str:
     return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
 
@@ -126,7 +134,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
     with _open(args) as store:
         arts = views.articles(store, args.ids or None)
     if args.json:
-        _print_json(arts)
+        _print_as("articles", arts)
         return 0
     for a in arts:
         p = a["published"]
@@ -148,7 +156,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
     with _open(args) as store:
         ents = views.entities(store, tuple(args.type) if args.type else None)
     if args.json:
-        _print_json(ents)
+        _print_as("entities", ents)
         return 0
     for e in ents[: args.limit]:
         aliases = f"  aka {', '.join(e['aliases'][:6])}" if e["aliases"] else ""
@@ -165,7 +173,7 @@ def cmd_events(args: argparse.Namespace) -> int:
         evs = views.events(store, args.storyline)
     fmt = _fmt(args)
     if fmt == "json":
-        _print_json(evs)
+        _print_as("events", evs)
         return 0
     if fmt in ("csv", "md"):
         from . import export
@@ -190,7 +198,7 @@ def cmd_entity(args: argparse.Namespace) -> int:
     with _open(args) as store:
         ent = views.entity_detail(store, args.name)
     if args.json:
-        _print_json(ent)
+        _print_as("entity", ent)
         return 0
     print(
         f"{ent['name']} ({ent['type']}), {plural(ent['mention_count'], 'mention')} in {plural(len(ent['article_ids']), 'article')}"
@@ -220,7 +228,7 @@ def cmd_storylines(args: argparse.Namespace) -> int:
     with _open(args) as store:
         sls = views.storylines(store)
     if args.json:
-        _print_json(sls)
+        _print_as("storylines", sls)
         return 0
     for s in sls:
         span = f"{s['first_date'] or '?'} .. {s['last_date'] or '?'}"
@@ -243,9 +251,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise NewsloomError(f"--limit must be 1 or more, not {args.limit}")
     with _open(args) as store:
         out = search(store, args.query, size=args.limit)
-    out.pop("coverage")
     if args.json:
-        _print_json(out)
+        _print_as("search", out)
         return 0
     if out["entities"]:
         print("entities: " + ", ".join(f"{e['name']} ({e['kind']})" for e in out["entities"]))
@@ -275,7 +282,7 @@ def cmd_outlets(args: argparse.Namespace) -> int:
         if args.name:
             out = b.outlet(args.name)
             if args.json:
-                _print_json(out)
+                _print_as("outlets NAME", out)
                 return 0
             share = f"{out['first']} of {out['shared_events']}" if out["shared_events"] else "no shared event"
             lag = f"{plural(out['median_lag_days'], 'day')}" if out["median_lag_days"] is not None else "-"
@@ -289,7 +296,7 @@ def cmd_outlets(args: argparse.Namespace) -> int:
             return 0
         rows = b.outlets(sort=args.sort).items
     if args.json:
-        _print_json(rows)
+        _print_as("outlets", rows)
         return 0
     for o in rows:
         first = f"{round(100 * o['first_share'])}%" if o["first_share"] is not None else "-"
@@ -366,7 +373,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         _write_plot(args.plot, export.timeline_svg(entries, title=args.title or "newsloom timeline"))
     fmt = _fmt(args)
     if fmt == "json":
-        _print_json(entries)
+        _print_as("timeline --by-date" if args.by_date else "timeline", entries)
     elif fmt == "csv":
         sys.stdout.write(export.timeline_csv(entries))
     elif fmt == "md":
@@ -405,7 +412,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
         out = abstractive(out, args.llm_url, model=args.llm_model, timeout=args.llm_timeout)
     if args.json:
-        _print_json(out)
+        _print_as("brief STORYLINE" if out["kind"] == "storyline" else "brief", out)
         return 0
     if out["kind"] == "event":
         d = out["date"]
@@ -452,7 +459,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with _open(args) as store:
         out = compare(store, args.event)
     if args.json:
-        _print_json(out)
+        _print_as("compare", out)
         return 0
     outlets = [o["outlet"] for o in out["outlets"]]
     print(f"{out['title']}  ({plural(len(outlets), 'outlet')})")

@@ -30,6 +30,7 @@ from fastapi.templating import Jinja2Templates
 
 from .. import __version__, views
 from ..charts import coverage_chart
+from ..contract import CONTRACT
 from ..errors import NewsloomError, NotFoundError
 from ..export import timeline_layout
 from ..store import EventRepository, Store
@@ -37,7 +38,6 @@ from ..store.articles import ArticleRepository
 from ..store.browse import Browse
 from ..store.search import search
 from ..wording import plural
-from .contract import CONTRACT
 
 __all__ = ["CSP", "HERE", "Jobs", "MAX_PAGE", "MAX_SIZE", "MAX_UPLOAD", "PAGE_SIZE", "create_app"]
 
@@ -222,7 +222,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
         path: str, template: str, data: Callable[[str], dict[str, Any]], summary: str, model: Any = None
     ) -> None:
         """Register a page and its `.json` twin, both built from the same data; `path` ends in `/{param}`.
-        With a `model` (web/contract.py) the twin is served through it and described by it."""
+        With a `model` (newsloom/contract.py) the twin is served through it and described by it."""
         param = path.rsplit("{", 1)[1].rstrip("}").split(":")[0]  # "{name:path}": a name may hold a "/"
 
         def as_json(key: str = PathParam(alias=param)) -> Any:
@@ -243,7 +243,7 @@ def create_app(db: str | Path, token: str | None = None, allowed_hosts: set[str]
 
     def list_twin(path: str, template: str, data: Callable[..., dict[str, Any]], summary: str) -> None:
         """Register a page with query parameters and its `.json` twin, served through its model of
-        web/contract.py; `data` declares the parameters."""
+        newsloom/contract.py; `data` declares the parameters."""
 
         def as_json(d: dict[str, Any] = Depends(data)) -> Any:  # noqa: B008 - FastAPI's form
             return d

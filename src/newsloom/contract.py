@@ -1,8 +1,10 @@
-"""The JSON contract of every page's `.json` twin: pydantic models used as FastAPI
-`response_model`, so that `/openapi.json` describes what every such `.json` twin returns, and
-`docs/contract.md` is generated from them (`contract_markdown`, checked by tests/test_docs.py). A field
-the code adds and the model does not declare is not served; a field the model declares and the code
-leaves out is an error in the tests.
+"""The JSON contract of newsloom: pydantic models of what every page's `.json` twin and every command's
+`--json` output holds. The web app uses them as FastAPI `response_model` (so `/openapi.json` describes
+every twin), the command line prints its JSON through them (`serialise`), and `docs/contract.md` is
+generated from them (`contract_markdown`, checked by tests/test_docs.py). A field the code adds and the
+model does not declare is not served; a field the model declares and the code leaves out is an error.
+One model per noun: a page that shows more than the command line (charts, links) extends the command's
+model.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "Article",
     "ArticleDetail",
     "ArticleItem",
     "ArticlePage",
     "Brief",
     "BriefSentence",
+    "COMMANDS",
     "CONTRACT",
     "Card",
     "CardDate",
@@ -29,10 +33,14 @@ __all__ = [
     "Counts",
     "CoverageRow",
     "DateSpan",
+    "Day",
+    "DaySentence",
     "Disagreement",
+    "Entity",
     "EntityDetail",
     "EntityItem",
     "EntityPage",
+    "EntityProfile",
     "Event",
     "EventArticle",
     "EventDetail",
@@ -59,14 +67,18 @@ __all__ = [
     "SearchEntity",
     "SearchEvent",
     "SearchPage",
+    "SearchResults",
     "SearchResult",
     "Segment",
     "Source",
+    "StorylineBrief",
+    "StorylineBriefSentence",
     "StorylineDetail",
     "StorylineHeader",
     "StorylineItem",
     "TimelineEntry",
     "contract_markdown",
+    "serialise",
 ]
 
 T = TypeVar("T")
@@ -227,8 +239,9 @@ class SearchEntity(_Model):
     mentions: int
 
 
-class SearchPage(_Model):
-    """Search: the articles (a page of them), the events holding most matches, the entities named so."""
+class SearchResults(_Model):
+    """Search: the articles (a page of them), the events holding most matches, the entities named so
+    (`newsloom search`)."""
 
     query: dict[str, str]
     total: int
@@ -239,6 +252,11 @@ class SearchPage(_Model):
         description="on the first page: the events holding most matching reports"
     )
     entities: list[SearchEntity] = Field(description="on the first page: entities whose name has the words")
+
+
+class SearchPage(SearchResults):
+    """The search page: the results, their coverage and what its filters can name."""
+
     coverage: list[CoverageRow] = Field(description="the matching articles per day and outlet")
     outlets: list[str] = Field(description="the outlets a filter can name")
     types: list[str] = Field(description="the event kinds a filter can name")
@@ -283,8 +301,8 @@ class Copy(_Model):
     title: str
 
 
-class ArticleDetail(_Model):
-    """One article: its metadata, clean text, the page furniture removed, and its copies."""
+class Article(_Model):
+    """One article: its metadata, clean text and the page furniture removed (`newsloom articles`)."""
 
     id: str
     external_id: str | None = Field(description="the id the input gave it")
@@ -302,6 +320,11 @@ class ArticleDetail(_Model):
     duplicate_of: str | None = Field(description="the earlier article this one copies")
     event_id: str | None
     storyline_id: str | None
+
+
+class ArticleDetail(Article):
+    """One article's page: the article, a link to it and its copies."""
+
     link: str | None = Field(description="the URL when it is http(s), else null")
     copies: list[Copy] = Field(description="later articles that copy this one")
 
@@ -434,6 +457,22 @@ class Brief(_Model):
     sentences: list[BriefSentence]
 
 
+class StorylineBriefSentence(BriefSentence):
+    """The lead sentence of one event of a storyline."""
+
+    date: str | None = Field(description="the first day of its event, YYYY-MM-DD")
+    event_id: str
+
+
+class StorylineBrief(_Model):
+    """An extractive briefing of a storyline: the lead sentence of each of its events, cited."""
+
+    id: str
+    kind: str = Field(description="storyline")
+    title: str
+    sentences: list[StorylineBriefSentence]
+
+
 class ComparedOutlet(_Model):
     outlet: str
     article_id: str = Field(description="its first report of the event")
@@ -541,6 +580,24 @@ class TimelineEntry(_Model):
     )
 
 
+class DaySentence(_Model):
+    """A sentence of a date-wise summary, verbatim, with the report it is from."""
+
+    text: str
+    article_id: str
+    outlet: str | None
+    published: str | None = Field(description="the report's publication day, YYYY-MM-DD")
+
+
+class Day(_Model):
+    """One day of a date-wise summary (`newsloom timeline --by-date`): the day, how much the collection
+    says of it, and its sentences."""
+
+    date: str = Field(description="YYYY-MM-DD")
+    score: float = Field(description="the weight of the day among the collection's days")
+    sentences: list[DaySentence]
+
+
 class StorylineHeader(_Model):
     id: str
     title: str
@@ -566,20 +623,30 @@ class Cooccurring(_Model):
     articles: int = Field(description="articles naming both")
 
 
-class EntityDetail(_Model):
-    """An entity's page: its names and roles, its events in date order, what it said, the entities named
-    with it, and its coverage per day."""
+class Entity(_Model):
+    """One canonical entity: its names, its roles and the articles naming it (`newsloom entities`)."""
 
     id: str
-    name: str
-    type: str
-    aliases: list[str]
-    roles: list[str]
-    mention_count: int
+    name: str = Field(description="the canonical name")
+    type: str = Field(description="PERSON, ORG, GPE, LOC, NORP, FAC or EVENT")
+    aliases: list[str] = Field(description="other names it is written under")
+    roles: list[str] = Field(description="titles and roles the articles give it")
+    mention_count: int = Field(description="mentions in all articles")
     article_ids: list[str]
+
+
+class EntityProfile(Entity):
+    """An entity with its events in date order, what it said and the entities named with it
+    (`newsloom entity NAME`)."""
+
     events: list[Event]
     statements: list[Record]
     cooccurring: list[Cooccurring]
+
+
+class EntityDetail(EntityProfile):
+    """An entity's page: its profile and its coverage per day."""
+
     coverage: list[CoverageRow]
 
 
@@ -598,6 +665,33 @@ CONTRACT: dict[str, type[BaseModel]] = {
 }
 
 
+# `newsloom COMMAND --json`: the model of what it prints (a list of them where the command lists)
+COMMANDS: dict[str, tuple[type[BaseModel], bool]] = {
+    "articles": (Article, True),
+    "entities": (Entity, True),
+    "entity": (EntityProfile, False),
+    "events": (Event, True),
+    "storylines": (StorylineItem, True),
+    "outlets": (OutletItem, True),
+    "outlets NAME": (OutletDetail, False),
+    "search": (SearchResults, False),
+    "timeline": (TimelineEntry, True),
+    "timeline --by-date": (Day, True),
+    "brief": (Brief, False),
+    "brief STORYLINE": (StorylineBrief, False),
+    "compare": (Comparison, False),
+}
+
+
+def serialise(command: str, data: Any) -> Any:
+    """What `newsloom COMMAND --json` prints: the read model passed through the command's model (see
+    COMMANDS), so that the command line and the pages give one serialisation of each noun."""
+    model, many = COMMANDS[command]
+    if many:
+        return [model.model_validate(x).model_dump(mode="json", exclude_unset=True) for x in data]
+    return model.model_validate(data).model_dump(mode="json", exclude_unset=True)
+
+
 def _type(schema: dict[str, Any]) -> str:
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[-1]
@@ -613,15 +707,23 @@ def _type(schema: dict[str, Any]) -> str:
 def contract_markdown() -> str:
     """docs/contract.md: every model of CONTRACT and the models they use, field by field."""
     out = [
-        "# The JSON contract of the pages",
+        "# The JSON contract of the pages and the command line",
         "",
-        "Generated from `newsloom.web.contract` by `contract_markdown()`; `tests/test_docs.py` keeps it",
-        "current. The same models are the `response_model` of these routes, so `/openapi.json` holds them too.",
+        "Generated from `newsloom.contract` by `contract_markdown()`; `tests/test_docs.py` keeps it",
+        "current. The same models are the `response_model` of these routes, so `/openapi.json` holds them too,",
+        "and the command line prints its `--json` output through them.",
+        "",
+        "Pages:",
         "",
     ]
     out += [f"- `{path}`: {model.__name__}" for path, model in CONTRACT.items()]
+    out += ["", "Commands (`newsloom COMMAND --json`):", ""]
+    out += [
+        f"- `newsloom {cmd} --json`: {'list of ' if many else ''}{model.__name__}"
+        for cmd, (model, many) in COMMANDS.items()
+    ]
     seen: dict[str, dict[str, Any]] = {}
-    for model in CONTRACT.values():
+    for model in [*CONTRACT.values(), *(m for m, _ in COMMANDS.values())]:
         schema = model.model_json_schema()
         for name, sub in schema.get("$defs", {}).items():
             seen.setdefault(name, sub)
