@@ -414,7 +414,16 @@ def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, 
     from pyspark.sql import Row
 
     from .pipeline import IngestReport
-    from .shards import block_of, copies_in_bucket, first_copies, merge_block, next_seq, stitch
+    from .shards import (
+        UNDATED,
+        add_undated,
+        block_of,
+        copies_in_bucket,
+        first_copies,
+        merge_block,
+        next_seq,
+        stitch,
+    )
     from .store import EventRepository, Store
     from .store.articles import ArticleRepository
 
@@ -456,32 +465,48 @@ def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, 
         keyed = ok.map(
             lambda ip: ((moved.value.get(ip[0]) or block_of(pickle.loads(ip[1])[1], days), ip[0]), ip[1])
         )
+        # an undated article has no block: it is compared with every day's events, on the driver (step 5)
+        undated = [
+            (i, pickle.loads(payload)[1])
+            for (_, i), payload in keyed.filter(lambda kv: kv[0][0] == UNDATED).collect()
+        ]
+        keyed = keyed.filter(lambda kv: kv[0][0] != UNDATED)
         keys = sorted(keyed.map(lambda kv: kv[0][0]).distinct().collect())
         index = {k: i for i, k in enumerate(keys)}
-        parts = keyed.repartitionAndSortWithinPartitions(
-            max(len(keys), 1), partitionFunc=lambda k: index[k[0]], keyfunc=lambda k: k
-        )
-        t0 = time.time()
-        spark.createDataFrame(
-            parts.mapPartitions(_block_task).map(lambda b: Row(block=b[0], store=bytearray(b[1]), order=b[2]))
-        ).write.mode("overwrite").parquet(str(outdir / "blocks"))
-        log(
-            f"corpus stages of {n} articles in {len(keys)} blocks of {days} days on Spark in {time.time() - t0:.0f} s"
-        )
         t0 = time.time()
         base = next_seq(store)
-        with tempfile.TemporaryDirectory(prefix="newsloom-merge-") as tmp:
-            for row in spark.read.parquet(str(outdir / "blocks")).orderBy("block").toLocalIterator():
-                path = Path(tmp) / "block.db"
-                path.write_bytes(bytes(row["store"]))
-                for eid in merge_block(store, path, json.loads(row["order"]), base):
-                    blocks[eid] = {row["block"]}
-                path.unlink()
+        if keys:
+            parts = keyed.repartitionAndSortWithinPartitions(
+                len(keys), partitionFunc=lambda k: index[k[0]], keyfunc=lambda k: k
+            )
+            spark.createDataFrame(
+                parts.mapPartitions(_block_task).map(
+                    lambda b: Row(block=b[0], store=bytearray(b[1]), order=b[2])
+                )
+            ).write.mode("overwrite").parquet(str(outdir / "blocks"))
+            log(
+                f"corpus stages of {n - len(undated)} articles in {len(keys)} blocks of {days} days on Spark "
+                f"in {time.time() - t0:.0f} s"
+            )
+            t0 = time.time()
+            with tempfile.TemporaryDirectory(prefix="newsloom-merge-") as tmp:
+                for row in spark.read.parquet(str(outdir / "blocks")).orderBy("block").toLocalIterator():
+                    path = Path(tmp) / "block.db"
+                    path.write_bytes(bytes(row["store"]))
+                    for eid in merge_block(store, path, json.loads(row["order"]), base):
+                        blocks[eid] = {row["block"]}
+                    path.unlink()
         joined = stitch(store, blocks)
         log(
             f"merged and stitched in {time.time() - t0:.0f} s: {joined['events_joined']} events and "
             f"{joined['storylines_joined']} storylines joined across blocks"
         )
+        if undated:
+            t0 = time.time()
+            add_undated(store, undated, base)
+            log(
+                f"{len(undated)} undated articles through the corpus stages on the driver in {time.time() - t0:.0f} s"
+            )
         added, copies = ArticleRepository(store.db).originals_and_copies()
         report.added, report.duplicates = added - before[0], copies - before[1]
     finally:

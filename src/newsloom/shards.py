@@ -9,7 +9,9 @@ stages, and the pieces are joined with the same decisions:
    the local index applies. A copy travels to the block of its first copy.
 2. Blocks: articles are grouped by a time window of their publication date (`block_of`). Each block runs
    `pipeline.store_annotated`, the local ingest's final step, into its own store, in input order; inside a
-   block, event candidates come from the local index by participant, place and date.
+   block, event candidates come from the local index by participant, place and date. An article with no
+   publication date has no block: it may report any day's happening, so it is compared with all of them,
+   on the driver after stitching (5.).
 3. Merge (`merge_block`): the block stores are copied into one store; articles keep the input order,
    events the order of their first report; entities that the local resolution rule finds under two names
    (spelling variants first seen in different blocks) become one, named as first seen.
@@ -18,6 +20,8 @@ stages, and the pieces are joined with the same decisions:
    (the pairwise model of `clustering.pairmodel`) over the earlier event's latest reports above the threshold at which
    a report joins an event (`_join_link`); best pairs first. Then every event with a related event in
    another block goes through the local storyline rule, which joins the storylines it links.
+5. Undated articles (`UNDATED`) go through the local corpus stages on the merged store (`add_annotated`),
+   in input order, as a local ingest would take them.
 
 Everything here is plain SQLite and Python: Spark (`batch.py`) only decides where each block runs.
 """
@@ -46,6 +50,8 @@ from .store.merge import BlockCopy
 
 __all__ = [
     "UNDATED",
+    "add_annotated",
+    "add_undated",
     "annotate_inputs",
     "band_entries",
     "block_of",
@@ -110,27 +116,45 @@ def first_copies(pairs: Iterable[tuple[int, int]]) -> dict[int, int]:
 # --- 2. one block ------------------------------------------------------------------------------------
 
 
-def cluster_block(
-    path: str | Path, items: Iterable[AnnotatedArticle], batch_size: int = 64
-) -> dict[str, int]:
-    """Run the local corpus stages on one block's annotated articles (in input order) into a new store at
-    `path`. Returns the ingest counts."""
+def add_annotated(store: Store, items: Iterable[AnnotatedArticle], batch_size: int = 64) -> dict[str, int]:
+    """Run the local corpus stages on annotated articles (in input order) into `store`, in batches as an
+    ingest does. Returns the ingest counts."""
     from .gazetteer import load_gazetteer
     from .linestats import repeated_lines
     from .pipeline import IngestReport, store_annotated
 
     gaz = load_gazetteer()  # the corpus stages need no language model
     report = IngestReport()
+    stream = iter(items)
+    while batch := list(itertools.islice(stream, batch_size)):
+        _, counts = repeated_lines(store.db, [x.document for x in batch])
+        store_annotated(store, batch, counts, report, gaz)
+    return {"added": report.added, "duplicates": report.duplicates, "failed": len(report.failed)}
+
+
+def add_undated(store: Store, items: list[tuple[int, AnnotatedArticle]], base: int) -> dict[str, int]:
+    """Step 5: the undated articles (input order, article) through the local corpus stages on the merged
+    store, then numbered by their place in the input (`base + order`, as `merge_block` numbers the
+    blocks' articles), so that lists read in the local ingest's order."""
+    items = sorted(items, key=lambda x: x[0])
+    counts = add_annotated(store, [it for _, it in items])
+    with store.transaction():
+        ArticleRepository(store.db).renumber({it.document.id: base + i for i, it in items})
+    return counts
+
+
+def cluster_block(
+    path: str | Path, items: Iterable[AnnotatedArticle], batch_size: int = 64
+) -> dict[str, int]:
+    """Run the local corpus stages on one block's annotated articles (in input order) into a new store at
+    `path`. Returns the ingest counts."""
     store = Store(path)
     try:
-        stream = iter(items)
-        while batch := list(itertools.islice(stream, batch_size)):
-            _, counts = repeated_lines(store.db, [x.document for x in batch])
-            store_annotated(store, batch, counts, report, gaz)
+        counts = add_annotated(store, items, batch_size)
         store.checkpoint()
     finally:
         store.close()
-    return {"added": report.added, "duplicates": report.duplicates, "failed": len(report.failed)}
+    return counts
 
 
 # --- 3. merge ----------------------------------------------------------------------------------------
@@ -346,6 +370,7 @@ def run_local(
     groups: dict[str, list[tuple[int, AnnotatedArticle]]] = {}
     for i, it in items:
         groups.setdefault(block_at[roots.get(i, i)], []).append((i, it))
+    undated = groups.pop(UNDATED, [])
     order = {it.document.id: i for i, it in items}
     blocks: dict[str, set[str]] = {}
     base = next_seq(store)
@@ -362,10 +387,15 @@ def run_local(
         merging += time.perf_counter() - t0
     t0 = time.perf_counter()
     joined = stitch(store, blocks)
+    stitching = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    add_undated(store, undated, base)
     return {
         "blocks": len(groups),
         **joined,
         "block_seconds": seconds,
         "merge_seconds": merging,
-        "stitch_seconds": time.perf_counter() - t0,
+        "stitch_seconds": stitching,
+        "undated": len(undated),
+        "undated_seconds": time.perf_counter() - t0,
     }

@@ -81,6 +81,11 @@ class ArticleRepository:
         """The sequence number after the last article's."""
         return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0])
 
+    def renumber(self, seqs: dict[str, int]) -> None:
+        """Give articles the sequence numbers of their place in an input (free numbers: the sharded
+        corpus stages add undated articles after the blocks, where the input had them in between)."""
+        self.db.executemany("UPDATE articles SET seq = ? WHERE id = ?", [(n, aid) for aid, n in seqs.items()])
+
     def unclustered(self) -> list[tuple[str, str | None]]:
         """(id, source) of the articles stored but not through the corpus stages, in insertion order."""
         return [
