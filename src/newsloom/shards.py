@@ -18,8 +18,9 @@ stages, and the pieces are joined with the same decisions:
 4. Stitching (`stitch`): two events from different blocks merge when the local rule would have put the
    later one's first report into the earlier one: dates compatible, and that report's average probability
    (the pairwise model of `clustering.pairmodel`) over the earlier event's latest reports above the threshold at which
-   a report joins an event (`_join_link`); best pairs first. Then every event with a related event in
-   another block goes through the local storyline rule, which joins the storylines it links.
+   a report joins an event (`_join_link`); best pairs first. Then every event with a related earlier
+   event in another block goes through the local storyline rule, linking to those events only (as in a
+   local ingest, an event links to the events before it; inside its block the rule has run).
 5. Undated articles (`UNDATED`) go through the local corpus stages on the merged store (`add_annotated`),
    in input order, as a local ingest would take them.
 
@@ -308,9 +309,14 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
                 for c in online.candidate_events(EventRepository(db), prof, limit=40)
                 if c != eid and c in blocks
             ]
-            if any(not (blocks[c] & blocks[eid]) for c in near):
+            seq = repo.seq(eid)
+            earlier = {c for c in near if not (blocks[c] & blocks[eid]) and repo.seq(c) < seq}
+            if earlier:
+                # as in a local ingest, an event links to the events before it; in its block, the rule ran
                 terms = sorted(prof.terms)
-                online.assign_storyline(db, eid, prof, online.idf_map(db, terms) if terms else {})
+                online.assign_storyline(
+                    db, eid, prof, online.idf_map(db, terms) if terms else {}, among=earlier
+                )
         stories = before - repo.storyline_count()
         # the cards of the merged store: entities and events joined across blocks change titles and places
         cards.refresh_cards(db, repo.ids())

@@ -777,11 +777,17 @@ def _own_participants(db: sqlite3.Connection, ev: Profile) -> set[str]:
 
 
 def assign_storyline(
-    db: sqlite3.Connection, event_id: str, ev: Profile, idf: dict[str, float], new_article: str | None = None
+    db: sqlite3.Connection,
+    event_id: str,
+    ev: Profile,
+    idf: dict[str, float],
+    new_article: str | None = None,
+    among: set[str] | None = None,
 ) -> None:
     """Put an event in the storyline of the most similar related event, or a new one. When an event
     that grew now links two storylines, they merge into the older one (deterministic). `new_article`:
-    the one report the event gained since its reports last got its storyline (None: any may differ)."""
+    the one report the event gained since its reports last got its storyline (None: any may differ).
+    `among`: the only events it may link to."""
     repo = EventRepository(db)
     story = repo.storyline_of(event_id)
     before = story
@@ -789,7 +795,7 @@ def assign_storyline(
     unit_ev = pairmodel.unit(ev.terms, idf)
     cands: list[tuple[Profile, str]] = []
     for cand in candidate_events(repo, ev, limit=40):
-        if cand == event_id:
+        if cand == event_id or (among is not None and cand not in among):
             continue
         r = repo.profile_and_storyline(cand)
         if r is None or r[1] is None or r[1] == story:
