@@ -1,10 +1,10 @@
 """Sharded corpus stages (`newsloom batch --corpus sharded`) against the local path, without Spark.
 
-    python benchmarks/sharded.py [--set t17|gva|ecb] [--limit 200] [--days 30 7 1]
+    python benchmarks/sharded.py [--set t17|gva|ecb] [--order 1] [--limit 200] [--days 30 7 1]
 
 Input (--set): the first --limit articles of each Timeline17 dev topic (../shared/datasets/t17-dev; the
 default), or a corpus with gold events: gva-dev (local crime news) or ECB+ dev, in the shuffled order of
-benchmarks/ablate.py (seed 1) without their gold fields; annotated once by the functions the Spark
+benchmarks/ablate.py (--order: its seed) without their gold fields; annotated once by the functions the Spark
 executors run. The corpus stages then run
 - as one block: the local path's corpus stages, in input order, one writer (the reference);
 - cut into blocks of --days days of publication, each block on its own (on a cluster, in parallel), then
@@ -36,6 +36,7 @@ from spark import DATA, write_t17  # noqa: E402
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", default="t17", choices=("t17", "gva", "ecb"), help="the input corpus")
+    ap.add_argument("--order", type=int, default=1, help="the shuffle of a gold corpus (ablate.py's seed)")
     ap.add_argument("--limit", type=int, default=200, help="articles per topic")
     ap.add_argument("--days", type=int, nargs="+", default=[30, 7, 1], help="block sizes to try")
     args = ap.parse_args()
@@ -54,7 +55,7 @@ def main() -> int:
     else:
         recs, _ = load(args.set)
         gold = {str(r["id"]): str(r["event"]) for r in recs}
-        random.Random(1).shuffle(recs)
+        random.Random(args.order).shuffle(recs)
         with corpus.open("w", encoding="utf-8") as out:
             for r in recs:
                 out.write(json.dumps({k: v for k, v in r.items() if k not in ("topic", "event")}) + "\n")

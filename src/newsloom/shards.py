@@ -302,6 +302,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             grown.add(keep)
             merged += 1
         before = repo.storyline_count()
+        place = {eid: i for i, eid in enumerate(repo.ids())}  # creation order; storylines do not change it
         for eid, profile in repo.profiles():
             prof = online.Profile.from_json(profile)
             near = [
@@ -309,8 +310,7 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
                 for c in online.candidate_events(EventRepository(db), prof, limit=40)
                 if c != eid and c in blocks
             ]
-            seq = repo.seq(eid)
-            earlier = {c for c in near if not (blocks[c] & blocks[eid]) and repo.seq(c) < seq}
+            earlier = {c for c in near if not (blocks[c] & blocks[eid]) and place[c] < place[eid]}
             if earlier:
                 # as in a local ingest, an event links to the events before it; in its block, the rule ran
                 terms = sorted(prof.terms)
