@@ -193,15 +193,22 @@ def _html_to_article(doc: Document, html: str) -> Article:
     for el in tree.xpath("//figure|//figcaption|//*[contains(@class,'caption')]"):
         el.drop_tree()
     cleaned = lxml.html.tostring(tree, encoding="unicode")
-    meta = trafilatura.bare_extraction(
-        cleaned, url=doc.hints.get("url"), with_metadata=True, include_comments=False, include_tables=False
+    # one extraction gives the text's structure and the page's metadata (the root's attributes)
+    xml = trafilatura.extract(
+        cleaned,
+        url=doc.hints.get("url"),
+        output_format="xml",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
     )
-    xml = trafilatura.extract(cleaned, output_format="xml", include_comments=False, include_tables=False)
     paragraphs: list[str] = []
+    md: dict[str, str] = {}
     if xml:
         from lxml import etree
 
         root = etree.fromstring(xml.encode())
+        md = dict(root.attrib)
         for el in root.iter("p", "head", "item", "quote"):
             t = textclean.norm_line("".join(el.itertext()))
             if t:
@@ -212,7 +219,6 @@ def _html_to_article(doc: Document, html: str) -> Article:
     page_ps = [p for p in page_ps if p and not textclean.is_furniture(p)]
     if len(paragraphs) <= 1 and len(page_ps) > 1:
         paragraphs = page_ps  # trafilatura flattened a small page; the page's own paragraphs are better
-    md = meta.as_dict() if meta is not None and hasattr(meta, "as_dict") else (meta or {})
     title = (md.get("title") or "").strip()
     if paragraphs and title and textclean.norm_line(paragraphs[0]).lower() == title.lower():
         paragraphs = paragraphs[1:]
