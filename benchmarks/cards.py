@@ -8,6 +8,8 @@ holding most of them. Fields:
 
 - place: the card's finest place names the gold city (`place_names`: "St. Louis" for Saint Louis),
   counted over cards whose city the articles name;
+- region: over the same cards (gva-dev), the card names the gold state (a namesake town elsewhere is
+  wrong: "Conway, Arkansas" for a Conway in South Carolina);
 - date: the card's first day is the gold day (and within one day, for GVA's "day the victim died");
 - people: recall of the gold named people (surname) found among the card's people (who, with whom,
   participants); precision of the card's people against all gold people of the incident, over cards
@@ -169,7 +171,7 @@ def _surname_in(surname: str, names: list[str]) -> bool:
 def score_card(gold: dict[str, Any], card: dict[str, Any] | None, titles: set[str]) -> dict[str, Any]:
     """Per-field verdicts for one gold card (None where the field is not scored for it)."""
     v: dict[str, Any] = {"id": gold["id"], "set": gold["set"]}
-    v["gold"] = {k: gold.get(k) for k in ("places", "date", "people", "kind")}
+    v["gold"] = {k: gold.get(k) for k in ("places", "region", "date", "people", "kind")}
     c = card or {}
     place = c.get("place") or {}
     places = [p.get("name", "") for p in place.get("hierarchy", [])] if isinstance(place, dict) else [place]
@@ -177,6 +179,10 @@ def score_card(gold: dict[str, Any], card: dict[str, Any] | None, titles: set[st
     v["place_pred"] = ", ".join(places)
     if gold.get("places"):
         v["place"] = any(_norm(finest) == _norm(g) for g in gold["places"])
+        if gold.get("region"):
+            # the region the card puts its place in: "Conway, Arkansas" for a Conway in South Carolina is wrong
+            regions = [p.get("name", "") for p in place.get("hierarchy", []) if p.get("level") == "state"]
+            v["region"] = any(_norm(r) == _norm(gold["region"]) for r in regions)
     if gold.get("date"):
         d = (c.get("date") or {}).get("start")
         v["date_pred"] = d
@@ -217,7 +223,7 @@ def _ratio(vs: list[dict[str, Any]], field: str) -> tuple[float, int]:
     return sum(got) / len(got), len(got)
 
 
-FIELDS = ("place", "date", "date1", "people_recall", "people_precision", "kind", "title")
+FIELDS = ("place", "region", "date", "date1", "people_recall", "people_precision", "kind", "title")
 
 
 def report(name: str, verdicts: list[dict[str, Any]], folds: int) -> None:
