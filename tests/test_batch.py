@@ -45,6 +45,13 @@ def test_batch_equals_local_ingest(corpus, mode, tmp_path):
     for table in ("articles", "entity_mentions", "time_mentions", "event_mentions", "events", "storylines"):
         assert any((out / table).glob("*.parquet")), table
     assert any((out / "blocks").glob("*.parquet")) == (mode == "sharded")
+    # the time of each step, and the part of the wall time in which the driver works alone
+    steps = res["step_seconds"]
+    on_driver = (
+        {"corpus on the driver"} if mode == "driver" else {"merge and stitch", "corpus stages in blocks"}
+    )
+    assert on_driver <= set(steps) and "export" in steps
+    assert 0 < res["driver_seconds"] < res["total_seconds"] and 0 < res["driver_share"] < 1
 
 
 def test_the_tables_are_typed_parquet_without_pickles(tmp_path):

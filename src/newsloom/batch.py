@@ -36,7 +36,19 @@ from . import jsonl, tables
 from .errors import InputError, NewsloomError
 from .model import AnnotatedArticle, Document
 
-__all__ = ["TABLES", "annotate_partition", "documents_of", "input_files", "line_key_counts", "run"]
+# the steps of `run` in which the driver works alone while the executors wait (its share of the wall time
+# bounds how far more executors can speed a job up)
+DRIVER_STEPS = frozenset({"corpus on the driver", "merge and stitch", "undated on the driver", "export"})
+
+__all__ = [
+    "DRIVER_STEPS",
+    "TABLES",
+    "annotate_partition",
+    "documents_of",
+    "input_files",
+    "line_key_counts",
+    "run",
+]
 
 TABLES = ("articles", "entity_mentions", "time_mentions", "event_mentions", "failures")
 
@@ -259,6 +271,7 @@ def run(
     spark = _spark(master)
     sc = spark.sparkContext
     sc.setLogLevel("ERROR")
+    t_start = time.time() - t0
     try:
         parquet = [
             f for f in files if f.endswith(".parquet") or Path(f).is_dir() and any(Path(f).glob("*.parquet"))
@@ -291,6 +304,7 @@ def run(
         annotated = indexed.mapPartitions(lambda rows: annotate_partition(rows, frequent)).cache()
         n_docs = annotated.count()
         t_annotate = time.time() - t0
+        t1 = time.time()
         outdir = Path(out)
         outdir.mkdir(parents=True, exist_ok=True)
         spark.createDataFrame(annotated.map(_annotated_row), tables.annotated_schema()).write.mode(
@@ -304,18 +318,33 @@ def run(
             df.write.mode("overwrite").parquet(str(outdir / t))
             counts[t] = df.count()
         log(f"annotated {n_docs} documents on Spark ({master}) in {t_annotate:.0f} s; tables in {outdir}")
+        # seconds per step, and those in which the driver works while the executors wait
+        timings: dict[str, float] = {
+            "start Spark": t_start,
+            "annotate": t_annotate - t_start,
+            "tables": time.time() - t1,
+        }
         db = into or str(outdir / "newsloom.db")
+        t1 = time.time()
         if corpus == "sharded":
-            report = _load_sharded(spark, annotated, outdir, db, block_days, log)
+            report = _load_sharded(spark, annotated, outdir, db, block_days, log, timings)
         else:
             report = _load(spark, outdir, db)
+            timings["corpus on the driver"] = time.time() - t1
+        t1 = time.time()
         _export_corpus(spark, db, outdir)
+        timings["export"] = time.time() - t1
         log(report.summary())
+        total = time.time() - t0
+        driver = sum(v for k, v in timings.items() if k in DRIVER_STEPS)
         return {
             "documents": n_docs,
             "tables": counts,
             "annotate_seconds": t_annotate,
-            "total_seconds": time.time() - t0,
+            "total_seconds": total,
+            "step_seconds": {k: round(v, 2) for k, v in timings.items()},
+            "driver_seconds": driver,
+            "driver_share": driver / total if total else 0.0,
             "db": db,
             "added": report.added,
             "failed": len(report.failed),
@@ -407,8 +436,11 @@ def _block_task(rows: Iterator[tuple[tuple[str, int], bytes]]) -> Iterator[tuple
             yield block, path.read_bytes(), json.dumps(order)
 
 
-def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, log: Any) -> Any:
-    """Corpus stages by time blocks on the executors, merged and stitched on the driver (see `shards`)."""
+def _load_sharded(
+    spark: Any, annotated: Any, outdir: Path, db: str, days: int, log: Any, timings: dict[str, float]
+) -> Any:
+    """Corpus stages by time blocks on the executors, merged and stitched on the driver (see `shards`);
+    `timings` gets the seconds of each step."""
     import tempfile
 
     from pyspark.sql import Row
@@ -429,6 +461,7 @@ def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, 
 
     sc = spark.sparkContext
     report = IngestReport()
+    t_start = time.time()
     store = Store(db)
     try:
         for _, payload in annotated.filter(lambda ip: pickle.loads(ip[1])[0] == "error").collect():
@@ -473,6 +506,7 @@ def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, 
         keyed = keyed.filter(lambda kv: kv[0][0] != UNDATED)
         keys = sorted(keyed.map(lambda kv: kv[0][0]).distinct().collect())
         index = {k: i for i, k in enumerate(keys)}
+        timings["near-duplicates and blocks"] = time.time() - t_start
         t0 = time.time()
         base = next_seq(store)
         if keys:
@@ -484,11 +518,13 @@ def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, 
                     lambda b: Row(block=b[0], store=bytearray(b[1]), order=b[2])
                 )
             ).write.mode("overwrite").parquet(str(outdir / "blocks"))
+            timings["corpus stages in blocks"] = time.time() - t0
             log(
                 f"corpus stages of {n - len(undated)} articles in {len(keys)} blocks of {days} days on Spark "
                 f"in {time.time() - t0:.0f} s"
             )
-            t0 = time.time()
+        t0 = time.time()
+        if keys:
             with tempfile.TemporaryDirectory(prefix="newsloom-merge-") as tmp:
                 for row in spark.read.parquet(str(outdir / "blocks")).orderBy("block").toLocalIterator():
                     path = Path(tmp) / "block.db"
@@ -497,6 +533,7 @@ def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, 
                         blocks[eid] = {row["block"]}
                     path.unlink()
         joined = stitch(store, blocks)
+        timings["merge and stitch"] = time.time() - t0
         log(
             f"merged and stitched in {time.time() - t0:.0f} s: {joined['events_joined']} events and "
             f"{joined['storylines_joined']} storylines joined across blocks"
@@ -504,6 +541,7 @@ def _load_sharded(spark: Any, annotated: Any, outdir: Path, db: str, days: int, 
         if undated:
             t0 = time.time()
             add_undated(store, undated, base)
+            timings["undated on the driver"] = time.time() - t0
             log(
                 f"{len(undated)} undated articles through the corpus stages on the driver in {time.time() - t0:.0f} s"
             )

@@ -600,7 +600,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(
             f"{result['documents']} documents annotated on Spark in {result['annotate_seconds']:.0f} s, "
             f"{plural(result['added'], 'article')} added to {result['db']}, {result['failed']} failed; "
-            f"Parquet tables in {args.out}"
+            f"Parquet tables in {args.out}; {result['total_seconds']:.0f} s in all, "
+            f"{result['driver_share']:.0%} of it on the driver alone"
         )
     return 0
 
