@@ -1,6 +1,6 @@
 """Cost of adding an article as the store grows: the corpus stages over a synthetic stream.
 
-    python benchmarks/scale.py [--n 100000] [--pool 300] [--keep STORE.db]
+    python benchmarks/scale.py [--n 100000] [--pool 300] [--keep STORE.db] [--day]
 
 A pool of ECB+ articles (../shared/datasets/ecbplus-dev.jsonl) is annotated once with the real
 pipeline. The stream then repeats the pool in epochs. Each copy gets a new document id, its dates are
@@ -11,7 +11,10 @@ stored, resolved and clustered through the same functions as an ingest, in trans
 The per-document stages (NLP) cost the same at any store size and are measured by throughput.py; this
 script isolates what can grow with the store. It prints the time to add the first and the last 1,000
 articles (ms per article) and peak memory. --keep writes the store to a file (each copy then attributed to
-one of 50 outlets), for benchmarks/web.py --lists.
+one of 50 outlets), for benchmarks/web.py --lists. --day puts the whole stream on one day (each copy
+published on 2016-09-01, its stated dates moved with its publication date), as one day of a crawl reaches
+the corpus stages (the candidates of a report then all lie within days of it). The seconds of each corpus
+stage (storing, entities, events, refinement, cards) are printed at the end.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from results_record import record
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "datasets" / "ecbplus-dev.jsonl"
+DAY = date(2016, 9, 1)  # --day: the day every copy is published on
 
 
 def main() -> int:
@@ -38,6 +42,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--pool", type=int, default=300)
     ap.add_argument("--keep", type=Path, help="write the store here (it must not exist)")
+    ap.add_argument("--day", action="store_true", help="every copy published on one day")
     args = ap.parse_args()
     if not DATA.exists():
         print(f"skipped: {DATA} is absent")
@@ -45,7 +50,7 @@ def main() -> int:
     from newsloom import dedup
     from newsloom.annotate import load_resources
     from newsloom.ingest import read_sources
-    from newsloom.model import AnnotatedArticle, Document
+    from newsloom.model import AnnotatedArticle, Document, PublishedDate
     from newsloom.pipeline import corpus_update, process
     from newsloom.store import Store
 
@@ -76,9 +81,13 @@ def main() -> int:
         it.article.external_id = f"syn{i}"
         # a marker at the very end keeps every offset valid and makes the copy no exact duplicate
         it.article.paragraphs = it.article.paragraphs[:-1] + [it.article.paragraphs[-1] + f" [{i}]"]
-        shift = timedelta(days=40 * epoch)
-        if it.article.published.date:
-            it.article.published.date += shift
+        if args.day:
+            shift = DAY - (it.article.published.date or DAY)
+            it.article.published = PublishedDate(DAY, "day", "a synthetic day (benchmarks/scale.py --day)")
+        else:
+            shift = timedelta(days=40 * epoch)
+            if it.article.published.date:
+                it.article.published.date += shift
         for t in it.times:
             t.range_start = t.range_start + shift if t.range_start else None
             t.range_end = t.range_end + shift if t.range_end else None
@@ -100,6 +109,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(args.keep or Path(tmp) / "scale.db")
         times: list[float] = []
+        stages: dict[str, float] = {}
         batch = 100
         for start in range(0, args.n, batch):
             items = [variant(i) for i in range(start, min(start + batch, args.n))]
@@ -110,7 +120,8 @@ def main() -> int:
                     store.add_article(it)
                     dedup.index(store.db, it.document.id, it.minhash)
                     ids.append(it.document.id)
-                corpus_update(store, ids, res.gazetteer)
+                stages["storing"] = stages.get("storing", 0.0) + time.perf_counter() - t
+                corpus_update(store, ids, res.gazetteer, timings=stages)
             times.append((time.perf_counter() - t) / len(items))
             if len(times) % 100 == 0:
                 recent = sum(times[-10:]) / len(times[-10:])
@@ -128,13 +139,15 @@ def main() -> int:
         f"first 1,000: {first * 1000:.1f} ms per article; last 1,000: {last * 1000:.1f} ms per article (ratio {last / first:.2f})"
     )
     print(f"peak memory (RSS): {peak:.0f} MB")
+    print("seconds per stage: " + ", ".join(f"{k} {v:.0f}" for k, v in stages.items()))
     print(json.dumps({"n": args.n, "first_ms": round(first * 1000, 2), "last_ms": round(last * 1000, 2)}))
     record(
-        "scale",
-        f"{args.n} articles, {events} events: first 1,000 {first * 1000:.1f} ms an article, last 1,000 "
-        f"{last * 1000:.1f} ms; peak {peak:.0f} MB",
+        "scale_day" if args.day else "scale",
+        f"{args.n} articles{' of one day' if args.day else ''}, {events} events: first 1,000 "
+        f"{first * 1000:.1f} ms an article, last 1,000 {last * 1000:.1f} ms; peak {peak:.0f} MB; seconds: "
+        + ", ".join(f"{k} {v:.0f}" for k, v in stages.items()),
         {"n": args.n, "events": events, "first_ms": round(first * 1000, 2), "last_ms": round(last * 1000, 2),
-         "peak_mb": round(peak)},
+         "peak_mb": round(peak), **{f"{k}_s": round(v, 1) for k, v in stages.items()}},
     )  # fmt: skip
     return 0
 

@@ -239,3 +239,26 @@ def test_a_later_step_of_a_happening_joins_it_and_another_happening_does_not(tmp
     assert rows["s1"][0] == rows["s2"][0]
     assert rows["s3"][1] == rows["s1"][1]  # the arrest: in the shooting's storyline
     assert rows["o1"][0] != rows["s1"][0] and rows["o1"][1] != rows["s1"][1]
+
+
+def test_the_corpus_stages_can_report_their_time_without_changing_their_result(tmp_path, resources):
+    """`corpus_update(..., timings=)` (benchmarks/scale.py) adds up each stage's seconds; the events are
+    those of a rebuild without it."""
+    from newsloom.clustering import online
+    from newsloom.gazetteer import load_gazetteer
+    from newsloom.pipeline import corpus_update
+    from newsloom.store.entities import EntityRepository
+
+    store = Store(tmp_path / "t.db")
+    ingest(store, [str(DEMO)], res=resources)
+    events = partition(store, "event_id")
+    with store.transaction() as db:
+        online.reset(db)
+        EntityRepository(db).reset()
+    ids = [r[0] for r in store.query("SELECT id FROM articles ORDER BY seq")]
+    timings: dict[str, float] = {}
+    with store.transaction():
+        assert corpus_update(store, ids, load_gazetteer(), remove_failed=False, timings=timings) == []
+    assert set(timings) == {"entities", "events", "refinement", "cards"}
+    assert all(t > 0 for t in timings.values())
+    assert partition(store, "event_id") == events

@@ -7,7 +7,9 @@ it adds; `check()` verifies the order before a single document runs.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -231,8 +233,31 @@ def store_annotated(
             store.add_failure(origin, reason, "corpus")
 
 
+class _StageClock:
+    """`with clock("events"): ...` adds the block's seconds to `timings["events"]` (nothing without timings)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        if self.timings is None:
+            yield
+            return
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - t0
+
+
 def corpus_update(
-    store: Store, article_ids: list[str], gaz: Gazetteer, *, remove_failed: bool = True
+    store: Store,
+    article_ids: list[str],
+    gaz: Gazetteer,
+    *,
+    remove_failed: bool = True,
+    timings: dict[str, float] | None = None,
 ) -> list[tuple[str, str]]:
     """Resolve entities and cluster events for stored articles (inside the caller's transaction). The
     corpus stages need the gazetteer, not the language models.
@@ -240,7 +265,9 @@ def corpus_update(
     Each article's corpus work lands whole or not at all: an article the corpus stages fail on is returned
     with the reason, and the others go on. A new article that fails is removed (`remove_failed`, the
     ingest's case: ingesting it again retries it); an article stored before (a rebuild, a resumed ingest)
-    stays stored and waiting, and the next command that finishes pending work retries it."""
+    stays stored and waiting, and the next command that finishes pending work retries it. `timings`, when
+    given, adds up the seconds of each stage (entities, events, refinement, cards)."""
+    clock = _StageClock(timings)
     db = store.db
     batch = online.Batch()
     failed: list[tuple[str, str]] = []
@@ -256,8 +283,10 @@ def corpus_update(
         links = [set(g) for g in batch.links]
         try:
             with store.savepoint():
-                resolve.resolve_article(db, aid, row["text"], gaz, row["title"] or "")
-                online.assign_article(db, row, batch)
+                with clock("entities"):
+                    resolve.resolve_article(db, aid, row["text"], gaz, row["title"] or "")
+                with clock("events"):
+                    online.assign_article(db, row, batch)
             assigned += 1
         except Exception as exc:
             batch.links = links
@@ -270,12 +299,12 @@ def corpus_update(
         # articles, so that a resumed ingest refines exactly as an uninterrupted one.
         return failed
     try:
-        with store.savepoint("refine"):
+        with store.savepoint("refine"), clock("refinement"):
             online.refine(db, batch)
     except Exception as exc:  # refinement only improves assignments already made: keep them
         internal_error("event refinement", f"a batch of {len(article_ids)} articles", exc)
     try:
-        with store.savepoint("cards"):
+        with store.savepoint("cards"), clock("cards"):
             touched = articles.events_of(article_ids)
             touched |= {e for group in batch.links for e in group}
             cards.refresh_cards(db, sorted(e for e in touched if e))
