@@ -51,7 +51,7 @@ def main() -> int:
     from newsloom.annotate import load_resources
     from newsloom.ingest import read_sources
     from newsloom.model import AnnotatedArticle, Document, PublishedDate
-    from newsloom.pipeline import corpus_update, process
+    from newsloom.pipeline import corpus_update, process, timed
     from newsloom.store import Store
 
     res = load_resources()
@@ -116,11 +116,11 @@ def main() -> int:
             t = time.perf_counter()
             with store.transaction():
                 ids = []
-                for it in items:
-                    store.add_article(it)
-                    dedup.index(store.db, it.document.id, it.minhash)
-                    ids.append(it.document.id)
-                stages["storing"] = stages.get("storing", 0.0) + time.perf_counter() - t
+                with timed(stages, "storing"):
+                    for it in items:
+                        store.add_article(it)
+                        dedup.index(store.db, it.document.id, it.minhash)
+                        ids.append(it.document.id)
                 corpus_update(store, ids, res.gazetteer, timings=stages)
             times.append((time.perf_counter() - t) / len(items))
             if len(times) % 100 == 0:

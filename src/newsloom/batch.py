@@ -272,6 +272,8 @@ def run(
     sc = spark.sparkContext
     sc.setLogLevel("ERROR")
     t_start = time.time() - t0
+    from .pipeline import timed  # the driver's corpus stages import it in either mode
+
     try:
         parquet = [
             f for f in files if f.endswith(".parquet") or Path(f).is_dir() and any(Path(f).glob("*.parquet"))
@@ -304,36 +306,32 @@ def run(
         annotated = indexed.mapPartitions(lambda rows: annotate_partition(rows, frequent)).cache()
         n_docs = annotated.count()
         t_annotate = time.time() - t0
-        t1 = time.time()
+        # seconds per step; in those of DRIVER_STEPS the driver works while the executors wait
+        timings: dict[str, float] = {"start Spark": t_start, "annotate": t_annotate - t_start}
         outdir = Path(out)
         outdir.mkdir(parents=True, exist_ok=True)
-        spark.createDataFrame(annotated.map(_annotated_row), tables.annotated_schema()).write.mode(
-            "overwrite"
-        ).parquet(str(outdir / "annotated"))
-        flat = annotated.flatMap(lambda ip: [(t, r) for t, rows in _rows(*ip).items() for r in rows]).cache()
         counts = {}
-        for t in TABLES:
-            rows = flat.filter(lambda tr, t=t: tr[0] == t).map(lambda tr, t=t: tables.flat_row(t, tr[1]))
-            df = spark.createDataFrame(rows, tables.flat_schema(t))
-            df.write.mode("overwrite").parquet(str(outdir / t))
-            counts[t] = df.count()
+        with timed(timings, "tables"):
+            spark.createDataFrame(annotated.map(_annotated_row), tables.annotated_schema()).write.mode(
+                "overwrite"
+            ).parquet(str(outdir / "annotated"))
+            flat = annotated.flatMap(
+                lambda ip: [(t, r) for t, rows in _rows(*ip).items() for r in rows]
+            ).cache()
+            for t in TABLES:
+                rows = flat.filter(lambda tr, t=t: tr[0] == t).map(lambda tr, t=t: tables.flat_row(t, tr[1]))
+                df = spark.createDataFrame(rows, tables.flat_schema(t))
+                df.write.mode("overwrite").parquet(str(outdir / t))
+                counts[t] = df.count()
         log(f"annotated {n_docs} documents on Spark ({master}) in {t_annotate:.0f} s; tables in {outdir}")
-        # seconds per step, and those in which the driver works while the executors wait
-        timings: dict[str, float] = {
-            "start Spark": t_start,
-            "annotate": t_annotate - t_start,
-            "tables": time.time() - t1,
-        }
         db = into or str(outdir / "newsloom.db")
-        t1 = time.time()
         if corpus == "sharded":
             report = _load_sharded(spark, annotated, outdir, db, block_days, log, timings)
         else:
-            report = _load(spark, outdir, db)
-            timings["corpus on the driver"] = time.time() - t1
-        t1 = time.time()
-        _export_corpus(spark, db, outdir)
-        timings["export"] = time.time() - t1
+            with timed(timings, "corpus on the driver"):
+                report = _load(spark, outdir, db)
+        with timed(timings, "export"):
+            _export_corpus(spark, db, outdir)
         log(report.summary())
         total = time.time() - t0
         driver = sum(v for k, v in timings.items() if k in DRIVER_STEPS)
@@ -445,7 +443,7 @@ def _load_sharded(
 
     from pyspark.sql import Row
 
-    from .pipeline import IngestReport
+    from .pipeline import IngestReport, timed
     from .shards import (
         UNDATED,
         add_undated,
@@ -507,43 +505,41 @@ def _load_sharded(
         keys = sorted(keyed.map(lambda kv: kv[0][0]).distinct().collect())
         index = {k: i for i, k in enumerate(keys)}
         timings["near-duplicates and blocks"] = time.time() - t_start
-        t0 = time.time()
         base = next_seq(store)
         if keys:
-            parts = keyed.repartitionAndSortWithinPartitions(
-                len(keys), partitionFunc=lambda k: index[k[0]], keyfunc=lambda k: k
-            )
-            spark.createDataFrame(
-                parts.mapPartitions(_block_task).map(
-                    lambda b: Row(block=b[0], store=bytearray(b[1]), order=b[2])
+            with timed(timings, "corpus stages in blocks"):
+                parts = keyed.repartitionAndSortWithinPartitions(
+                    len(keys), partitionFunc=lambda k: index[k[0]], keyfunc=lambda k: k
                 )
-            ).write.mode("overwrite").parquet(str(outdir / "blocks"))
-            timings["corpus stages in blocks"] = time.time() - t0
+                spark.createDataFrame(
+                    parts.mapPartitions(_block_task).map(
+                        lambda b: Row(block=b[0], store=bytearray(b[1]), order=b[2])
+                    )
+                ).write.mode("overwrite").parquet(str(outdir / "blocks"))
             log(
                 f"corpus stages of {n - len(undated)} articles in {len(keys)} blocks of {days} days on Spark "
-                f"in {time.time() - t0:.0f} s"
+                f"in {timings['corpus stages in blocks']:.0f} s"
             )
-        t0 = time.time()
-        if keys:
-            with tempfile.TemporaryDirectory(prefix="newsloom-merge-") as tmp:
-                for row in spark.read.parquet(str(outdir / "blocks")).orderBy("block").toLocalIterator():
-                    path = Path(tmp) / "block.db"
-                    path.write_bytes(bytes(row["store"]))
-                    for eid in merge_block(store, path, json.loads(row["order"]), base):
-                        blocks[eid] = {row["block"]}
-                    path.unlink()
-        joined = stitch(store, blocks)
-        timings["merge and stitch"] = time.time() - t0
+        with timed(timings, "merge and stitch"):
+            if keys:
+                with tempfile.TemporaryDirectory(prefix="newsloom-merge-") as tmp:
+                    for row in spark.read.parquet(str(outdir / "blocks")).orderBy("block").toLocalIterator():
+                        path = Path(tmp) / "block.db"
+                        path.write_bytes(bytes(row["store"]))
+                        for eid in merge_block(store, path, json.loads(row["order"]), base):
+                            blocks[eid] = {row["block"]}
+                        path.unlink()
+            joined = stitch(store, blocks)
         log(
-            f"merged and stitched in {time.time() - t0:.0f} s: {joined['events_joined']} events and "
+            f"merged and stitched in {timings['merge and stitch']:.0f} s: {joined['events_joined']} events and "
             f"{joined['storylines_joined']} storylines joined across blocks"
         )
         if undated:
-            t0 = time.time()
-            add_undated(store, undated, base)
-            timings["undated on the driver"] = time.time() - t0
+            with timed(timings, "undated on the driver"):
+                add_undated(store, undated, base)
             log(
-                f"{len(undated)} undated articles through the corpus stages on the driver in {time.time() - t0:.0f} s"
+                f"{len(undated)} undated articles through the corpus stages on the driver in "
+                f"{timings['undated on the driver']:.0f} s"
             )
         added, copies = ArticleRepository(store.db).originals_and_copies()
         report.added, report.duplicates = added - before[0], copies - before[1]

@@ -41,6 +41,7 @@ __all__ = [
     "process",
     "recluster",
     "store_annotated",
+    "timed",
 ]
 
 log = logging.getLogger(__name__)
@@ -233,22 +234,16 @@ def store_annotated(
             store.add_failure(origin, reason, "corpus")
 
 
-class _StageClock:
-    """`with clock("events"): ...` adds the block's seconds to `timings["events"]` (nothing without timings)."""
-
-    def __init__(self, timings: dict[str, float] | None) -> None:
-        self.timings = timings
-
-    @contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
-        if self.timings is None:
-            yield
-            return
-        t0 = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - t0
+@contextmanager
+def timed(timings: dict[str, float] | None, step: str) -> Iterator[None]:
+    """`with timed(timings, "events"): ...` adds the block's seconds to `timings["events"]` (nothing when
+    `timings` is None): how the corpus stages and `newsloom batch` report where their time goes."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[step] = timings.get(step, 0.0) + time.perf_counter() - t0
 
 
 def corpus_update(
@@ -267,7 +262,6 @@ def corpus_update(
     ingest's case: ingesting it again retries it); an article stored before (a rebuild, a resumed ingest)
     stays stored and waiting, and the next command that finishes pending work retries it. `timings`, when
     given, adds up the seconds of each stage (entities, events, refinement, cards)."""
-    clock = _StageClock(timings)
     db = store.db
     batch = online.Batch()
     failed: list[tuple[str, str]] = []
@@ -283,9 +277,9 @@ def corpus_update(
         links = [set(g) for g in batch.links]
         try:
             with store.savepoint():
-                with clock("entities"):
+                with timed(timings, "entities"):
                     resolve.resolve_article(db, aid, row["text"], gaz, row["title"] or "")
-                with clock("events"):
+                with timed(timings, "events"):
                     online.assign_article(db, row, batch)
             assigned += 1
         except Exception as exc:
@@ -299,12 +293,12 @@ def corpus_update(
         # articles, so that a resumed ingest refines exactly as an uninterrupted one.
         return failed
     try:
-        with store.savepoint("refine"), clock("refinement"):
+        with store.savepoint("refine"), timed(timings, "refinement"):
             online.refine(db, batch)
     except Exception as exc:  # refinement only improves assignments already made: keep them
         internal_error("event refinement", f"a batch of {len(article_ids)} articles", exc)
     try:
-        with store.savepoint("cards"), clock("cards"):
+        with store.savepoint("cards"), timed(timings, "cards"):
             touched = articles.events_of(article_ids)
             touched |= {e for group in batch.links for e in group}
             cards.refresh_cards(db, sorted(e for e in touched if e))
