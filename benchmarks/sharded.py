@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import random
 import sys
 import tempfile
@@ -39,6 +40,13 @@ def main() -> int:
     ap.add_argument("--order", type=int, default=1, help="the shuffle of a gold corpus (ablate.py's seed)")
     ap.add_argument("--limit", type=int, default=200, help="articles per topic")
     ap.add_argument("--days", type=int, nargs="+", default=[30, 7, 1], help="block sizes to try")
+    ap.add_argument(
+        "--annotated",
+        type=Path,
+        help="a file keeping the annotated input between runs (pickle; made when absent): for trying changes "
+        "of the corpus stages without annotating again",
+    )
+    ap.add_argument("--no-shuffle", action="store_true", help="skip the local path's run in another order")
     args = ap.parse_args()
     source = DATA if args.set == "t17" else SETS[args.set]
     if not source.exists():
@@ -60,7 +68,12 @@ def main() -> int:
             for r in recs:
                 out.write(json.dumps({k: v for k, v in r.items() if k not in ("topic", "event")}) + "\n")
     t0 = time.perf_counter()
-    items = shards.annotate_inputs([str(corpus)])
+    if args.annotated and args.annotated.exists():
+        items = pickle.loads(args.annotated.read_bytes())
+    else:
+        items = shards.annotate_inputs([str(corpus)])
+        if args.annotated:
+            args.annotated.write_bytes(pickle.dumps(items))
     print(f"input: {len(items)} {args.set} articles, annotated in {time.perf_counter() - t0:.0f} s")
 
     def partition(db: Path) -> tuple[dict[str, str], dict[str, str], int, int]:
@@ -93,17 +106,18 @@ def main() -> int:
         + against_gold(ref_ev, ref_st)
     )
     # how far the local path itself moves when the same articles come in another order: the yardstick
-    shuffled = [it for _, it in items]
-    random.Random(1).shuffle(shuffled)
-    with Store(tmp / "shuffled.db") as st:
-        shards.run_local(st, list(enumerate(shuffled)), 10**6, tmp)
-    ev, stl, n_ev, n_st = partition(tmp / "shuffled.db")
-    p, r, f = bcubed(ev, ref_ev)
-    print(
-        f"local path, input shuffled: {n_ev} events, {n_st} storylines; events against the input order: "
-        f"B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}; storylines: F1 {bcubed(stl, ref_st)[2]:.3f}"
-        + against_gold(ev, stl)
-    )
+    if not args.no_shuffle:
+        shuffled = [it for _, it in items]
+        random.Random(1).shuffle(shuffled)
+        with Store(tmp / "shuffled.db") as st:
+            shards.run_local(st, list(enumerate(shuffled)), 10**6, tmp)
+        ev, stl, n_ev, n_st = partition(tmp / "shuffled.db")
+        p, r, f = bcubed(ev, ref_ev)
+        print(
+            f"local path, input shuffled: {n_ev} events, {n_st} storylines; events against the input order: "
+            f"B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}; storylines: F1 {bcubed(stl, ref_st)[2]:.3f}"
+            + against_gold(ev, stl)
+        )
     for days in args.days:
         info, (ev, st, n_ev, n_st), wall = runs[days]
         secs = info["block_seconds"].values()

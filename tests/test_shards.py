@@ -41,6 +41,29 @@ def test_demo_by_blocks_equals_local_ingest(tmp_path):
     assert views(db) == views(local)
 
 
+def test_blocks_weigh_terms_by_the_whole_input(tmp_path):
+    """Each block weighs terms by the document frequencies of the whole input (not only its own few
+    articles), and the merged store counts every article once: as the local ingest has counted them."""
+
+    def frequencies(db):
+        with Store(db, readonly=True) as st:
+            return dict(st.query("SELECT term, df FROM term_df")), st.query(
+                "SELECT value FROM meta WHERE key = 'df_articles'"
+            )[0][0]
+
+    local = tmp_path / "local.db"
+    run_cli("ingest", str(DEMO), db=local)
+    items = shards.annotate_inputs([str(DEMO)])
+    n, df = shards.input_frequencies(it for _, it in items)
+    block = tmp_path / "block.db"
+    shards.cluster_block(block, [it for _, it in items[:3]], frequencies=(n, df))
+    own = frequencies(block)  # the whole input's counts of its terms; none of its own articles counted
+    assert own[1] == str(n) and own[0] and all(df[t] == c for t, c in own[0].items())
+    db, info = sharded(tmp_path, DEMO, days=1)
+    assert info["blocks"] > 3
+    assert frequencies(db) == frequencies(local)
+
+
 def test_seeds_by_blocks_equals_local_ingest(tmp_path):
     src = needs_shared("seeds")
     local = tmp_path / "local.db"

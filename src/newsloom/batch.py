@@ -24,6 +24,7 @@ then are merged and stitched on the driver; see docs/spark.md.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import pickle
 import sys
@@ -410,9 +411,12 @@ def _bands(ip: tuple[int, bytes]) -> list[Any]:
     return band_entries(ip[0], pickle.loads(ip[1])[1].minhash)
 
 
-def _block_task(rows: Iterator[tuple[tuple[str, int], bytes]]) -> Iterator[tuple[str, bytes, str]]:
-    """Run the local corpus stages on each block of a partition (rows sorted by block, then input order);
-    yields (block, the block's store as bytes, {document id: order} as JSON)."""
+def _block_task(
+    rows: Iterator[tuple[tuple[str, int], bytes]], frequencies: tuple[int, dict[str, int]] | None
+) -> Iterator[tuple[str, bytes, str]]:
+    """Run the local corpus stages on each block of a partition (rows sorted by block, then input order),
+    weighing terms by `frequencies` (`shards.input_frequencies`); yields (block, the block's store as
+    bytes, {document id: order} as JSON)."""
     import itertools
     import tempfile
 
@@ -430,7 +434,8 @@ def _block_task(rows: Iterator[tuple[tuple[str, int], bytes]]) -> Iterator[tuple
         order: dict[str, int] = {}
         with tempfile.TemporaryDirectory(prefix="newsloom-block-") as tmp:
             path = Path(tmp) / "block.db"
-            cluster_block(path, items(group, order))  # noqa: B031 (the group is consumed once, here)
+            # the group is consumed once, here
+            cluster_block(path, items(group, order), frequencies=frequencies)  # noqa: B031
             yield block, path.read_bytes(), json.dumps(order)
 
 
@@ -449,10 +454,12 @@ def _load_sharded(
         add_undated,
         block_of,
         copies_in_bucket,
+        counted_terms,
         first_copies,
         merge_block,
         next_seq,
         stitch,
+        with_stored,
     )
     from .store import EventRepository, Store
     from .store.articles import ArticleRepository
@@ -506,13 +513,28 @@ def _load_sharded(
         index = {k: i for i, k in enumerate(keys)}
         timings["near-duplicates and blocks"] = time.time() - t_start
         base = next_seq(store)
+        frequencies = None
+        if len(keys) > 1:
+            # one block is the local path; several weigh terms as the local path does at the input's end
+            counted = (
+                keyed.filter(lambda kv: kv[0][1] not in moved.value)  # not the copies
+                .map(lambda kv: counted_terms(pickle.loads(kv[1])[1]))
+                .filter(lambda ks: ks is not None)
+                .cache()
+            )
+            frequencies = (
+                counted.count(),
+                counted.flatMap(lambda ks: [(k, 1) for k in ks]).reduceByKey(operator.add).collectAsMap(),
+            )
+            counted.unpersist()
+        weights = sc.broadcast(with_stored(store, frequencies) if frequencies else None)
         if keys:
             with timed(timings, "corpus stages in blocks"):
                 parts = keyed.repartitionAndSortWithinPartitions(
                     len(keys), partitionFunc=lambda k: index[k[0]], keyfunc=lambda k: k
                 )
                 spark.createDataFrame(
-                    parts.mapPartitions(_block_task).map(
+                    parts.mapPartitions(lambda rows: _block_task(rows, weights.value)).map(
                         lambda b: Row(block=b[0], store=bytearray(b[1]), order=b[2])
                     )
                 ).write.mode("overwrite").parquet(str(outdir / "blocks"))
@@ -529,7 +551,7 @@ def _load_sharded(
                         for eid in merge_block(store, path, json.loads(row["order"]), base):
                             blocks[eid] = {row["block"]}
                         path.unlink()
-            joined = stitch(store, blocks)
+            joined = stitch(store, blocks, frequencies)
         log(
             f"merged and stitched in {timings['merge and stitch']:.0f} s: {joined['events_joined']} events and "
             f"{joined['storylines_joined']} storylines joined across blocks"

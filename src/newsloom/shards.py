@@ -9,7 +9,10 @@ stages, and the pieces are joined with the same decisions:
    the local index applies. A copy travels to the block of its first copy.
 2. Blocks: articles are grouped by a time window of their publication date (`block_of`). Each block runs
    `pipeline.store_annotated`, the local ingest's final step, into its own store, in input order; inside a
-   block, event candidates come from the local index by participant, place and date. An article with no
+   block, event candidates come from the local index by participant, place and date. When the input is
+   cut into several blocks, each weighs terms by the document frequencies of the whole input (and of the
+   store it goes into: `input_frequencies`, `with_stored`), as the local path weighs them at the input's
+   end, not by its own few articles (in which every term looks rare). An article with no
    publication date has no block: it may report any day's happening, so it is compared with all of them,
    on the driver after stitching (5.).
 3. Merge (`merge_block`): the block stores are copied into one store; articles keep the input order,
@@ -18,7 +21,9 @@ stages, and the pieces are joined with the same decisions:
 4. Stitching (`stitch`): two events from different blocks merge when the local rule would have put the
    later one's first report into the earlier one: dates compatible, and that report's average probability
    (the pairwise model of `clustering.pairmodel`) over the earlier event's latest reports above the threshold at which
-   a report joins an event (`_join_link`); best pairs first. Then every event with a related earlier
+   a report joins an event (`_join_link`); best pairs first. Then the local refinement (`online.refine`)
+   re-clusters the reports of each pair across a boundary that came close (`refine_link`), block by block
+   in time, as a local batch does with the events its reports came close to. Then every event with a related earlier
    event in another block goes through the local storyline rule, linking to those events only (as in a
    local ingest, an event links to the events before it; inside its block the rule has run).
 5. Undated articles (`UNDATED`) go through the local corpus stages on the merged store (`add_annotated`),
@@ -32,6 +37,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -58,7 +64,9 @@ __all__ = [
     "block_of",
     "cluster_block",
     "copies_in_bucket",
+    "counted_terms",
     "first_copies",
+    "input_frequencies",
     "join_entities",
     "merge_block",
     "next_seq",
@@ -67,6 +75,7 @@ __all__ = [
 ]
 
 UNDATED = "undated"
+Frequencies = tuple[int, dict[str, int]]  # articles counted, and the articles using each term
 
 
 def block_of(it: AnnotatedArticle, days: int) -> str:
@@ -144,13 +153,63 @@ def add_undated(store: Store, items: list[tuple[int, AnnotatedArticle]], base: i
     return counts
 
 
+def counted_terms(it: AnnotatedArticle) -> list[str] | None:
+    """What the article adds to the document frequencies when the corpus stages cluster it (None: it is
+    not clustered)."""
+    if it.error is not None or it.article is None or it.article.language not in ("en", "und"):
+        return None
+    return pairmodel.counted_keys(it.terms, it.article.title or "", it.article.text)
+
+
+def input_frequencies(items: Iterable[AnnotatedArticle]) -> Frequencies:
+    """The document frequencies of the articles (not their copies) that the blocks will cluster: what the
+    local path has counted when it has taken the whole input."""
+    n, counts = 0, Counter[str]()
+    for it in items:
+        keys = counted_terms(it)
+        if keys is not None:
+            n += 1
+            counts.update(keys)
+    return n, dict(counts)
+
+
+def with_stored(store: Store, frequencies: Frequencies) -> Frequencies:
+    """The input's frequencies plus those of the articles the store holds already: by what a block weighs
+    terms (each block then weighs them as the local path weighs them at the end of the input)."""
+    repo = EventRepository(store.db)
+    n, counts = frequencies
+    stored = repo.document_frequencies(sorted(counts))
+    return n + repo.articles_counted(default=0), {t: c + stored.get(t, 0) for t, c in counts.items()}
+
+
+def _block_vocabulary(items: list[AnnotatedArticle]) -> set[str]:
+    """Every key a block's comparisons look up in the frequencies: counted terms, names and numbers."""
+    out: set[str] = set()
+    for it in items:
+        if (keys := counted_terms(it)) is not None and it.article is not None:
+            out.update(keys, pairmodel.names(f"{it.article.title}\n{it.article.text}"))
+    return out
+
+
 def cluster_block(
-    path: str | Path, items: Iterable[AnnotatedArticle], batch_size: int = 64
+    path: str | Path,
+    items: Iterable[AnnotatedArticle],
+    batch_size: int = 64,
+    frequencies: Frequencies | None = None,
 ) -> dict[str, int]:
     """Run the local corpus stages on one block's annotated articles (in input order) into a new store at
-    `path`. Returns the ingest counts."""
+    `path`, weighing terms by `frequencies` (`input_frequencies`) when given, else by the block's own
+    articles. Returns the ingest counts."""
     store = Store(path)
     try:
+        if frequencies is not None:
+            items = list(items)
+            n, df = frequencies
+            used = _block_vocabulary(items)
+            with store.transaction():
+                EventRepository(store.db).fix_document_frequencies(
+                    n, {t: c for t, c in df.items() if t in used}
+                )
         counts = add_annotated(store, items, batch_size)
         store.checkpoint()
     finally:
@@ -261,17 +320,24 @@ def _join_link(db: sqlite3.Connection, a: str, b: str) -> float:
     return sum(pairmodel.probability(feats, m, idf) for m in ms) / len(ms)
 
 
-def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
+def stitch(
+    store: Store, blocks: dict[str, set[str]], frequencies: Frequencies | None = None
+) -> dict[str, int]:
     """Join what the block boundaries split. `blocks` maps each event id to the blocks it came from
-    (updated as events merge). Returns how many events and storylines were joined."""
+    (updated as events merge); `frequencies`: the input's, when the blocks weighed terms by them (and so
+    counted none of their articles). Returns how many events and storylines were joined."""
     db = store.db
     merged = stories = 0
     joined: dict[str, str] = {}  # event merged away -> the event it joined
     with store.transaction():
+        if frequencies is not None:
+            EventRepository(db).add_document_frequencies(*frequencies)
         # every cross-block pair the local rule would consider: candidates by participant, place and date,
         # dates compatible, the later event's first report joining the earlier event by the local rule
         links: dict[tuple[str, str], float] = {}
         repo = EventRepository(db)
+        at_start = {e: set(bs) for e, bs in blocks.items()}
+        block_of_report = {a: b for eid, bs in blocks.items() for a in _profile(db, eid).articles for b in bs}
         for eid in repo.ids():
             if eid not in blocks:
                 continue
@@ -301,6 +367,22 @@ def stitch(store: Store, blocks: dict[str, set[str]]) -> dict[str, int]:
             blocks[keep] = blocks.pop(a) | blocks.pop(b)
             grown.add(keep)
             merged += 1
+        # then the local refinement: each pair across a boundary that came close (`refine_link`) has the
+        # reports of both sides re-clustered together, block by block in time, as a local batch has the
+        # events its reports came close to re-clustered
+        close: dict[str, list[set[str]]] = {}
+        for (a, b), link in links.items():
+            later = max(min(at_start[a]), min(at_start[b]))
+            a, b = _current(a, joined), _current(b, joined)
+            if a != b and link > SETTINGS.refine_link:
+                close.setdefault(later, []).append({a, b})
+        for key in sorted(close):
+            online.refine(db, online.Batch(links=close[key]))
+        if close:  # reports may have moved, events may be new or gone
+            blocks = {
+                eid: {block_of_report[a] for a in _profile(db, eid).articles if a in block_of_report}
+                for eid in repo.ids()
+            }
         before = repo.storyline_count()
         place = {eid: i for i, eid in enumerate(repo.ids())}  # creation order; storylines do not change it
         for eid, profile in repo.profiles():
@@ -330,7 +412,6 @@ def annotate_inputs(
     `newsloom batch` runs on its executors (same reading, same corpus-wide furniture counts); `as_of` is
     the collection time (default now)."""
     import pickle
-    from collections import Counter
     from types import SimpleNamespace
 
     from .batch import annotate_partition, documents_of, input_files, line_key_counts
@@ -382,17 +463,20 @@ def run_local(
     base = next_seq(store)
     seconds = {}
     merging = 0.0
+    # one block is the local path; several weigh terms as the local path does at the end of the input
+    frequencies = input_frequencies(it for g in groups.values() for i, it in g if i not in roots)
+    weights = with_stored(store, frequencies) if len(groups) > 1 else None
     for key in sorted(groups):
         path = Path(workdir) / f"block-{key}.db"
         t0 = time.perf_counter()
-        cluster_block(path, [it for _, it in sorted(groups[key], key=lambda x: x[0])])
+        cluster_block(path, [it for _, it in sorted(groups[key], key=lambda x: x[0])], frequencies=weights)
         seconds[key] = time.perf_counter() - t0
         t0 = time.perf_counter()
         for eid in merge_block(store, path, order, base):
             blocks[eid] = {key}
         merging += time.perf_counter() - t0
     t0 = time.perf_counter()
-    joined = stitch(store, blocks)
+    joined = stitch(store, blocks, frequencies if weights else None)
     stitching = time.perf_counter() - t0
     t0 = time.perf_counter()
     add_undated(store, undated, base)

@@ -13,6 +13,7 @@ import math
 import re
 import sqlite3
 import weakref
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -31,6 +32,7 @@ __all__ = [
     "UNSPECIFIC_KINDS",
     "article_features",
     "cosine",
+    "counted_keys",
     "dot",
     "follow_up",
     "lead_figures",
@@ -180,6 +182,13 @@ def number_key(n: str) -> str:
 def number_keys(f: ArticleFeatures) -> list[str]:
     """The keys a report's numbers and years are counted under (the names feature holds both)."""
     return [number_key(n) for n in (*f.numbers, *f.years)]
+
+
+def counted_keys(terms: Iterable[str], title: str, text: str) -> list[str]:
+    """What one report adds to the document frequencies when it is clustered: its content terms and the
+    keys of its numbers and years (`number_keys` of its features, read from its title and text)."""
+    nums, years = numbers_and_years(title + "\n" + text)
+    return [*terms, *(number_key(n) for n in (*nums, *years))]
 
 
 # report -> its vocabulary; an entry goes with its report (a report's features are not changed once made)

@@ -117,15 +117,17 @@ class EventRepository:
         return (row[0], row[1]) if row else None
 
     # --- term statistics -----------------------------------------------------------------------------
-    def articles_counted(self) -> int:
+    def articles_counted(self, default: int = 1) -> int:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'df_articles'").fetchone()
-        return int(row[0]) if row else 1
+        return int(row[0]) if row else default
 
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         return _pairs(rows_in(self.db, "SELECT term, df FROM term_df WHERE term IN ({ids})", terms))
 
     def count_terms(self, terms: Iterable[str]) -> None:
-        """One more article, using these terms."""
+        """One more article, using these terms (nothing when the frequencies are fixed)."""
+        if self.frequencies_fixed():
+            return
         self.db.executemany(
             "INSERT INTO term_df(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
             [(t,) for t in terms],
@@ -134,6 +136,27 @@ class EventRepository:
             "INSERT INTO meta(key, value) VALUES ('df_articles', '1') "
             "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
+
+    def add_document_frequencies(self, n: int, counts: dict[str, int]) -> None:
+        """Count `n` more articles, whose terms are counted in `counts` (as `count_terms` would have)."""
+        self.db.executemany(
+            "INSERT INTO term_df(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            sorted(counts.items()),
+        )
+        self.db.execute(
+            "INSERT INTO meta(key, value) VALUES ('df_articles', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)",
+            (str(n),),
+        )
+
+    def fix_document_frequencies(self, n: int, counts: dict[str, int]) -> None:
+        """Use these frequencies (of `n` articles) from now on: a block of a sharded input weighs terms as
+        the whole input does, and its own articles are not counted again (see `shards`)."""
+        self.add_document_frequencies(n, counts)
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('df_fixed', '1')")
+
+    def frequencies_fixed(self) -> bool:
+        return self.db.execute("SELECT 1 FROM meta WHERE key = 'df_fixed'").fetchone() is not None
 
     # --- same-event features -------------------------------------------------------------------------
     def store_features(self, aid: str, features_json: str) -> None:

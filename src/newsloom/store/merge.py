@@ -61,16 +61,18 @@ class BlockCopy:
             db.execute(
                 f"INSERT OR IGNORE INTO {table}({', '.join(cs)}) SELECT {', '.join(cs)} FROM blk.{table}"
             )
-        db.execute(
-            "INSERT INTO term_df(term, df) SELECT term, df FROM blk.term_df WHERE true "
-            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df"
-        )
+        fixed = db.execute("SELECT 1 FROM blk.meta WHERE key = 'df_fixed'").fetchone() is not None
+        if not fixed:  # a block given the whole input's frequencies counted none of its own
+            db.execute(
+                "INSERT INTO term_df(term, df) SELECT term, df FROM blk.term_df WHERE true "
+                "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df"
+            )
         db.execute(
             "INSERT INTO line_stats SELECT * FROM blk.line_stats WHERE true "
             "ON CONFLICT(scope, line_hash) DO UPDATE SET docs = docs + excluded.docs"
         )
         n = db.execute("SELECT value FROM blk.meta WHERE key = 'df_articles'").fetchone()
-        if n:
+        if n and not fixed:
             db.execute(
                 "INSERT INTO meta(key, value) VALUES ('df_articles', ?) ON CONFLICT(key) "
                 "DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)",
