@@ -56,3 +56,14 @@ def test_not_a_database_is_a_clear_error(tmp_path):
         Store(bad)
     with pytest.raises(StoreError, match="no such database"):
         Store(tmp_path / "missing.db", readonly=True)
+
+
+def test_a_store_whose_path_holds_uri_characters_opens_read_only(tmp_path):
+    """The read-only connection and the block merge address files by URI: a '#', '?' or '%' in a
+    directory's name is part of the name, not the URI's fragment or query."""
+    where = tmp_path / "news #1? 100%"
+    where.mkdir()
+    with Store(where / "a.db") as s, s.transaction():
+        s.add_article(carrier(1, "The river rose in the night."))
+    with Store(where / "a.db", readonly=True) as s:
+        assert s.count("articles") == 1

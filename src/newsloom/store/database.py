@@ -120,13 +120,14 @@ class Store:
     def _open_readonly(self) -> sqlite3.Connection:
         """Read-only, and on a read-only file system too: where SQLite cannot create the WAL's shared
         memory file beside the database, the file is opened as immutable (nothing writes it meanwhile)."""
-        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+        uri = Path(self.path).resolve().as_uri()  # a '#' or '?' in the path is part of the name
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, check_same_thread=False)
         try:
             db.execute("PRAGMA user_version").fetchone()
             return db
         except sqlite3.OperationalError:
             db.close()
-        return sqlite3.connect(f"file:{self.path}?immutable=1", uri=True, check_same_thread=False)
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
 
     def __enter__(self) -> Store:
         return self

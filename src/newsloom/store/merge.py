@@ -38,7 +38,7 @@ class BlockCopy:
 
     @contextmanager
     def attached(self, path: str | Path) -> Iterator[BlockCopy]:
-        self.db.execute("ATTACH DATABASE ? AS blk", (f"file:{path}?mode=ro",))
+        self.db.execute("ATTACH DATABASE ? AS blk", (f"{Path(path).resolve().as_uri()}?mode=ro",))
         try:
             yield self
         finally:
