@@ -1,6 +1,6 @@
 """Cost of adding an article as the store grows: the corpus stages over a synthetic stream.
 
-    python benchmarks/scale.py [--n 100000] [--pool 300] [--keep STORE.db] [--day]
+    python benchmarks/scale.py [--n 100000] [--pool 300] [--keep STORE.db] [--day [--blocks N]]
 
 A pool of ECB+ articles (../shared/datasets/ecbplus-dev.jsonl) is annotated once with the real
 pipeline. The stream then repeats the pool in epochs. Each copy gets a new document id, its dates are
@@ -14,7 +14,9 @@ articles (ms per article) and peak memory. --keep writes the store to a file (ea
 one of 50 outlets), for benchmarks/web.py --lists. --day puts the whole stream on one day (each copy
 published on 2016-09-01, its stated dates moved with its publication date), as one day of a crawl reaches
 the corpus stages (the candidates of a report then all lie within days of it). The seconds of each corpus
-stage (storing, entities, events, refinement, cards) are printed at the end.
+stage (storing, entities, events, refinement, cards) are printed at the end. --day --blocks N runs that day
+through the sharded corpus stages instead (`shards.run_local`: blocks of at most N articles cut by shared
+names, merge, stitching) and prints the largest block's time and the driver's.
 """
 
 from __future__ import annotations
@@ -43,6 +45,14 @@ def main() -> int:
     ap.add_argument("--pool", type=int, default=300)
     ap.add_argument("--keep", type=Path, help="write the store here (it must not exist)")
     ap.add_argument("--day", action="store_true", help="every copy published on one day")
+    ap.add_argument(
+        "--blocks",
+        type=int,
+        metavar="N",
+        help="with --day: run the stream as `newsloom batch --corpus sharded --block-articles N` does (the day "
+        "cut into blocks of at most N by shared names, each block on its own, then merged and stitched), in "
+        "this one process, and print each step's time",
+    )
     args = ap.parse_args()
     if not DATA.exists():
         print(f"skipped: {DATA} is absent")
@@ -103,6 +113,8 @@ def main() -> int:
             it.article.outlet = f"Outlet {random.Random(i).randrange(50):02d}"
         return it
 
+    if args.blocks:
+        return sharded_day(args, [(i, variant(i)) for i in range(args.n)])
     if args.keep and args.keep.exists():
         print(f"--keep {args.keep}: the file exists; give a new name")
         return 2
@@ -148,6 +160,42 @@ def main() -> int:
         + ", ".join(f"{k} {v:.0f}" for k, v in stages.items()),
         {"n": args.n, "events": events, "first_ms": round(first * 1000, 2), "last_ms": round(last * 1000, 2),
          "peak_mb": round(peak), **{f"{k}_s": round(v, 1) for k, v in stages.items()}},
+    )  # fmt: skip
+    return 0
+
+
+def sharded_day(args: argparse.Namespace, items: list) -> int:
+    """The synthetic day through the sharded corpus stages: blocks one after another in this process (on a
+    cluster each runs on its own executor), then the driver's merge and stitching."""
+    from newsloom import shards
+    from newsloom.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        with Store(Path(tmp) / "day.db") as store:
+            info = shards.run_local(store, items, 1, tmp, block_articles=args.blocks)
+            events = store.count("events")
+        wall = time.perf_counter() - t0
+    secs = sorted(info["block_seconds"].values())
+    driver = info["merge_seconds"] + info["stitch_seconds"]
+    print(f"articles: {args.n} of one day; events: {events}; blocks of at most {args.blocks}: {len(secs)}")
+    print(
+        f"blocks: largest {secs[-1]:.1f} s, median {secs[len(secs) // 2]:.1f} s, sum {sum(secs):.1f} s; "
+        f"driver: merge {info['merge_seconds']:.1f} s, stitch {info['stitch_seconds']:.1f} s "
+        f"({info['events_joined']} events joined); all in one process {wall:.1f} s"
+    )
+    print(
+        f"with an executor per block: largest block + driver = {secs[-1] + driver:.1f} s "
+        f"({(secs[-1] + driver) / args.n * 1000:.1f} ms an article of the day)"
+    )
+    record(
+        "scale_day_blocks",
+        f"{args.n} articles of one day in {len(secs)} blocks of at most {args.blocks}, {events} events: largest "
+        f"block {secs[-1]:.1f} s, blocks summed {sum(secs):.1f} s, merge {info['merge_seconds']:.1f} s, stitch "
+        f"{info['stitch_seconds']:.1f} s",
+        {"n": args.n, "block_articles": args.blocks, "blocks": len(secs), "events": events,
+         "largest_block_s": round(secs[-1], 1), "blocks_sum_s": round(sum(secs), 1),
+         "merge_s": round(info["merge_seconds"], 1), "stitch_s": round(info["stitch_seconds"], 1)},
     )  # fmt: skip
     return 0
 

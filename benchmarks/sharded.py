@@ -1,6 +1,7 @@
 """Sharded corpus stages (`newsloom batch --corpus sharded`) against the local path, without Spark.
 
     python benchmarks/sharded.py [--set t17|gva|ecb] [--order 1] [--limit 200] [--days 30 7 1]
+        [--block-articles N] [--same-day DATE] [--annotated FILE] [--no-shuffle]
 
 Input (--set): the first --limit articles of each Timeline17 dev topic (../shared/datasets/t17-dev; the
 default), or a corpus with gold events: gva-dev (local crime news) or ECB+ dev, in the shuffled order of
@@ -47,6 +48,18 @@ def main() -> int:
         "of the corpus stages without annotating again",
     )
     ap.add_argument("--no-shuffle", action="store_true", help="skip the local path's run in another order")
+    ap.add_argument(
+        "--block-articles",
+        type=int,
+        default=None,
+        help="cut a time block of more articles by shared names (`shards.cut_block`; default: the batch's)",
+    )
+    ap.add_argument(
+        "--same-day",
+        metavar="DATE",
+        help="give every article this publication date: one day's news of many happenings, cut into blocks "
+        "only by --block-articles (with --days 1)",
+    )
     args = ap.parse_args()
     source = DATA if args.set == "t17" else SETS[args.set]
     if not source.exists():
@@ -66,7 +79,10 @@ def main() -> int:
         random.Random(args.order).shuffle(recs)
         with corpus.open("w", encoding="utf-8") as out:
             for r in recs:
-                out.write(json.dumps({k: v for k, v in r.items() if k not in ("topic", "event")}) + "\n")
+                row = {k: v for k, v in r.items() if k not in ("topic", "event")}
+                if args.same_day:
+                    row["published"] = args.same_day
+                out.write(json.dumps(row) + "\n")
     t0 = time.perf_counter()
     if args.annotated and args.annotated.exists():
         items = pickle.loads(args.annotated.read_bytes())
@@ -96,8 +112,9 @@ def main() -> int:
         work = tmp / f"w{days}"
         work.mkdir()
         t0 = time.perf_counter()
+        bound = 10**9 if days == 10**6 else args.block_articles
         with Store(db) as st:
-            info = shards.run_local(st, items, days, work)
+            info = shards.run_local(st, items, days, work, block_articles=bound)
         wall = time.perf_counter() - t0
         runs[days] = (info, partition(db), wall)
     ref_info, (ref_ev, ref_st, ref_n_ev, ref_n_st), ref_wall = runs[10**6]

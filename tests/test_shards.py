@@ -2,6 +2,7 @@
 stitched, give the local ingest's events, storylines and timeline; copies are found across blocks."""
 
 import json
+from collections import Counter
 
 import numpy as np
 
@@ -62,6 +63,10 @@ def test_blocks_weigh_terms_by_the_whole_input(tmp_path):
     db, info = sharded(tmp_path, DEMO, days=1)
     assert info["blocks"] > 3
     assert frequencies(db) == frequencies(local)
+    with Store(db, readonly=True) as st:  # every report carries its event's storyline
+        assert not st.query(
+            "SELECT a.id FROM articles a JOIN events e ON e.id = a.event_id WHERE a.storyline_id IS NOT e.storyline_id"
+        )
 
 
 def test_seeds_by_blocks_equals_local_ingest(tmp_path):
@@ -128,3 +133,41 @@ def test_first_copies_follow_the_earliest_match():
     assert pairs == [(5, 2)]
     # 7 copies 5, which copies 2: both go back to 2
     assert shards.first_copies([(5, 2), (7, 5), (7, 6)]) == {5: 2, 7: 2}
+
+
+def test_a_large_block_is_cut_by_the_names_its_articles_share():
+    entries = [
+        (0, ["chicago", "jane roe"]),
+        (1, ["chicago", "acme corp"]),
+        (2, ["chicago", "jane roe"]),
+        (3, ["chicago", "acme corp"]),
+        (4, ["chicago"]),
+        (5, ["springfield"]),
+    ]
+    cut = shards.cut_block(entries, bound=3)
+    assert set(cut) == {0, 1, 2, 3, 4, 5}
+    assert max(Counter(cut.values()).values()) <= 3  # no block above the bound
+    assert cut[0] == cut[2] and cut[1] == cut[3]  # the rare names keep their articles together
+    assert cut[0] != cut[1]  # the common one ("chicago", 5 articles) joins nothing
+    assert shards.cut_block(entries, bound=6) == dict.fromkeys(range(6), 0)  # within the bound: one block
+    assert shards.cut_block(list(reversed(entries)), bound=3) == cut  # the input order does not matter
+
+
+def test_a_day_cut_into_blocks_keeps_every_article_and_the_local_events(tmp_path):
+    local = tmp_path / "local.db"
+    run_cli("ingest", str(DEMO), db=local)
+    db = tmp_path / "cut.db"
+    with Store(db) as st:
+        # one time block for the whole demo, cut into blocks of at most 4 articles
+        info = shards.run_local(st, shards.annotate_inputs([str(DEMO)]), 10**5, tmp_path, block_articles=4)
+    assert info["blocks"] >= 3
+    cut, whole = views(db, ids=False), views(local, ids=False)
+    for v in (cut, whole):
+        for e in v["events"]:
+            e.pop("storyline_id")
+    assert cut["events"] == whole["events"]
+    # storylines are linked across blocks only from an event to the earlier events of other blocks, so a
+    # storyline that a local ingest grew through a later report may stay in parts; every report has one
+    assert sorted(a for s in cut["storylines"] for a in s["article_ids"]) == sorted(
+        a for s in whole["storylines"] for a in s["article_ids"]
+    )

@@ -254,15 +254,23 @@ def run(
     corpus: str = "driver",
     block_days: int = 7,
     as_of: str | None = None,
+    block_articles: int | None = None,
 ) -> dict[str, Any]:
     """Run the batch pipeline; returns counts and timings. `as_of` is when the inputs were collected
     (default: now, read once on the driver). `corpus` says where the corpus stages run:
     "driver" (one writer, in input order: the local ingest's exact result) or "sharded" (by time blocks of
-    `block_days` on the executors, then merged and stitched: see `shards`)."""
+    `block_days` on the executors, a block of more than `block_articles` articles (default: the clustering
+    setting) cut by the names they share, then merged and stitched: see `shards`)."""
     if corpus not in ("driver", "sharded"):
         raise NewsloomError(f"--corpus {corpus}: choose 'driver' or 'sharded'")
     if block_days < 1:
         raise NewsloomError(f"--block-days {block_days}: must be at least 1")
+    if block_articles is None:
+        from .clustering.config import SETTINGS
+
+        block_articles = SETTINGS.block_articles
+    if block_articles < 1:
+        raise NewsloomError(f"--block-articles {block_articles}: must be at least 1")
 
     t0 = time.time()
     from .store import now
@@ -327,7 +335,7 @@ def run(
         log(f"annotated {n_docs} documents on Spark ({master}) in {t_annotate:.0f} s; tables in {outdir}")
         db = into or str(outdir / "newsloom.db")
         if corpus == "sharded":
-            report = _load_sharded(spark, annotated, outdir, db, block_days, log, timings)
+            report = _load_sharded(spark, annotated, outdir, db, block_days, block_articles, log, timings)
         else:
             with timed(timings, "corpus on the driver"):
                 report = _load(spark, outdir, db)
@@ -440,7 +448,14 @@ def _block_task(
 
 
 def _load_sharded(
-    spark: Any, annotated: Any, outdir: Path, db: str, days: int, log: Any, timings: dict[str, float]
+    spark: Any,
+    annotated: Any,
+    outdir: Path,
+    db: str,
+    days: int,
+    block_articles: int,
+    log: Any,
+    timings: dict[str, float],
 ) -> Any:
     """Corpus stages by time blocks on the executors, merged and stitched on the driver (see `shards`);
     `timings` gets the seconds of each step."""
@@ -453,11 +468,14 @@ def _load_sharded(
         UNDATED,
         add_undated,
         block_of,
+        blocking_keys,
         copies_in_bucket,
         counted_terms,
+        cut_block,
         first_copies,
         merge_block,
         next_seq,
+        part_key,
         stitch,
         with_stored,
     )
@@ -509,6 +527,24 @@ def _load_sharded(
             for (_, i), payload in keyed.filter(lambda kv: kv[0][0] == UNDATED).collect()
         ]
         keyed = keyed.filter(lambda kv: kv[0][0] != UNDATED)
+        # a time block of more than `block_articles` articles is cut by the names its articles share
+        sizes = keyed.map(lambda kv: kv[0][0]).countByValue()
+        large = sc.broadcast({k for k, c in sizes.items() if c > block_articles})
+        if large.value:
+            part_of = (
+                keyed.filter(lambda kv: kv[0][0] in large.value and kv[0][1] not in moved.value)
+                .map(lambda kv: (kv[0][0], (kv[0][1], blocking_keys(pickle.loads(kv[1])[1]))))
+                .groupByKey()
+                .flatMap(
+                    lambda kv: [
+                        (o, part_key(kv[0], p)) for o, p in cut_block(sorted(kv[1]), block_articles).items()
+                    ]
+                )
+                .collectAsMap()
+            )
+            part_of.update({c: part_of[r] for c, r in roots.items() if r in part_of})  # copies follow
+            parts_of = sc.broadcast(part_of)
+            keyed = keyed.map(lambda kv: ((parts_of.value.get(kv[0][1], kv[0][0]), kv[0][1]), kv[1]))
         keys = sorted(keyed.map(lambda kv: kv[0][0]).distinct().collect())
         index = {k: i for i, k in enumerate(keys)}
         timings["near-duplicates and blocks"] = time.time() - t_start

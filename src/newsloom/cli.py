@@ -592,6 +592,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         log=lambda m: print(m, file=sys.stderr),
         corpus=args.corpus,
         block_days=args.block_days,
+        block_articles=args.block_articles,
         as_of=_as_of(args),
     )
     if args.json:
@@ -1076,6 +1077,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=7,
         metavar="DAYS",
         help="days of publication per block with --corpus sharded (default 7)",
+    )
+    s.add_argument(
+        "--block-articles",
+        type=int,
+        metavar="N",
+        help="with --corpus sharded, a block of more articles is cut into blocks of at most N by the names "
+        "its articles share (default: the setting block_articles, see 'newsloom cluster-settings')",
     )
     _json_flag(s)
 

@@ -9,7 +9,9 @@ stages, and the pieces are joined with the same decisions:
    the local index applies. A copy travels to the block of its first copy.
 2. Blocks: articles are grouped by a time window of their publication date (`block_of`). Each block runs
    `pipeline.store_annotated`, the local ingest's final step, into its own store, in input order; inside a
-   block, event candidates come from the local index by participant, place and date. When the input is
+   block, event candidates come from the local index by participant, place and date. A time block of
+   more than `block_articles` articles (a busy day) is cut further by the names its articles share
+   (`blocking_keys`, `cut_block`: articles sharing a rare name stay together). When the input is
    cut into several blocks, each weighs terms by the document frequencies of the whole input (and of the
    store it goes into: `input_frequencies`, `with_stored`), as the local path weighs them at the input's
    end, not by its own few articles (in which every term looks rare). An article with no
@@ -23,9 +25,10 @@ stages, and the pieces are joined with the same decisions:
    (the pairwise model of `clustering.pairmodel`) over the earlier event's latest reports above the threshold at which
    a report joins an event (`_join_link`); best pairs first. Then the local refinement (`online.refine`)
    re-clusters the reports of each pair across a boundary that came close (`refine_link`), block by block
-   in time, as a local batch does with the events its reports came close to. Then every event with a related earlier
-   event in another block goes through the local storyline rule, linking to those events only (as in a
-   local ingest, an event links to the events before it; inside its block the rule has run).
+   in time, as a local batch does with the events its reports came close to. Then every event with a
+   related earlier event in other blocks goes through the local storyline rule, linking to those events
+   only (as in a local ingest, an event links to the events before it; in a block they share, the rule
+   has run); every report then carries its event's storyline.
 5. Undated articles (`UNDATED`) go through the local corpus stages on the merged store (`add_annotated`),
    in input order, as a local ingest would take them.
 
@@ -62,14 +65,17 @@ __all__ = [
     "annotate_inputs",
     "band_entries",
     "block_of",
+    "blocking_keys",
     "cluster_block",
     "copies_in_bucket",
     "counted_terms",
+    "cut_block",
     "first_copies",
     "input_frequencies",
     "join_entities",
     "merge_block",
     "next_seq",
+    "part_key",
     "run_local",
     "stitch",
 ]
@@ -84,6 +90,65 @@ def block_of(it: AnnotatedArticle, days: int) -> str:
     if d is None:
         return UNDATED
     return date.fromordinal(max(1, (d.toordinal() // days) * days)).isoformat()
+
+
+_KEY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+
+
+def blocking_keys(it: AnnotatedArticle) -> list[str]:
+    """The names an article mentions (people, organisations, places), lowercased: two articles that share
+    one may report one happening, so a cut block keeps them together where it can."""
+    return sorted({" ".join(e.text.lower().split()) for e in it.entities if e.label in _KEY_LABELS})
+
+
+def cut_block(entries: list[tuple[int, list[str]]], bound: int) -> dict[int, int]:
+    """Cut one time block of (input order, `blocking_keys`) into parts of at most `bound` articles:
+    articles sharing a name are joined, rarest names first (the strongest evidence), unless the join
+    would make a part larger than `bound` (a name that common is left to stitching); the parts are then
+    packed, in order of their first article, into blocks of at most `bound`. Returns each article's block
+    number (all 0 when the block is within the bound)."""
+    if len(entries) <= bound:
+        return {o: 0 for o, _ in entries}
+    parent = {o: o for o, _ in entries}
+    size = dict.fromkeys(parent, 1)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    having: dict[str, list[int]] = {}
+    for o, keys in entries:
+        for k in set(keys):
+            having.setdefault(k, []).append(o)
+    for k in sorted(having, key=lambda k: (len(having[k]), k)):
+        members = having[k]
+        if len(members) > bound:
+            break  # every name after this one is as common or more
+        roots = {find(o) for o in members}
+        if len(roots) < 2 or sum(size[r] for r in roots) > bound:
+            continue
+        first = min(roots)
+        for r in roots - {first}:
+            parent[r] = first
+            size[first] += size[r]
+    parts: dict[int, list[int]] = {}
+    for o, _ in sorted(entries):
+        parts.setdefault(find(o), []).append(o)
+    out: dict[int, int] = {}
+    n = filled = 0
+    for members in sorted(parts.values(), key=lambda m: m[0]):
+        if filled and filled + len(members) > bound:
+            n, filled = n + 1, 0
+        out.update(dict.fromkeys(members, n))
+        filled += len(members)
+    return out
+
+
+def part_key(block: str, n: int) -> str:
+    """The key of part `n` of a cut time block (sorts after the block's own key, in order of parts)."""
+    return f"{block}.{n:05d}"
 
 
 # --- 1. near-duplicates -----------------------------------------------------------------------------
@@ -392,14 +457,15 @@ def stitch(
                 for c in online.candidate_events(EventRepository(db), prof, limit=40)
                 if c != eid and c in blocks
             ]
+            # as in a local ingest, an event links to the events before it; in a block they share, the rule ran
             earlier = {c for c in near if not (blocks[c] & blocks[eid]) and place[c] < place[eid]}
             if earlier:
-                # as in a local ingest, an event links to the events before it; in its block, the rule ran
                 terms = sorted(prof.terms)
                 online.assign_storyline(
                     db, eid, prof, online.idf_map(db, terms) if terms else {}, among=earlier
                 )
         stories = before - repo.storyline_count()
+        repo.align_article_storylines()  # the reports of events merged above carry their storyline
         # the cards of the merged store: entities and events joined across blocks change titles and places
         cards.refresh_cards(db, repo.ids())
     return {"events_joined": merged, "storylines_joined": stories}
@@ -440,10 +506,16 @@ def annotate_inputs(
 
 
 def run_local(
-    store: Store, items: list[tuple[int, AnnotatedArticle]], days: int, workdir: str | Path
+    store: Store,
+    items: list[tuple[int, AnnotatedArticle]],
+    days: int,
+    workdir: str | Path,
+    block_articles: int | None = None,
 ) -> dict[str, Any]:
     """The sharded corpus stages without Spark (one process runs every block in turn): for tests and for
-    comparing with the local path. `items` are (input order, annotated article)."""
+    comparing with the local path. `items` are (input order, annotated article); a time block of more
+    than `block_articles` articles (default: the clustering setting) is cut (`cut_block`)."""
+    bound = block_articles or SETTINGS.block_articles
     pairs = []
     buckets: dict[tuple[int, int], list[tuple[int, bytes]]] = {}
     for i, it in items:
@@ -458,6 +530,10 @@ def run_local(
     for i, it in items:
         groups.setdefault(block_at[roots.get(i, i)], []).append((i, it))
     undated = groups.pop(UNDATED, [])
+    for key in [k for k, g in groups.items() if len(g) > bound]:
+        cut = cut_block([(i, blocking_keys(it)) for i, it in groups[key] if i not in roots], bound)
+        for i, it in groups.pop(key):  # a copy goes where its first copy goes
+            groups.setdefault(part_key(key, cut[roots.get(i, i)]), []).append((i, it))
     order = {it.document.id: i for i, it in items}
     blocks: dict[str, set[str]] = {}
     base = next_seq(store)

@@ -93,6 +93,11 @@ class ClusterConfig:
     scored_candidates: int = _bound(25, "candidate events that get the full pair model")
     max_members: int = _bound(12, "an event is compared through at most this many of its reports")
     max_terms: int = _bound(300, "terms kept in an event's profile")
+    block_articles: int = _bound(
+        5000,
+        "with `newsloom batch --corpus sharded`, a time block of more articles is cut into blocks of at most "
+        "this many by the names they share (one executor task's work)",
+    )
     idf_drift: float = _bound(0.02, "a batch's idf map is kept until the store has grown by this share")
 
     def describe(self) -> list[tuple[str, Any, str, str]]:

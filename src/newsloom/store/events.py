@@ -378,6 +378,20 @@ class EventRepository:
     def set_event_articles_storyline(self, eid: str, sid: str) -> None:
         self.db.execute("UPDATE articles SET storyline_id = ? WHERE event_id = ?", (sid, eid))
 
+    def align_article_storylines(self) -> int:
+        """Give every article of an event its event's storyline (after events merged without the storyline
+        rule running for them); returns how many articles changed."""
+        stale = self.db.execute(
+            "SELECT a.id, e.storyline_id FROM articles a JOIN events e ON e.id = a.event_id "
+            "WHERE a.storyline_id IS NOT e.storyline_id"
+        ).fetchall()
+        self.db.executemany(
+            "UPDATE articles SET storyline_id = ? WHERE id = ?", [(r[1], r[0]) for r in stale]
+        )
+        for sid in sorted({r[1] for r in stale if r[1] is not None}):
+            self.update_storyline_dates(sid)
+        return len(stale)
+
     def update_storyline_dates(self, sid: str) -> None:
         """A storyline's first and last dates (an event has both dates or neither; one index lookup each)."""
         first = self.db.execute(
