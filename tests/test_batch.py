@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import re
 import shutil
 
 import pytest
@@ -105,6 +106,22 @@ def test_sharded_batch_adds_to_a_store_that_holds_articles(tmp_path):
         k: sorted(groups(alone["demo"])[k] + groups(alone["seeds"])[k]) for k in ("events", "storylines")
     }
     assert groups(db) == expected
+
+
+def test_sharded_batch_cuts_a_large_block_by_shared_names(tmp_path):
+    """One time block for the whole demo, cut on the executors into blocks of at most 4 articles: the
+    local ingest's events, and every report in a storyline."""
+    local = tmp_path / "local.db"
+    run_cli("ingest", str(DEMO), db=local)
+    db = tmp_path / "cut.db"
+    r = run_cli(
+        "batch", "--master", "local[2]", "--corpus", "sharded", "--block-days", "100000", "--block-articles",
+        "4", str(DEMO), "--out", str(tmp_path / "o"), db=db,
+    )  # fmt: skip
+    blocks = re.search(r"articles in (\d+) blocks", r.stderr)
+    assert blocks and int(blocks.group(1)) >= 3, r.stderr
+    assert groups(db)["events"] == groups(local)["events"]
+    assert sum(map(len, groups(db)["storylines"])) == sum(map(len, groups(local)["storylines"]))
 
 
 def groups(db):
