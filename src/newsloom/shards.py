@@ -389,7 +389,7 @@ def stitch(
     store: Store, blocks: dict[str, set[str]], frequencies: Frequencies | None = None
 ) -> dict[str, int]:
     """Join what the block boundaries split. `blocks` maps each event id to the blocks it came from
-    (updated as events merge); `frequencies`: the input's, when the blocks weighed terms by them (and so
+    (changed in place as events merge); `frequencies`: the input's, when the blocks weighed terms by them (and so
     counted none of their articles). Returns how many events and storylines were joined."""
     db = store.db
     merged = stories = 0
