@@ -78,6 +78,7 @@ __all__ = [
     "part_key",
     "run_local",
     "stitch",
+    "with_stored",
 ]
 
 UNDATED = "undated"
