@@ -299,8 +299,8 @@ def corpus_update(
         internal_error("event refinement", f"a batch of {len(article_ids)} articles", exc)
     try:
         with store.savepoint("cards"), timed(timings, "cards"):
-            touched = articles.events_of(article_ids)
-            touched |= {e for group in batch.links for e in group}
+            # a card is made from its event's reports: those the batch's reports joined, or refinement changed
+            touched = articles.events_of(article_ids) | batch.changed
             cards.refresh_cards(db, sorted(e for e in touched if e))
     except Exception as exc:  # the cards' titles and places are shown; the events stay as they are
         internal_error("event cards", f"a batch of {len(article_ids)} articles", exc)

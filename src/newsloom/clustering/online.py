@@ -266,6 +266,7 @@ class Batch:
     1 / S.idf_drift articles) every report gets a fresh one, as without a batch."""
 
     links: list[set[str]] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)  # events whose reports refinement moved or merged
     idf: dict[str, float] = field(default_factory=dict)
     idf_n: int = 0  # the number of articles when `idf` was started
     # the reports whose whole vocabulary `idf` holds (checked once per map, not once per comparison)
@@ -588,6 +589,7 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
         plan.append((anchor_ids[0] if anchor_ids else None, reports))
         for other in anchor_ids[1:]:
             merge_events(db, anchor_ids[0], other)
+            batch.changed.add(anchor_ids[0])
     claimed = {e for e, _ in plan if e is not None}
     order = sorted(
         (i for i, (e, _) in enumerate(plan) if e is None),
@@ -608,6 +610,7 @@ def _refine_component(db: sqlite3.Connection, comp: list[str], budget: float, ba
                 _move_report(db, a, eid, owner[a])
     if moved:
         _rebuild_events(db, sorted(moved), idf)
+        batch.changed.update(moved)
     return cost
 
 
