@@ -84,12 +84,18 @@ def main() -> int:
                     row["published"] = args.same_day
                 out.write(json.dumps(row) + "\n")
     t0 = time.perf_counter()
+    made_from = (args.set, args.order, args.limit, args.same_day)  # what the annotated input depends on
     if args.annotated and args.annotated.exists():
-        items = pickle.loads(args.annotated.read_bytes())
+        kept, items = pickle.loads(args.annotated.read_bytes())
+        if kept != made_from:
+            print(
+                f"--annotated {args.annotated}: made for --set/--order/--limit/--same-day {kept}, not {made_from}"
+            )
+            return 2
     else:
         items = shards.annotate_inputs([str(corpus)])
         if args.annotated:
-            args.annotated.write_bytes(pickle.dumps(items))
+            args.annotated.write_bytes(pickle.dumps((made_from, items)))
     print(f"input: {len(items)} {args.set} articles, annotated in {time.perf_counter() - t0:.0f} s")
 
     def partition(db: Path) -> tuple[dict[str, str], dict[str, str], int, int]:
@@ -127,7 +133,7 @@ def main() -> int:
         shuffled = [it for _, it in items]
         random.Random(1).shuffle(shuffled)
         with Store(tmp / "shuffled.db") as st:
-            shards.run_local(st, list(enumerate(shuffled)), 10**6, tmp)
+            shards.run_local(st, list(enumerate(shuffled)), 10**6, tmp, block_articles=10**9)
         ev, stl, n_ev, n_st = partition(tmp / "shuffled.db")
         p, r, f = bcubed(ev, ref_ev)
         print(

@@ -20,7 +20,16 @@ from spacy.tokens import Span
 from . import records
 from .errors import internal_error
 from .gazetteer import Gazetteer, load_gazetteer, title_words
-from .model import DAY, AnnotatedArticle, Article, EntityMention, EventMention, Sentence, TimeMention
+from .model import (
+    ANNOTATED_LANGUAGES,
+    DAY,
+    AnnotatedArticle,
+    Article,
+    EntityMention,
+    EventMention,
+    Sentence,
+    TimeMention,
+)
 from .temporal import tag
 
 __all__ = [
@@ -770,7 +779,7 @@ def _annotate_batch(items: list[AnnotatedArticle], res: Resources) -> list[Annot
     todo = [
         it
         for it in items
-        if it.article is not None and it.error is None and it.article.language in ("en", "und")
+        if it.article is not None and it.error is None and it.article.language in ANNOTATED_LANGUAGES
     ]
     texts = [annotated_part(it.article.text) for it in todo if it.article]
     try:

@@ -18,7 +18,7 @@ from charset_normalizer import from_bytes
 
 from . import jsonl, textclean
 from .errors import InputError
-from .model import DAY, UNKNOWN, WEEK, Article, Document, PublishedDate
+from .model import ANNOTATED_LANGUAGES, DAY, UNKNOWN, WEEK, Article, Document, PublishedDate
 from .temporal import scan, tag, weekday_anchored_years
 
 __all__ = [
@@ -322,7 +322,7 @@ def _text_to_article(
     info = textclean.clean_lines(text, repeated)
     if not info.paragraphs and info.title and len(info.title.split()) >= 4:
         info.paragraphs = [info.title]  # a headline-only report: the headline is its text
-    if not info.paragraphs and detect_language(text) not in ("en", "und"):
+    if not info.paragraphs and detect_language(text) not in ANNOTATED_LANGUAGES:
         # The furniture rules read English lines (words, spaces, sentence shapes); a text in another
         # language or script is stored whole, line by line, with its language tag.
         lines = [textclean.norm_line(x) for x in text.splitlines()]

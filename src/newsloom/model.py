@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "FORMATS",
+    "ANNOTATED_LANGUAGES",
     "CENTURY",
     "DAY",
     "DECADE",
@@ -58,6 +59,10 @@ class Granularity(StrEnum):
 
 
 DAY, WEEK, MONTH, SEASON, QUARTER, YEAR, DECADE, CENTURY, UNKNOWN = Granularity
+
+# the languages the pipeline annotates and clusters (English, and text too short to tell); articles in
+# others are stored and searchable only
+ANNOTATED_LANGUAGES = ("en", "und")
 
 
 class DateSource(StrEnum):

@@ -21,7 +21,7 @@ from .extract import extract, fetched_date, infer_published
 from .gazetteer import Gazetteer, load_gazetteer
 from .ingest import PendingURL, read_sources
 from .linestats import record_lines, repeated_lines
-from .model import AnnotatedArticle, Document
+from .model import ANNOTATED_LANGUAGES, AnnotatedArticle, Document
 from .store import Store, now
 from .store.articles import ArticleRepository
 from .store.articles import PendingURL as StoredURL
@@ -217,7 +217,7 @@ def store_annotated(
                 report.failed.append((it.document.origin, reason))
                 store.add_failure(it.document.origin, reason, "store")
                 continue
-            if it.article.language not in ("en", "und"):
+            if it.article.language not in ANNOTATED_LANGUAGES:
                 report.non_english += 1
             if duplicate:
                 report.duplicates += 1
@@ -271,7 +271,7 @@ def corpus_update(
         row = articles.get(aid)
         if row is None or row["clustered"]:
             continue
-        if row["language"] not in ("en", "und"):
+        if row["language"] not in ANNOTATED_LANGUAGES:
             articles.mark_clustered(aid)  # stored and flagged only
             continue
         links = [set(g) for g in batch.links]

@@ -51,7 +51,7 @@ import numpy as np
 from . import cards, dedup, resolve
 from .clustering import online, pairmodel
 from .clustering.config import SETTINGS
-from .model import AnnotatedArticle
+from .model import ANNOTATED_LANGUAGES, AnnotatedArticle
 from .store import Store
 from .store.articles import ArticleRepository
 from .store.entities import EntityRepository
@@ -222,7 +222,7 @@ def add_undated(store: Store, items: list[tuple[int, AnnotatedArticle]], base: i
 def counted_terms(it: AnnotatedArticle) -> list[str] | None:
     """What the article adds to the document frequencies when the corpus stages cluster it (None: it is
     not clustered)."""
-    if it.error is not None or it.article is None or it.article.language not in ("en", "und"):
+    if it.error is not None or it.article is None or it.article.language not in ANNOTATED_LANGUAGES:
         return None
     return pairmodel.counted_keys(it.terms, it.article.title or "", it.article.text)
 
