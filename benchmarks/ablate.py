@@ -10,8 +10,9 @@ every article's event is scored against the gold by B-cubed F1 on each fold: ECB
 (topic number modulo K), gva-dev folds incidents (a hash of the incident id modulo K), so a fold's score
 only counts the reports of its own topics or incidents.
 
-Printed for each switch: mean F1 +- sd over orders x folds, and the paired difference from all rules on
-(mean +- sd of the per-fold differences, and how many folds got better and worse). A rule whose removal
+Printed for each switch: mean F1 +- sd over orders x folds, the pooled F1 of each order with its B-cubed
+precision and recall, and the paired difference from all rules on (mean +- sd of the per-fold
+differences, and how many folds got better and worse). A rule whose removal
 changes F1 by less than the sd of those differences has no evidence for it.
 """
 
@@ -39,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ROOT.parent / "shared" / "datasets"
 SETS = {"ecb": DATASETS / "ecbplus-dev.jsonl", "gva": DATASETS / "gva-dev" / "articles.jsonl"}
 STORYLINES: dict[str, float] = {}  # store -> B-cubed F1 of its storylines scored as events, last run
+PRECISION_RECALL: dict[str, tuple[float, float]] = {}  # store -> pooled B-cubed precision, recall
 LATE: dict[str, tuple[float, float, int]] = {}  # store -> follow-up reports kept (event, storyline, count)
 LATE_DAYS = 7  # a report published more than this after its incident's first report is a follow-up
 OFF = 9.0  # a probability threshold no link reaches, or a share no group reaches: the rule never fires
@@ -139,7 +141,9 @@ def scores(
     for fold in range(k):
         gold = {str(r["id"]): str(r["event"]) for r in recs if fold_of(r, k) == fold}
         out.append(bcubed(pred, gold)[2])
-    out.append(bcubed(pred, {str(r["id"]): str(r["event"]) for r in recs})[2])
+    p, r, f = bcubed(pred, {str(r["id"]): str(r["event"]) for r in recs})
+    PRECISION_RECALL[str(db)] = (p, r)
+    out.append(f)
     return out
 
 
@@ -231,6 +235,7 @@ def main() -> int:
             line = (
                 f"{which}  {name:<34} F1 {statistics.mean(per):.3f} +- {statistics.stdev(per):.3f}"
                 f"  pooled {' '.join(f'{p:.3f}' for p in pooled)}"
+                f" (P/R {' '.join(f'{PRECISION_RECALL[str(db)][0]:.3f}/{PRECISION_RECALL[str(db)][1]:.3f}' for db in dbs)})"
                 f"  storylines as events {' '.join(f'{STORYLINES[str(db)]:.3f}' for db in dbs)}"
                 f"  follow-ups in event/storyline "
                 + " ".join(f"{LATE[str(db)][0]:.2f}/{LATE[str(db)][1]:.2f}" for db in dbs)
