@@ -67,3 +67,13 @@ def test_a_store_whose_path_holds_uri_characters_opens_read_only(tmp_path):
         s.add_article(carrier(1, "The river rose in the night."))
     with Store(where / "a.db", readonly=True) as s:
         assert s.count("articles") == 1
+
+
+def test_deleting_an_entity_reads_only_its_own_keys(tmp_path):
+    """The sharded merge deletes an entity for every pair it joins: by an index, not a scan of every key."""
+    s = Store(tmp_path / "a.db")
+    plan = " ".join(
+        str(r[3]) for r in s.query("EXPLAIN QUERY PLAN DELETE FROM entity_keys WHERE entity_id = ?", ("x",))
+    )
+    assert "USING" in plan and "INDEX" in plan, plan
+    s.close()

@@ -368,10 +368,11 @@ def _current(eid: str, joined: dict[str, str]) -> str:
     return eid
 
 
-def _join_link(db: sqlite3.Connection, a: str, b: str) -> float:
+def _join_link(db: sqlite3.Connection, a: str, b: str, terms: online.Batch) -> float:
     """The local joining decision across a boundary: the average probability that the later event's first
     report tells the same happening as the earlier event's latest reports before it (`max_members` of the clustering settings),
-    which is what `online.assign_article` computes when that report arrives."""
+    which is what `online.assign_article` computes when that report arrives. `terms` keeps the idf of the
+    terms already looked up (stitching counts no new article, so one map serves it all)."""
     repo = EventRepository(db)
     early, late = sorted((a, b), key=lambda e: (repo.seq(e), e))
     first = _profile(db, late).articles[0]
@@ -381,8 +382,7 @@ def _join_link(db: sqlite3.Connection, a: str, b: str) -> float:
         return 0.0
     feats = pairmodel.ArticleFeatures.from_json(row)
     ms = [pairmodel.parsed(m) for m in members]
-    vocab = pairmodel.vocabulary(feats).union(*(pairmodel.vocabulary(m) for m in ms))
-    idf = online.idf_map(db, sorted(vocab))
+    idf = terms.idf_for_reports(db, [feats, *ms])
     return sum(pairmodel.probability(feats, m, idf) for m in ms) / len(ms)
 
 
@@ -401,6 +401,7 @@ def stitch(
         # every cross-block pair the local rule would consider: candidates by participant, place and date,
         # dates compatible, the later event's first report joining the earlier event by the local rule
         links: dict[tuple[str, str], float] = {}
+        terms = online.Batch()
         repo = EventRepository(db)
         at_start = {e: set(bs) for e, bs in blocks.items()}
         block_of_report = {a: b for eid, bs in blocks.items() for a in _profile(db, eid).articles for b in bs}
@@ -413,7 +414,7 @@ def stitch(
                 if cand == eid or cand not in blocks or blocks[cand] & blocks[eid] or pair in links:
                     continue  # the same block already judged this pair
                 if online.dates_compatible(prof, _profile(db, cand), SETTINGS.veto_days):
-                    links[pair] = _join_link(db, eid, cand)
+                    links[pair] = _join_link(db, eid, cand, terms)
         # best pairs first (average-link agglomeration): a pair whose side has grown is judged again
         grown: set[str] = set()
         for (a, b), link in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -424,7 +425,7 @@ def stitch(
                 continue
             if (a in grown or b in grown) and not (
                 online.dates_compatible(_profile(db, a), _profile(db, b), SETTINGS.veto_days)
-                and _join_link(db, a, b) > pairmodel.MODEL.threshold
+                and _join_link(db, a, b, terms) > pairmodel.MODEL.threshold
             ):
                 continue
             keep, _ = online.merge_events(db, a, b)
