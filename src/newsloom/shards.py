@@ -401,7 +401,7 @@ def stitch(
         # every cross-block pair the local rule would consider: candidates by participant, place and date,
         # dates compatible, the later event's first report joining the earlier event by the local rule
         links: dict[tuple[str, str], float] = {}
-        terms = online.Batch()
+        idf_cache = online.Batch()
         repo = EventRepository(db)
         at_start = {e: set(bs) for e, bs in blocks.items()}
         block_of_report = {a: b for eid, bs in blocks.items() for a in _profile(db, eid).articles for b in bs}
@@ -414,7 +414,7 @@ def stitch(
                 if cand == eid or cand not in blocks or blocks[cand] & blocks[eid] or pair in links:
                     continue  # the same block already judged this pair
                 if online.dates_compatible(prof, _profile(db, cand), SETTINGS.veto_days):
-                    links[pair] = _join_link(db, eid, cand, terms)
+                    links[pair] = _join_link(db, eid, cand, idf_cache)
         # best pairs first (average-link agglomeration): a pair whose side has grown is judged again
         grown: set[str] = set()
         for (a, b), link in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -425,7 +425,7 @@ def stitch(
                 continue
             if (a in grown or b in grown) and not (
                 online.dates_compatible(_profile(db, a), _profile(db, b), SETTINGS.veto_days)
-                and _join_link(db, a, b, terms) > pairmodel.MODEL.threshold
+                and _join_link(db, a, b, idf_cache) > pairmodel.MODEL.threshold
             ):
                 continue
             keep, _ = online.merge_events(db, a, b)
