@@ -206,6 +206,29 @@ def test_a_new_event_whose_storyline_id_is_taken_gets_another(tmp_path):
     store.close()
 
 
+def test_a_storyline_candidate_is_weighed_by_the_idf_of_all_its_terms(tmp_path):
+    # a candidate's words that the new event does not use count by their idf too (counted as 1 they let
+    # the shared words dominate its vector, and every candidate looked alike)
+    from newsloom.clustering import online
+    from newsloom.store.events import EventRepository
+
+    store = Store(tmp_path / "s.db")
+    with store.transaction() as db:
+        repo = EventRepository(db)
+        repo.insert_empty_event("ev_old")
+        old = Profile(articles=["a0"], participants={"p:x": 1.0}, terms={"quake": 2.0, "harbour": 1.0})
+        repo.set_profile("ev_old", old.to_json())
+        repo.index_event_entities("ev_old", ["p:x"])
+        repo.new_storyline("st_old", "the quake")
+        repo.set_storyline("ev_old", "st_old")
+        repo.insert_empty_event("ev_new")
+        idf: dict[str, float] = {}
+        new = Profile(articles=["a1"], participants={"p:x": 1.0}, terms={"quake": 1.0})
+        online.assign_storyline(db, "ev_new", new, idf)
+        assert idf == online.idf_map(db, ["harbour", "quake"])
+    store.close()
+
+
 def test_average_link_keeps_cannot_linked_groups_apart():
     from newsloom.clustering.linkage import average_link
 

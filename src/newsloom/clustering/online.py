@@ -795,7 +795,6 @@ def assign_storyline(
     story = repo.storyline_of(event_id)
     before = story
     linked: dict[str, float] = {}
-    unit_ev = pairmodel.unit(ev.terms, idf)
     cands: list[tuple[Profile, str]] = []
     for cand in candidate_events(repo, ev, limit=40):
         if cand == event_id or (among is not None and cand not in among):
@@ -804,6 +803,12 @@ def assign_storyline(
         if r is None or r[1] is None or r[1] == story:
             continue
         cands.append((profile_view(r[0]), r[1]))
+    # every term of both sides weighed by its idf (a term missing from the map would count 1, and a
+    # candidate's words that the event does not use would weigh too little against the shared ones)
+    missing = {t for p in (ev, *(other for other, _ in cands)) for t in p.terms if t not in idf}
+    if missing:
+        idf.update(idf_map(db, sorted(missing)))
+    unit_ev = pairmodel.unit(ev.terms, idf)
     own = _own_participants(db, ev) if cands else set()
     for other, sid in cands:
         if not may_share_storyline(ev, other, own):
