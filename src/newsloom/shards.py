@@ -368,11 +368,11 @@ def _current(eid: str, joined: dict[str, str]) -> str:
     return eid
 
 
-def _join_link(db: sqlite3.Connection, a: str, b: str, terms: online.Batch) -> float:
+def _join_link(db: sqlite3.Connection, a: str, b: str, idf_cache: online.Batch) -> float:
     """The local joining decision across a boundary: the average probability that the later event's first
     report tells the same happening as the earlier event's latest reports before it (`max_members` of the clustering settings),
-    which is what `online.assign_article` computes when that report arrives. `terms` keeps the idf of the
-    terms already looked up (stitching counts no new article, so one map serves it all)."""
+    which is what `online.assign_article` computes when that report arrives. `idf_cache` keeps the idf of
+    the terms already looked up (stitching counts no new article, so one map serves it all)."""
     repo = EventRepository(db)
     early, late = sorted((a, b), key=lambda e: (repo.seq(e), e))
     first = _profile(db, late).articles[0]
@@ -382,7 +382,7 @@ def _join_link(db: sqlite3.Connection, a: str, b: str, terms: online.Batch) -> f
         return 0.0
     feats = pairmodel.ArticleFeatures.from_json(row)
     ms = [pairmodel.parsed(m) for m in members]
-    idf = terms.idf_for_reports(db, [feats, *ms])
+    idf = idf_cache.idf_for_reports(db, [feats, *ms])
     return sum(pairmodel.probability(feats, m, idf) for m in ms) / len(ms)
 
 
@@ -462,10 +462,7 @@ def stitch(
             # as in a local ingest, an event links to the events before it; in a block they share, the rule ran
             earlier = {c for c in near if not (blocks[c] & blocks[eid]) and place[c] < place[eid]}
             if earlier:
-                terms = sorted(prof.terms)
-                online.assign_storyline(
-                    db, eid, prof, online.idf_map(db, terms) if terms else {}, among=earlier
-                )
+                online.assign_storyline(db, eid, prof, idf_cache.idf_for(db, prof.terms), among=earlier)
         stories = before - repo.storyline_count()
         repo.align_article_storylines()  # the reports of events merged above carry their storyline
         # the cards of the merged store: entities and events joined across blocks change titles and places
