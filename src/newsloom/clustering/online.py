@@ -279,10 +279,7 @@ class Batch:
             self.idf, self.idf_n, self.covered = {}, n, weakref.WeakSet()
 
     def _add_missing(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
-        missing = sorted(set(itertools.filterfalse(self.idf.__contains__, terms)))
-        if missing:
-            self.idf.update(idf_map(db, missing))
-        return self.idf
+        return fill_idf(db, self.idf, terms)
 
     def idf_for(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
         self._renew_if_grown(db)
@@ -297,6 +294,14 @@ class Batch:
         idf = self._add_missing(db, frozenset().union(*(pairmodel.vocabulary(f) for f in todo)))
         self.covered.update(todo)
         return idf
+
+
+def fill_idf(db: sqlite3.Connection, idf: dict[str, float], terms: Iterable[str]) -> dict[str, float]:
+    """`idf` with the terms it lacks looked up (in place; returned)."""
+    missing = sorted(set(itertools.filterfalse(idf.__contains__, terms)))
+    if missing:
+        idf.update(idf_map(db, missing))
+    return idf
 
 
 def idf_map(db: sqlite3.Connection, terms: list[str]) -> dict[str, float]:
@@ -790,7 +795,7 @@ def assign_storyline(
     """Put an event in the storyline of the most similar related event, or a new one. When an event
     that grew now links two storylines, they merge into the older one (deterministic). `new_article`:
     the one report the event gained since its reports last got its storyline (None: any may differ).
-    `among`: the only events it may link to."""
+    `among`: the only events it may link to. `idf` gains the terms of the compared profiles it lacks."""
     repo = EventRepository(db)
     story = repo.storyline_of(event_id)
     before = story
@@ -803,16 +808,13 @@ def assign_storyline(
         if r is None or r[1] is None or r[1] == story:
             continue
         cands.append((profile_view(r[0]), r[1]))
+    own = _own_participants(db, ev) if cands else set()
+    cands = [(other, sid) for other, sid in cands if may_share_storyline(ev, other, own)]
     # every term of both sides weighed by its idf (a term missing from the map would count 1, and a
     # candidate's words that the event does not use would weigh too little against the shared ones)
-    missing = {t for p in (ev, *(other for other, _ in cands)) for t in p.terms if t not in idf}
-    if missing:
-        idf.update(idf_map(db, sorted(missing)))
+    fill_idf(db, idf, itertools.chain(ev.terms, *(other.terms for other, _ in cands)))
     unit_ev = pairmodel.unit(ev.terms, idf)
-    own = _own_participants(db, ev) if cands else set()
     for other, sid in cands:
-        if not may_share_storyline(ev, other, own):
-            continue
         s = _story_score(ev, unit_ev, other, idf)
         if s > S.story_threshold:
             linked[sid] = max(linked.get(sid, 0.0), s)
