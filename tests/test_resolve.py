@@ -4,8 +4,18 @@ import sqlite3
 import pytest
 
 from newsloom.gazetteer import load_gazetteer
-from newsloom.resolve import PERSON_BLOCK, _acronyms, canonical, headline_people, resolve_article
+from newsloom.resolve import (
+    PERSON_BLOCK,
+    Canon,
+    PeopleRead,
+    _acronyms,
+    canonical,
+    headline_people,
+    lookup_entity,
+    resolve_article,
+)
 from newsloom.store import Store
+from newsloom.store.entities import surname_key
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +119,24 @@ def test_a_crowded_surname_block_still_finds_the_person_in_the_news(tmp_path, ga
         resolve_article(db, "variant", "", gaz)
     assert s.query("SELECT COUNT(*) FROM entities WHERE name LIKE '%Smith'")[0][0] > PERSON_BLOCK + 40
     assert "Saymumin Smith" in s.query("SELECT aliases FROM entities WHERE name = 'Saimumin Smith'")[0][0]
+
+
+def test_lookups_sharing_surname_blocks_find_what_single_lookups_find(tmp_path, gaz):
+    """A caller that looks up many names without writing (merging a block's entities) keeps the people it
+    found for each surname: each surname is looked up once, and every name resolves as it does alone."""
+    s = Store(tmp_path / "r.db")
+    with s.transaction() as db:
+        _article(db, "a1", [("Saimumin Yatimov", "PERSON"), ("Rustam Yatimov", "PERSON")])
+        resolve_article(db, "a1", "", gaz)
+        _article(db, "a2", [("Jamal Williams", "PERSON")])
+        resolve_article(db, "a2", "", gaz)
+    names = ["Saymumin Yatimov", "Rustam Yatimov", "Yatimov", "Jamal Williams", "Williams", "Ann Jones"]
+    read = PeopleRead()
+    shared = [lookup_entity(s.db, Canon(n, "PERSON"), read) for n in names]
+    alone = [lookup_entity(s.db, Canon(n, "PERSON")) for n in names]
+    assert shared == alone
+    assert shared[0] is not None and shared[0] == alone[0] and shared[2] is None  # two Yatimovs: ambiguous
+    assert shared[3] == shared[4] and shared[5] is None
+    assert set(read.carriers) == {"yatimov", "williams", "jones"} and read.carriers["jones"] == []
+    assert {etoks[-1] for eid, etoks, score in read.carriers["yatimov"]} == {"yatimov"}
+    assert set(read.blocks) == {surname_key("Yatimov"), surname_key("Williams"), surname_key("Jones")}

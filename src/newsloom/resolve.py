@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -24,6 +24,7 @@ __all__ = [
     "PARTICIPANT_TYPES",
     "PERSON_BLOCK",
     "PLACE_MAJORITY",
+    "PeopleRead",
     "add_alias",
     "canonical",
     "entity_id",
@@ -137,20 +138,55 @@ def _first_names_compatible(ta: list[str], tb: list[str]) -> bool:
 PERSON_BLOCK = 200
 
 
-def _find_person(db: sqlite3.Connection, name: str) -> str | None:
+# (id, normalised name tokens, surname score) of the known people carrying a surname
+Carriers = list[tuple[str, list[str], float]]
+
+
+@dataclass
+class PeopleRead:
+    """The people lookups read, kept by a caller that looks up many names from a store nobody writes
+    meanwhile (merging a block's entities: thousands of names sharing surnames and surname blocks)."""
+
+    blocks: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)  # key -> (id, name tokens)
+    carriers: dict[str, Carriers] = field(default_factory=dict)  # surname -> its carriers
+
+
+def _block(db: sqlite3.Connection, key: str) -> list[tuple[str, list[str]]]:
+    """(id, normalised name tokens) of the people of a surname block, the PERSON_BLOCK most mentioned."""
+    return [
+        (eid, norm_name(ename).split())
+        for eid, ename in EntityRepository(db).people_with_key(key, PERSON_BLOCK)
+    ]
+
+
+def _carriers(db: sqlite3.Connection, surname: str, read: PeopleRead | None) -> Carriers:
+    """The people of `surname`'s block whose surname is close to it."""
+    if read is not None and surname in read.carriers:
+        return read.carriers[surname]
+    key = surname_key(surname)
+    rows = read.blocks.get(key) if read is not None else None
+    if rows is None:
+        rows = _block(db, key)
+        if read is not None:
+            read.blocks[key] = rows
+    same = []
+    for eid, etoks in rows:
+        if etoks:
+            s_score = fuzz.ratio(surname, etoks[-1])
+            if s_score >= 85:
+                same.append((eid, etoks, s_score))
+    if read is not None:
+        read.carriers[surname] = same
+    return same
+
+
+def _find_person(db: sqlite3.Connection, name: str, read: PeopleRead | None) -> str | None:
     norm = norm_name(name)
     toks = norm.split()
     if not toks:
         return None
     surname = toks[-1]
-    rows = EntityRepository(db).people_with_key(surname_key(surname), PERSON_BLOCK)
-    same = []  # (id, normalised name tokens, surname score) of the people whose surname matches
-    for eid, ename in rows:
-        etoks = norm_name(ename).split()
-        if etoks:
-            s_score = fuzz.ratio(surname, etoks[-1])
-            if s_score >= 85:
-                same.append((eid, etoks, s_score))
+    same = _carriers(db, surname, read)
     one_carrier = len({r[0] for r in same}) == 1
     best, best_score = None, 0.0
     for eid, etoks, s_score in same:
@@ -182,17 +218,19 @@ def _known_place(db: sqlite3.Connection, canon: Canon) -> str | None:
     return str(place[0]) if place is not None and place[2] >= PLACE_MAJORITY * max(1, other) else None
 
 
-def lookup_entity(db: sqlite3.Connection, canon: Canon) -> str | None:
+def lookup_entity(db: sqlite3.Connection, canon: Canon, read: PeopleRead | None = None) -> str | None:
+    """The stored entity `canon` names, if any; `read` keeps the people read, for the next lookups (see
+    `PeopleRead`)."""
     place = _known_place(db, canon)
     if place is not None:
         return place
     if canon.type == "PERSON" and len(canon.name.split()) == 1:
-        return _find_person(db, canon.name)  # a bare surname: only when one known person carries it
+        return _find_person(db, canon.name, read)  # a bare surname: only when one known person carries it
     found = EntityRepository(db).one_with_key(name_key(canon.name), canon.type)
     if found is not None:
         return found
     if canon.type == "PERSON":
-        return _find_person(db, canon.name)
+        return _find_person(db, canon.name, read)
     return None
 
 

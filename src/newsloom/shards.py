@@ -318,8 +318,9 @@ def _entity_matches(db: sqlite3.Connection, block: BlockCopy) -> dict[str, str]:
     """Entities of the attached block that the local resolution rule (`resolve.lookup_entity`, by normalised
     name, and for people by surname and compatible first names) finds under another id in the store."""
     same = {}
+    read = resolve.PeopleRead()  # nothing is written while they are looked up
     for eid, name, etype in block.new_entities():
-        found = resolve.lookup_entity(db, resolve.Canon(name, etype))
+        found = resolve.lookup_entity(db, resolve.Canon(name, etype), read)
         if found is not None and found != eid:
             same[eid] = found
     return same
