@@ -1,6 +1,7 @@
 """Cost of adding an article as the store grows: the corpus stages over a synthetic stream.
 
     python benchmarks/scale.py [--n 100000] [--pool 300] [--keep STORE.db] [--day [--blocks N]]
+                               [--keep-blocks DIR] [--replay DIR]
 
 A pool of ECB+ articles (../shared/datasets/ecbplus-dev.jsonl) is annotated once with the real
 pipeline. The stream then repeats the pool in epochs. Each copy gets a new document id, its dates are
@@ -16,7 +17,9 @@ published on 2016-09-01, its stated dates moved with its publication date), as o
 the corpus stages (the candidates of a report then all lie within days of it). The seconds of each corpus
 stage (storing, entities, events, refinement, cards) are printed at the end. --day --blocks N runs that day
 through the sharded corpus stages instead (`shards.run_local`: blocks of at most N articles cut by shared
-names, merge, stitching) and prints the largest block's time and the driver's.
+names, merge, stitching) and prints the largest block's time and the driver's. --keep-blocks DIR leaves
+those blocks in DIR; --replay DIR merges and stitches them again into a fresh store (the driver's part
+alone, minutes where the whole day takes most of an hour: the way to compare two versions of it).
 """
 
 from __future__ import annotations
@@ -53,7 +56,25 @@ def main() -> int:
         "cut into blocks of at most N by shared names, each block on its own, then merged and stitched), in "
         "this one process, and print each step's time",
     )
+    ap.add_argument(
+        "--keep-blocks",
+        type=Path,
+        metavar="DIR",
+        help="with --blocks: leave the blocks and their manifest in DIR (a new folder), for --replay",
+    )
+    ap.add_argument(
+        "--replay",
+        type=Path,
+        metavar="DIR",
+        help="merge and stitch the blocks an earlier --blocks --keep-blocks DIR run left (the driver's part "
+        "alone, on the same blocks: the way to compare two versions of it) and print each step's time",
+    )
     args = ap.parse_args()
+    if args.replay:
+        return replay(args.replay)
+    if args.keep_blocks and args.keep_blocks.exists():
+        print(f"--keep-blocks {args.keep_blocks}: the folder exists; give a new one")
+        return 2
     if not DATA.exists():
         print(f"skipped: {DATA} is absent")
         return 0
@@ -164,6 +185,31 @@ def main() -> int:
     return 0
 
 
+def replay(work: Path) -> int:
+    """The driver's merge and stitching of kept blocks, into a fresh store."""
+    from newsloom import shards
+    from newsloom.store import Store
+
+    if not (work / shards.BLOCKS_MANIFEST).exists():
+        print(f"--replay {work}: no {shards.BLOCKS_MANIFEST} there (made by --blocks N --keep-blocks DIR)")
+        return 2
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "day.db") as store:
+        info = shards.merge_blocks(store, work)
+        events, articles = store.count("events"), store.count("articles")
+    print(
+        f"replayed {work}: {articles} articles, {events} events; merge {info['merge_seconds']:.1f} s, stitch "
+        f"{info['stitch_seconds']:.1f} s ({info['events_joined']} events joined)"
+    )
+    record(
+        "scale_day_replay",
+        f"the driver's part on kept blocks ({articles} articles, {events} events): merge "
+        f"{info['merge_seconds']:.1f} s, stitch {info['stitch_seconds']:.1f} s",
+        {"articles": articles, "events": events, "merge_s": round(info["merge_seconds"], 1),
+         "stitch_s": round(info["stitch_seconds"], 1)},
+    )  # fmt: skip
+    return 0
+
+
 def sharded_day(args: argparse.Namespace, items: list) -> int:
     """The synthetic day through the sharded corpus stages: blocks one after another in this process (on a
     cluster each runs on its own executor), then the driver's merge and stitching."""
@@ -171,9 +217,11 @@ def sharded_day(args: argparse.Namespace, items: list) -> int:
     from newsloom.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
+        work = args.keep_blocks or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
         with Store(Path(tmp) / "day.db") as store:
-            info = shards.run_local(store, items, 1, tmp, block_articles=args.blocks)
+            info = shards.run_local(store, items, 1, work, block_articles=args.blocks)
             events = store.count("events")
         wall = time.perf_counter() - t0
     secs = sorted(info["block_seconds"].values())

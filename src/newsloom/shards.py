@@ -38,6 +38,7 @@ Everything here is plain SQLite and Python: Spark (`batch.py`) only decides wher
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 import time
 from collections import Counter
@@ -59,6 +60,7 @@ from .store.events import EventRepository
 from .store.merge import BlockCopy
 
 __all__ = [
+    "BLOCKS_MANIFEST",
     "UNDATED",
     "add_annotated",
     "add_undated",
@@ -74,6 +76,7 @@ __all__ = [
     "input_frequencies",
     "join_entities",
     "merge_block",
+    "merge_blocks",
     "next_seq",
     "part_key",
     "run_local",
@@ -83,6 +86,7 @@ __all__ = [
 
 UNDATED = "undated"
 Frequencies = tuple[int, dict[str, int]]  # articles counted, and the articles using each term
+BLOCKS_MANIFEST = "blocks.json"  # what `run_local` leaves beside its blocks for the driver's part
 
 
 def block_of(it: AnnotatedArticle, days: int) -> str:
@@ -514,7 +518,8 @@ def run_local(
 ) -> dict[str, Any]:
     """The sharded corpus stages without Spark (one process runs every block in turn): for tests and for
     comparing with the local path. `items` are (input order, annotated article); a time block of more
-    than `block_articles` articles (default: the clustering setting) is cut (`cut_block`)."""
+    than `block_articles` articles (default: the clustering setting) is cut (`cut_block`). The blocks and
+    their manifest stay in `workdir` (`merge_blocks` can merge them again)."""
     bound = block_articles or SETTINGS.block_articles
     pairs = []
     buckets: dict[tuple[int, int], list[tuple[int, bytes]]] = {}
@@ -535,33 +540,52 @@ def run_local(
         for i, it in groups.pop(key):  # a copy goes where its first copy goes
             groups.setdefault(part_key(key, cut[roots.get(i, i)]), []).append((i, it))
     order = {it.document.id: i for i, it in items}
-    blocks: dict[str, set[str]] = {}
     base = next_seq(store)
     seconds = {}
-    merging = 0.0
     # one block is the local path; several weigh terms as the local path does at the end of the input
     frequencies = input_frequencies(it for g in groups.values() for i, it in g if i not in roots)
     weights = with_stored(store, frequencies) if len(groups) > 1 else None
     for key in sorted(groups):
-        path = Path(workdir) / f"block-{key}.db"
         t0 = time.perf_counter()
-        cluster_block(path, [it for _, it in sorted(groups[key], key=lambda x: x[0])], frequencies=weights)
+        cluster_block(
+            Path(workdir) / f"block-{key}.db",
+            [it for _, it in sorted(groups[key], key=lambda x: x[0])],
+            frequencies=weights,
+        )
         seconds[key] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        for eid in merge_block(store, path, order, base):
-            blocks[eid] = {key}
-        merging += time.perf_counter() - t0
-    t0 = time.perf_counter()
-    joined = stitch(store, blocks, frequencies if weights else None)
-    stitching = time.perf_counter() - t0
+    manifest = {
+        "blocks": sorted(groups),
+        "order": order,
+        "base": base,
+        "frequencies": frequencies if weights else None,
+    }
+    (Path(workdir) / BLOCKS_MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    joined = merge_blocks(store, workdir)
     t0 = time.perf_counter()
     add_undated(store, undated, base)
     return {
         "blocks": len(groups),
         **joined,
         "block_seconds": seconds,
-        "merge_seconds": merging,
-        "stitch_seconds": stitching,
         "undated": len(undated),
         "undated_seconds": time.perf_counter() - t0,
     }
+
+
+def merge_blocks(store: Store, workdir: str | Path) -> dict[str, Any]:
+    """The driver's part of `run_local`: merge the blocks it left in `workdir` (listed in its manifest,
+    `BLOCKS_MANIFEST`) into `store` one after another, then stitch them. Run again on kept blocks, it
+    measures the driver alone (`benchmarks/scale.py --replay`). Returns what `stitch` joined and the
+    seconds of each step."""
+    manifest = json.loads((Path(workdir) / BLOCKS_MANIFEST).read_text(encoding="utf-8"))
+    order, base = manifest["order"], manifest["base"]
+    frequencies = manifest["frequencies"]
+    blocks: dict[str, set[str]] = {}
+    t0 = time.perf_counter()
+    for key in manifest["blocks"]:
+        for eid in merge_block(store, Path(workdir) / f"block-{key}.db", order, base):
+            blocks[eid] = {key}
+    merging = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    joined = stitch(store, blocks, (frequencies[0], frequencies[1]) if frequencies else None)
+    return {**joined, "merge_seconds": merging, "stitch_seconds": time.perf_counter() - t0}
