@@ -36,7 +36,7 @@ def test_canonical_forms(gaz):
 
 def test_acronym_in_parentheses_even_when_transliterated():
     found = _acronyms(
-        "Chairman of the State Committee for National Security (GKNB) Saimumin Yatimov",
+        "Director of the State Committee for National Security (GKNB) Saimumin Yatimov",
         load_gazetteer().titles,
     )
     assert found["GKNB"] == "State Committee for National Security"
