@@ -139,4 +139,4 @@ def test_lookups_sharing_surname_blocks_find_what_single_lookups_find(tmp_path, 
     assert shared[3] == shared[4] and shared[5] is None
     assert set(read.carriers) == {"yatimov", "williams", "jones"} and read.carriers["jones"] == []
     assert {etoks[-1] for eid, etoks, score in read.carriers["yatimov"]} == {"yatimov"}
-    assert set(read.blocks) == {surname_key("Yatimov"), surname_key("Williams"), surname_key("Jones")}
+    assert set(read.surname_blocks) == {surname_key("Yatimov"), surname_key("Williams"), surname_key("Jones")}

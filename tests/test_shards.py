@@ -40,6 +40,11 @@ def test_demo_by_blocks_equals_local_ingest(tmp_path):
     db, info = sharded(tmp_path, DEMO)
     assert info["blocks"] >= 3 and info["storylines_joined"] >= 1  # the storyline spans blocks
     assert views(db) == views(local)
+    # the blocks stay with their manifest: the driver's part alone, run again, gives the same store
+    again = tmp_path / "again.db"
+    with Store(again) as st:
+        replayed = shards.merge_blocks(st, tmp_path)
+    assert replayed["events_joined"] == info["events_joined"] and views(again) == views(db)
 
 
 def test_blocks_weigh_terms_by_the_whole_input(tmp_path):

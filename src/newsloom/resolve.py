@@ -147,7 +147,8 @@ class PeopleRead:
     """The people lookups read, kept by a caller that looks up many names from a store nobody writes
     meanwhile (merging a block's entities: thousands of names sharing surnames and surname blocks)."""
 
-    blocks: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)  # key -> (id, name tokens)
+    # surname key -> (id, normalised name tokens) of the people of that surname block
+    surname_blocks: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)
     carriers: dict[str, Carriers] = field(default_factory=dict)  # surname -> its carriers
 
 
@@ -160,15 +161,15 @@ def _block(db: sqlite3.Connection, key: str) -> list[tuple[str, list[str]]]:
 
 
 def _carriers(db: sqlite3.Connection, surname: str, read: PeopleRead | None) -> Carriers:
-    """The people of `surname`'s block whose surname is close to it."""
+    """The people of `surname`'s block whose surname is close to it (kept in `read` when given)."""
     if read is not None and surname in read.carriers:
         return read.carriers[surname]
     key = surname_key(surname)
-    rows = read.blocks.get(key) if read is not None else None
+    rows = read.surname_blocks.get(key) if read is not None else None
     if rows is None:
         rows = _block(db, key)
         if read is not None:
-            read.blocks[key] = rows
+            read.surname_blocks[key] = rows
     same = []
     for eid, etoks in rows:
         if etoks:

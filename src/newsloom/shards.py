@@ -548,7 +548,7 @@ def run_local(
     for key in sorted(groups):
         t0 = time.perf_counter()
         cluster_block(
-            Path(workdir) / f"block-{key}.db",
+            _block_path(workdir, key),
             [it for _, it in sorted(groups[key], key=lambda x: x[0])],
             frequencies=weights,
         )
@@ -572,6 +572,10 @@ def run_local(
     }
 
 
+def _block_path(workdir: str | Path, key: str) -> Path:
+    return Path(workdir) / f"block-{key}.db"
+
+
 def merge_blocks(store: Store, workdir: str | Path) -> dict[str, Any]:
     """The driver's part of `run_local`: merge the blocks it left in `workdir` (listed in its manifest,
     `BLOCKS_MANIFEST`) into `store` one after another, then stitch them. Run again on kept blocks, it
@@ -583,7 +587,7 @@ def merge_blocks(store: Store, workdir: str | Path) -> dict[str, Any]:
     blocks: dict[str, set[str]] = {}
     t0 = time.perf_counter()
     for key in manifest["blocks"]:
-        for eid in merge_block(store, Path(workdir) / f"block-{key}.db", order, base):
+        for eid in merge_block(store, _block_path(workdir, key), order, base):
             blocks[eid] = {key}
     merging = time.perf_counter() - t0
     t0 = time.perf_counter()
