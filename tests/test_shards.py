@@ -176,3 +176,32 @@ def test_a_day_cut_into_blocks_keeps_every_article_and_the_local_events(tmp_path
     assert sorted(a for s in cut["storylines"] for a in s["article_ids"]) == sorted(
         a for s in whole["storylines"] for a in s["article_ids"]
     )
+
+
+def test_joining_entities_leaves_every_report_the_features_it_would_be_given_again(tmp_path):
+    """When the merge finds two ids for one entity, the reports naming the one dropped get the features a
+    report naming the one kept has: the same as made again from the store (of the same type or not)."""
+    from newsloom.clustering import pairmodel
+    from newsloom.store.articles import ArticleRepository
+    from newsloom.store.events import EventRepository
+
+    db_path = tmp_path / "demo.db"
+    run_cli("ingest", str(DEMO), db=db_path)
+    with Store(db_path) as st:
+        named = st.query(
+            "SELECT e.id, e.type FROM entities e JOIN entity_mentions m ON m.entity_id = e.id "
+            "GROUP BY e.id ORDER BY COUNT(*) DESC, e.id"
+        )
+        people = [eid for eid, t in named if t == "PERSON"]
+        place = next(eid for eid, t in named if t == "GPE")
+        with st.transaction() as db:
+            shards.join_entities(db, people[1], people[0])  # the same type
+            shards.join_entities(db, people[2], place)  # another type: the lists change
+        events, rows = EventRepository(st.db), ArticleRepository(st.db)
+        stored = events.features([r[0] for r in st.query("SELECT id FROM articles")])
+        assert stored
+        for aid, text in stored.items():
+            old = pairmodel.ArticleFeatures.from_json(text)
+            again = pairmodel.article_features(st.db, rows.by_ids([aid])[aid], old.type, old.date)
+            assert old.to_json() == again.to_json(), aid
+        assert not any(people[1] in t or people[2] in t for t in stored.values())

@@ -334,8 +334,8 @@ def join_entities(db: sqlite3.Connection, drop: str, keep: str) -> None:
     """Make entity `drop` part of entity `keep`: its names become aliases, its mentions, events and the
     features that name it point to `keep`."""
     entities, events = EntityRepository(db), EventRepository(db)
-    ktype = entities.type_of(keep)
-    if drop == keep or ktype is None or entities.type_of(drop) is None:
+    ktype, dtype = entities.type_of(keep), entities.type_of(drop)
+    if drop == keep or ktype is None or dtype is None:
         return
     gone = entities.names(drop)
     for alias in [gone.name, *gone.aliases]:
@@ -351,13 +351,26 @@ def join_entities(db: sqlite3.Connection, drop: str, keep: str) -> None:
                 weights[keep] = weights.get(keep, 0.0) + weights.pop(drop)
         events.set_profile(eid, prof.to_json())
     stored = events.features(articles)
-    rows = ArticleRepository(db).by_ids(articles)
+    rows = ArticleRepository(db).by_ids(articles) if ktype != dtype else {}
     for aid in articles:
-        if aid not in stored or aid not in rows:
+        if aid not in stored:
             continue
         old = pairmodel.ArticleFeatures.from_json(stored[aid])
-        events.store_features(aid, pairmodel.article_features(db, rows[aid], old.type, old.date).to_json())
+        if ktype == dtype:  # the same lists, `keep` where `drop` was
+            for f in _ENTITY_LISTS:
+                ids: list[str] = getattr(old, f)
+                if drop in ids:
+                    setattr(old, f, sorted({*ids, keep} - {drop}))
+            events.store_features(aid, old.to_json())
+        elif aid in rows:  # the mentions change list (a person found to be a place): made again
+            events.store_features(
+                aid, pairmodel.article_features(db, rows[aid], old.type, old.date).to_json()
+            )
     entities.delete(drop)
+
+
+# the features of a report that hold entity ids
+_ENTITY_LISTS = ("people", "organisations", "places", "lead_people", "lead_organisations", "lead_places")
 
 
 # --- 4. stitching ------------------------------------------------------------------------------------
