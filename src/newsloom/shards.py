@@ -357,20 +357,13 @@ def join_entities(db: sqlite3.Connection, drop: str, keep: str) -> None:
             continue
         old = pairmodel.ArticleFeatures.from_json(stored[aid])
         if ktype == dtype:  # the same lists, `keep` where `drop` was
-            for f in _ENTITY_LISTS:
-                ids: list[str] = getattr(old, f)
-                if drop in ids:
-                    setattr(old, f, sorted({*ids, keep} - {drop}))
+            old.replace_entity(drop, keep)
             events.store_features(aid, old.to_json())
         elif aid in rows:  # the mentions change list (a person found to be a place): made again
             events.store_features(
                 aid, pairmodel.article_features(db, rows[aid], old.type, old.date).to_json()
             )
     entities.delete(drop)
-
-
-# the features of a report that hold entity ids
-_ENTITY_LISTS = ("people", "organisations", "places", "lead_people", "lead_organisations", "lead_places")
 
 
 # --- 4. stitching ------------------------------------------------------------------------------------

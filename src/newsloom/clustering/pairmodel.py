@@ -25,6 +25,7 @@ from ..temporal import MONTH_PATTERN
 from .config import SETTINGS as S
 
 __all__ = [
+    "ENTITY_FIELDS",
     "ArticleFeatures",
     "FEATURES",
     "MODEL",
@@ -116,6 +117,10 @@ _CLOSING_RX = re.compile(r"\s*(?:\)|-RRB-)")
 _NAME_STOP = frozenset("the a an in on at he she it they but and this that his her we i its their".split())
 
 
+# the features of a report that hold entity ids (sorted lists)
+ENTITY_FIELDS = ("people", "organisations", "places", "lead_people", "lead_organisations", "lead_places")
+
+
 @dataclass(eq=False)  # compared by identity: the unit vectors of `_units` are cached per object
 class ArticleFeatures:
     terms: dict[str, float] = field(default_factory=dict)
@@ -135,6 +140,14 @@ class ArticleFeatures:
     lead_organisations: list[str] = field(default_factory=list)
     lead_places: list[str] = field(default_factory=list)
     lead_numbers: list[str] = field(default_factory=list)
+
+    def replace_entity(self, drop: str, keep: str) -> None:
+        """Entity `keep` wherever entity `drop` is named (two ids found to be one entity of one type). Only
+        on a report's own copy: the reports of `parsed` are shared."""
+        for f in ENTITY_FIELDS:
+            ids: list[str] = getattr(self, f)
+            if drop in ids:
+                setattr(self, f, sorted({*ids, keep} - {drop}))
 
     def to_json(self) -> str:
         # the fields as they are (`asdict` deep-copies every term map first, the larger share of the cost)
