@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from ..model import CENTURY, DAY, MONTH, QUARTER, SEASON, UNKNOWN
 from .context import Context, closest_year, year_by_tense, year_for
+from .cues import Cue, cue_of
 from .lexicon import (
     DASH,
     ERA,
@@ -109,6 +110,7 @@ class Family:
     accept: Callable[[str, re.Match[str]], bool] | None = None  # (text, match) -> keep it
     start: Callable[[re.Match[str]], int] | None = None  # where the span starts, if not at the match
     looks_ahead: bool = False  # normalised against the date written right after it (`Context.following`)
+    cue: Cue | None = None  # where in a text the pattern can match (`cues.py`); None: anywhere
 
 
 FAMILIES: list[Family] = []
@@ -129,7 +131,9 @@ def family(
         if any(f.name == name for f in FAMILIES):
             raise ValueError(f"two temporal families named {name!r}")
         compiled = re.compile(pattern, re.IGNORECASE)
-        FAMILIES.append(Family(name, compiled, fn, examples, case_sensitive, accept, start, looks_ahead))
+        FAMILIES.append(
+            Family(name, compiled, fn, examples, case_sensitive, accept, start, looks_ahead, cue_of(compiled))
+        )
         return fn
 
     return register

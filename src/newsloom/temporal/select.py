@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .cues import lowered, matches, windows
 from .families import FAMILIES, Family
 
 __all__ = ["Candidate", "candidates", "select"]
@@ -32,10 +33,19 @@ def _capitalised(m: re.Match[str]) -> bool:
 
 
 def candidates(text: str) -> list[Candidate]:
-    """Every family's matches that its checks accept (overlapping each other)."""
+    """Every family's matches that its checks accept (overlapping each other). A family's pattern runs
+    only near its cue (`cues.py`); families with the same cue share its windows."""
     out: list[Candidate] = []
+    low = lowered(text)
+    found: dict[str, list[tuple[int, int]]] = {}
     for fam in FAMILIES:
-        for m in fam.pattern.finditer(text):
+        spans = None
+        if fam.cue is not None and low is not None:
+            key = fam.cue.pattern.pattern
+            if key not in found:
+                found[key] = windows(fam.cue, low)
+            spans = found[key]
+        for m in matches(fam.pattern, text, spans):
             if m.end() == m.start():
                 continue
             if fam.case_sensitive and not _capitalised(m):
