@@ -235,11 +235,21 @@ def _overlap(a: list[str], b: list[str]) -> float:
     return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
 
 
-def unit(counts: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
-    """A term-count map as a unit TF-IDF vector (sublinear term frequency)."""
-    w = {t: (1 + math.log(c)) * idf.get(t, 1.0) for t, c in counts.items() if c > 0}
+def _sublinear(counts: dict[str, float]) -> dict[str, float]:
+    """Sublinear term frequencies (1 + log count) of a term-count map: what does not depend on the idf."""
+    return {t: 1 + math.log(c) for t, c in counts.items() if c > 0}
+
+
+def _weighted_unit(tf: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
+    """Sublinear term frequencies weighted by idf, as a unit vector."""
+    w = {t: x * idf.get(t, 1.0) for t, x in tf.items()}
     n = math.sqrt(sum(x * x for x in w.values()))
     return {t: x / n for t, x in w.items()} if n else {}
+
+
+def unit(counts: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
+    """A term-count map as a unit TF-IDF vector (sublinear term frequency)."""
+    return _weighted_unit(_sublinear(counts), idf)
 
 
 def dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -270,21 +280,29 @@ def _idf_version(idf: dict[str, float]) -> int:
     return _IDF_COUNT
 
 
-# report -> (idf version, unit terms, unit names); an entry goes with its report
-_UNITS: weakref.WeakKeyDictionary[ArticleFeatures, tuple[int, dict[str, float], dict[str, float]]] = (
-    weakref.WeakKeyDictionary()
-)
+@dataclass
+class _Vectors:
+    tf_terms: dict[str, float]  # sublinear frequencies, made once a report
+    tf_names: dict[str, float]
+    version: int = 0  # the idf map the unit vectors were made under (0: none yet)
+    terms: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
+
+
+# report -> its vectors; an entry goes with its report
+_UNITS: weakref.WeakKeyDictionary[ArticleFeatures, _Vectors] = weakref.WeakKeyDictionary()
 
 
 def _units(f: ArticleFeatures, idf: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
     """The unit vectors of a report's terms and names under one idf, cached while that idf is in use (a
-    report is compared with many others under the same idf)."""
+    report is compared with many others under the same idf; its term frequencies serve every idf)."""
     version = _idf_version(idf)
-    cached = _UNITS.get(f)
-    if cached is None or cached[0] != version:
-        cached = (version, unit(f.terms, idf), unit(f.names, idf))
-        _UNITS[f] = cached
-    return cached[1], cached[2]
+    v = _UNITS.get(f)
+    if v is None:
+        v = _UNITS[f] = _Vectors(_sublinear(f.terms), _sublinear(f.names))
+    if v.version != version:
+        v.version, v.terms, v.names = version, _weighted_unit(v.tf_terms, idf), _weighted_unit(v.tf_names, idf)
+    return v.terms, v.names
 
 
 def _lead_disjoint(lead_a: list[str], all_a: list[str], lead_b: list[str], all_b: list[str]) -> float:
