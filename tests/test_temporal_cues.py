@@ -44,6 +44,8 @@ def test_cue_of_reads_the_strings_every_match_contains():
     # nothing required (every part optional, or a class of many characters): no cue
     assert cue_of(re.compile(r"\b(?:the\s+)?\w+", re.I)) is None
     assert cue_of(re.compile(r"(?:day)?", re.I)) is None
+    # a cue outside ASCII is not used (lower-casing does not match its letters as the pattern does)
+    assert cue_of(re.compile(r"\b\u03c3\u03c4\u03bf\b", re.I)) is None
     # a lookahead is no part of the match and names no cue
     assert cue_of(re.compile(r"\bweek(?=\s+ago)", re.I)).strings == {"week"}
 

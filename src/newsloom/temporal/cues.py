@@ -118,8 +118,8 @@ def cue_of(pattern: re.Pattern[str]) -> Cue | None:
     if _sre_parse is None or not pattern.flags & re.IGNORECASE:
         return None
     strings, _ = _sequence(_sre_parse.parse(pattern.pattern, pattern.flags))
-    if not strings:
-        return None
+    if not strings or not all(s.isascii() for s in strings):
+        return None  # no cue, or one whose letters lower-casing may not match as the pattern does
     # a digit of the pattern (\d) is any decimal digit, also outside ASCII: so is the cue's
     alternatives = {re.sub(r"[0-9]", r"\\d", re.escape(s)) for s in strings}
     alternation = "|".join(sorted(alternatives, key=lambda s: (-len(s), s)))
