@@ -301,7 +301,11 @@ def _units(f: ArticleFeatures, idf: dict[str, float]) -> tuple[dict[str, float],
     if v is None:
         v = _UNITS[f] = _Vectors(_sublinear(f.terms), _sublinear(f.names))
     if v.version != version:
-        v.version, v.terms, v.names = version, _weighted_unit(v.tf_terms, idf), _weighted_unit(v.tf_names, idf)
+        v.version, v.terms, v.names = (
+            version,
+            _weighted_unit(v.tf_terms, idf),
+            _weighted_unit(v.tf_names, idf),
+        )
     return v.terms, v.names
 
 
