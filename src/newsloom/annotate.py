@@ -6,7 +6,6 @@ Per-document and pure: models and gazetteers come in through `Resources`, loaded
 
 from __future__ import annotations
 
-import bisect
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -489,7 +488,7 @@ def _sentences(doc: Any, text: str) -> list[Sentence]:
             pb = pa + len(raw.strip())
             if pb <= pa:
                 continue
-            para = bisect.bisect_right(para_starts, pa) - 1  # the paragraphs starting at or before it
+            para = bisect_right(para_starts, pa) - 1  # the paragraphs starting at or before it
             out.append(Sentence(len(out), pa, pb, text[pa:pb], para))
     return out
 
