@@ -58,22 +58,24 @@ def _article(db: sqlite3.Connection, aid: str, mentions: list[tuple[str, str]]) 
         )
 
 
+def _resolved(db, aid: str, mentions: list[tuple[str, str]], gaz, title: str = "") -> None:
+    """An article with these mentions, its entities resolved."""
+    _article(db, aid, mentions)
+    resolve_article(db, aid, "", gaz, title=title)
+
+
 def test_spelling_variants_merge_but_different_first_names_do_not(tmp_path, gaz):
     s = Store(tmp_path / "r.db")
     with s.transaction() as db:
-        _article(db, "a1", [("Saimumin Yatimov", "PERSON"), ("Yatimov", "PERSON")])
-        resolve_article(db, "a1", "", gaz)
-        _article(db, "a2", [("Saymumin Yatimov", "PERSON")])
-        resolve_article(db, "a2", "", gaz)
-        _article(db, "a3", [("Rustam Yatimov", "PERSON")])  # same surname, another person
-        resolve_article(db, "a3", "", gaz)
+        _resolved(db, "a1", [("Saimumin Yatimov", "PERSON"), ("Yatimov", "PERSON")], gaz)
+        _resolved(db, "a2", [("Saymumin Yatimov", "PERSON")], gaz)
+        _resolved(db, "a3", [("Rustam Yatimov", "PERSON")], gaz)  # same surname, another person
     people = {r[0]: r[1] for r in s.query("SELECT name, aliases FROM entities WHERE type = 'PERSON'")}
     assert set(people) == {"Saimumin Yatimov", "Rustam Yatimov"}
     assert "Saymumin Yatimov" in people["Saimumin Yatimov"]
     # the bare surname in a3's absence stays ambiguous between two people: it is not merged blindly
     with s.transaction() as db:
-        _article(db, "a4", [("Yatimov", "PERSON")])
-        resolve_article(db, "a4", "", gaz)
+        _resolved(db, "a4", [("Yatimov", "PERSON")], gaz)
     assert s.query("SELECT COUNT(*) FROM entities WHERE type = 'PERSON' AND name LIKE '%Yatimov%'")[0][0] == 3
 
 
@@ -91,12 +93,9 @@ def test_a_bare_surname_takes_the_full_name_the_headline_gives(tmp_path, gaz):
     s = Store(tmp_path / "h.db")
     with s.transaction() as db:
         for first in ("Esther", "Robin", "Serena"):  # a bare "Williams" alone is ambiguous among them
-            _article(db, first, [(f"{first} Williams", "PERSON")])
-            resolve_article(db, first, "", gaz)
-        _article(db, "obit", [("Williams", "PERSON")])
-        resolve_article(db, "obit", "", gaz, title="Esther Williams dies at 91")
-        _article(db, "other", [("Williams", "PERSON")])
-        resolve_article(db, "other", "", gaz, title="Swimming legend dies at 91")
+            _resolved(db, first, [(f"{first} Williams", "PERSON")], gaz)
+        _resolved(db, "obit", [("Williams", "PERSON")], gaz, title="Esther Williams dies at 91")
+        _resolved(db, "other", [("Williams", "PERSON")], gaz, title="Swimming legend dies at 91")
     linked = dict(
         s.query("SELECT m.article_id, e.name FROM entity_mentions m JOIN entities e ON e.id = m.entity_id")
     )
@@ -109,14 +108,11 @@ def test_a_crowded_surname_block_still_finds_the_person_in_the_news(tmp_path, ga
     mentioned, so the person often in the news is still found under a variant spelling."""
     s = Store(tmp_path / "r.db")
     with s.transaction() as db:
-        _article(db, "famous", [("Saimumin Smith", "PERSON")] * 5)
-        resolve_article(db, "famous", "", gaz)
+        _resolved(db, "famous", [("Saimumin Smith", "PERSON")] * 5, gaz)
         for i in range(PERSON_BLOCK + 50):
             first = "".join(random.Random(i).choices("abcdefghijklmnopqrstuvwxyz", k=7))
-            _article(db, f"o{i}", [(f"{first.title()} Smith", "PERSON")])
-            resolve_article(db, f"o{i}", "", gaz)
-        _article(db, "variant", [("Saymumin Smith", "PERSON")])
-        resolve_article(db, "variant", "", gaz)
+            _resolved(db, f"o{i}", [(f"{first.title()} Smith", "PERSON")], gaz)
+        _resolved(db, "variant", [("Saymumin Smith", "PERSON")], gaz)
     assert s.query("SELECT COUNT(*) FROM entities WHERE name LIKE '%Smith'")[0][0] > PERSON_BLOCK + 40
     assert "Saymumin Smith" in s.query("SELECT aliases FROM entities WHERE name = 'Saimumin Smith'")[0][0]
 
@@ -126,10 +122,8 @@ def test_lookups_sharing_surname_blocks_find_what_single_lookups_find(tmp_path, 
     found for each surname: each surname is looked up once, and every name resolves as it does alone."""
     s = Store(tmp_path / "r.db")
     with s.transaction() as db:
-        _article(db, "a1", [("Saimumin Yatimov", "PERSON"), ("Rustam Yatimov", "PERSON")])
-        resolve_article(db, "a1", "", gaz)
-        _article(db, "a2", [("Jamal Williams", "PERSON")])
-        resolve_article(db, "a2", "", gaz)
+        _resolved(db, "a1", [("Saimumin Yatimov", "PERSON"), ("Rustam Yatimov", "PERSON")], gaz)
+        _resolved(db, "a2", [("Jamal Williams", "PERSON")], gaz)
     names = ["Saymumin Yatimov", "Rustam Yatimov", "Yatimov", "Jamal Williams", "Williams", "Ann Jones"]
     read = PeopleRead()
     shared = [lookup_entity(s.db, Canon(n, "PERSON"), read) for n in names]

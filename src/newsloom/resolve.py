@@ -139,7 +139,7 @@ PERSON_BLOCK = 200
 
 
 # (id, normalised name tokens, surname score) of the known people carrying a surname
-Carriers = list[tuple[str, list[str], float]]
+_Carriers = list[tuple[str, list[str], float]]
 
 
 @dataclass
@@ -149,7 +149,7 @@ class PeopleRead:
 
     # surname key -> (id, normalised name tokens) of the people of that surname block
     surname_blocks: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)
-    carriers: dict[str, Carriers] = field(default_factory=dict)  # surname -> its carriers
+    carriers: dict[str, _Carriers] = field(default_factory=dict)  # surname -> its carriers
 
 
 def _block(db: sqlite3.Connection, key: str) -> list[tuple[str, list[str]]]:
@@ -160,7 +160,7 @@ def _block(db: sqlite3.Connection, key: str) -> list[tuple[str, list[str]]]:
     ]
 
 
-def _carriers(db: sqlite3.Connection, surname: str, read: PeopleRead | None) -> Carriers:
+def _carriers(db: sqlite3.Connection, surname: str, read: PeopleRead | None) -> _Carriers:
     """The people of `surname`'s block whose surname is close to it (kept in `read` when given)."""
     if read is not None and surname in read.carriers:
         return read.carriers[surname]
