@@ -2,6 +2,7 @@ import random
 from datetime import date
 
 import numpy as np
+import pytest
 
 from newsloom.clustering.online import (
     DateAttestation,
@@ -254,3 +255,32 @@ def test_two_happenings_of_one_kind_share_a_storyline_only_through_a_person():
     assert may_share_storyline(shooting, retaliation, people)
     assert may_share_storyline(shooting, arrest, people)  # another kind: the score decides
     assert may_share_storyline(other_shooting, statement, people)
+
+
+def test_a_batch_reads_each_terms_frequency_once_and_keeps_it_up_to_date(tmp_path):
+    # the idf maps a batch makes from frequencies it keeps are those read from the store each time; a
+    # count the batch did not make (an article's corpus work rolled back) makes it read them all again
+    from newsloom.clustering import online
+    from newsloom.store.events import EventRepository
+
+    store = Store(tmp_path / "s.db")
+    db = store.db
+    repo = EventRepository(db)
+    kept = online.Frequencies()
+    terms = ["quake", "harbour", "rubble", "#346"]
+    with store.transaction():
+        for words in (["quake", "harbour"], ["quake"], ["rubble", "quake", "#346"]):
+            assert online.idf_map(db, terms, kept) == online.idf_map(db, terms)
+            assert repo.count_terms(words)
+            kept.counted(words)
+        assert online.idf_map(db, terms, kept) == online.idf_map(db, terms)
+        assert kept.df["quake"] == 3 and kept.df["harbour"] == 1
+        with pytest.raises(RuntimeError), store.savepoint():
+            repo.count_terms(["harbour"])
+            kept.counted(["harbour"])
+            assert kept.df["harbour"] == 2
+            raise RuntimeError("the article's corpus work failed")
+        assert repo.articles_counted() == 3 and kept.n == 4
+        assert online.idf_map(db, terms, kept) == online.idf_map(db, terms)
+        assert kept.df["harbour"] == 1
+    store.close()

@@ -268,6 +268,7 @@ class Batch:
     links: list[set[str]] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)  # events whose reports refinement moved or merged
     idf: dict[str, float] = field(default_factory=dict)
+    frequencies: Frequencies = field(default_factory=lambda: Frequencies())
     idf_n: int = 0  # the number of articles when `idf` was started
     # the reports whose whole vocabulary `idf` holds (checked once per map, not once per comparison)
     covered: weakref.WeakSet[pairmodel.ArticleFeatures] = field(default_factory=weakref.WeakSet)
@@ -279,7 +280,7 @@ class Batch:
             self.idf, self.idf_n, self.covered = {}, n, weakref.WeakSet()
 
     def _add_missing(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
-        return fill_idf(db, self.idf, terms)
+        return fill_idf(db, self.idf, terms, self.frequencies)
 
     def idf_for(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
         self._renew_if_grown(db)
@@ -296,20 +297,66 @@ class Batch:
         return idf
 
 
-def fill_idf(db: sqlite3.Connection, idf: dict[str, float], terms: Iterable[str]) -> dict[str, float]:
+@dataclass
+class Frequencies:
+    """The store's document frequencies as read during one batch. A term is read from the store once: the
+    batch's own counting (`counted`) keeps what was read up to date, so the many idf maps of a batch (one
+    each time the store has grown by S.idf_drift) are made without reading the store again. Whenever the
+    store's count of articles is not the one expected (an article's corpus work rolled back, another
+    writer) everything read is forgotten and read again."""
+
+    n: int = -1  # the store's count of articles that `df` holds
+    df: dict[str, int | None] = field(default_factory=dict)  # None: no report uses the term
+
+    def read(self, repo: EventRepository, terms: list[str]) -> int:
+        """Have the frequencies of `terms` at hand (in `df`); returns the store's count of articles."""
+        n = repo.articles_counted()
+        if n != self.n:
+            self.n, self.df = n, {}
+        missing = [t for t in terms if t not in self.df]
+        if missing:
+            found = repo.document_frequencies(missing)
+            self.df.update((t, found.get(t)) for t in missing)
+        return n
+
+    def counted(self, terms: Iterable[str]) -> None:
+        """One more article was counted with these terms (as `EventRepository.count_terms` counts them)."""
+        self.n += 1
+        for t in terms:
+            if t in self.df:
+                self.df[t] = (self.df[t] or 0) + 1
+
+
+def fill_idf(
+    db: sqlite3.Connection,
+    idf: dict[str, float],
+    terms: Iterable[str],
+    frequencies: Frequencies | None = None,
+) -> dict[str, float]:
     """`idf` with the terms it lacks looked up (in place; returned)."""
     missing = sorted(set(itertools.filterfalse(idf.__contains__, terms)))
     if missing:
-        idf.update(idf_map(db, missing))
+        idf.update(idf_map(db, missing, frequencies))
     return idf
 
 
-def idf_map(db: sqlite3.Connection, terms: list[str]) -> dict[str, float]:
+def idf_map(
+    db: sqlite3.Connection, terms: list[str], frequencies: Frequencies | None = None
+) -> dict[str, float]:
+    """Each term's idf, log((n + 1) / (df + 0.5)), n the articles counted (log(n + 1) for a term no
+    report uses); the frequencies read through `frequencies` when given."""
     repo = EventRepository(db)
-    n = repo.articles_counted()
-    df = repo.document_frequencies(terms)
-    default = math.log(n + 1)
-    return {t: math.log((n + 1) / (df[t] + 0.5)) if t in df else default for t in terms}
+    if frequencies is None:
+        n = repo.articles_counted()
+        df: dict[str, int | None] = dict(repo.document_frequencies(terms))
+    else:
+        n, df = frequencies.read(repo, terms), frequencies.df
+    # one logarithm per distinct frequency (most terms are rare: a few frequencies cover them all)
+    idf_of: dict[int | None, float] = {
+        c: math.log((n + 1) / (c + 0.5)) for c in {df.get(t) for t in terms} if c is not None
+    }
+    idf_of[None] = math.log(n + 1)
+    return {t: idf_of[df.get(t)] for t in terms}
 
 
 def _top(d: dict[str, float], k: int) -> dict[str, float]:
@@ -408,7 +455,9 @@ def assign_article(db: sqlite3.Connection, article: sqlite3.Row, batch: Batch | 
     prof, main_id = article_profile(db, article)
     main_date = next(((d.start, d.end) for d in prof.dates if d.rank >= STATED), None)
     feats = pairmodel.article_features(db, article, prof.type, main_date)
-    repo.count_terms([*json.loads(article["terms"]), *pairmodel.number_keys(feats)])
+    counted = [*json.loads(article["terms"]), *pairmodel.number_keys(feats)]
+    if repo.count_terms(counted) and batch is not None:
+        batch.frequencies.counted(counted)
     repo.store_features(aid, feats.to_json())
     best, best_s = None, pairmodel.MODEL.threshold
     members: dict[str, list[pairmodel.ArticleFeatures]] = {}

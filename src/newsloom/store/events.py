@@ -124,10 +124,11 @@ class EventRepository:
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         return _pairs(rows_in(self.db, "SELECT term, df FROM term_df WHERE term IN ({ids})", terms))
 
-    def count_terms(self, terms: Iterable[str]) -> None:
-        """One more article, using these terms (nothing when the frequencies are fixed)."""
+    def count_terms(self, terms: Iterable[str]) -> bool:
+        """One more article, using these terms (nothing when the frequencies are fixed); whether it was
+        counted."""
         if self.frequencies_fixed():
-            return
+            return False
         self.db.executemany(
             "INSERT INTO term_df(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
             [(t,) for t in terms],
@@ -136,6 +137,7 @@ class EventRepository:
             "INSERT INTO meta(key, value) VALUES ('df_articles', '1') "
             "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
+        return True
 
     def add_document_frequencies(self, n: int, counts: dict[str, int]) -> None:
         """Count `n` more articles, whose terms are counted in `counts` (as `count_terms` would have)."""
