@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .temporal import MONTH_PATTERN
 
@@ -222,8 +223,14 @@ def dateline_of(paragraph: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+@lru_cache(maxsize=4096)
+def _letters(line: str) -> str:
+    """A line's letters and digits, lower-cased (a line is compared with many others of its page)."""
+    return re.sub(r"\W+", "", line.lower())
+
+
 def _similar(a: str, b: str) -> bool:
-    return re.sub(r"\W+", "", a.lower()) == re.sub(r"\W+", "", b.lower())
+    return _letters(a) == _letters(b)
 
 
 def clean_lines(text: str, repeated: set[str] | None = None) -> LineInfo:  # noqa: C901
