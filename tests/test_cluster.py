@@ -266,7 +266,7 @@ def test_a_batch_reads_each_terms_frequency_once_and_keeps_it_up_to_date(tmp_pat
     store = Store(tmp_path / "s.db")
     db = store.db
     repo = EventRepository(db)
-    kept = online.Frequencies()
+    kept = online.FrequencyCache()
     terms = ["quake", "harbour", "rubble", "#346"]
     with store.transaction():
         for words in (["quake", "harbour"], ["quake"], ["rubble", "quake", "#346"]):

@@ -34,6 +34,7 @@ from .config import SETTINGS as S
 __all__ = [
     "Batch",
     "DateAttestation",
+    "FrequencyCache",
     "Profile",
     "STATED",
     "article_profile",
@@ -258,47 +259,7 @@ def article_profile(db: sqlite3.Connection, article: sqlite3.Row) -> tuple[Profi
 
 
 @dataclass
-class Batch:
-    """What the reports of one batch share: the events each joined with the events that came close (for
-    `refine`), and an idf map. A term's idf in it holds from its first use until the store has grown by
-    S.idf_drift, so at scale one map serves a whole batch and a report's unit vectors, compared with many
-    reports, are computed once instead of once a comparison; while the store is small (fewer than
-    1 / S.idf_drift articles) every report gets a fresh one, as without a batch."""
-
-    links: list[set[str]] = field(default_factory=list)
-    changed: set[str] = field(default_factory=set)  # events whose reports refinement moved or merged
-    idf: dict[str, float] = field(default_factory=dict)
-    frequencies: Frequencies = field(default_factory=lambda: Frequencies())
-    idf_n: int = 0  # the number of articles when `idf` was started
-    # the reports whose whole vocabulary `idf` holds (checked once per map, not once per comparison)
-    covered: weakref.WeakSet[pairmodel.ArticleFeatures] = field(default_factory=weakref.WeakSet)
-
-    def _renew_if_grown(self, db: sqlite3.Connection) -> None:
-        n = EventRepository(db).articles_counted()
-        if n > self.idf_n * (1 + S.idf_drift):
-            # a new map: unit vectors cached under the old one are not reused
-            self.idf, self.idf_n, self.covered = {}, n, weakref.WeakSet()
-
-    def _add_missing(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
-        return fill_idf(db, self.idf, terms, self.frequencies)
-
-    def idf_for(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
-        self._renew_if_grown(db)
-        return self._add_missing(db, terms)
-
-    def idf_for_reports(
-        self, db: sqlite3.Connection, reports: list[pairmodel.ArticleFeatures]
-    ) -> dict[str, float]:
-        """`idf_for` the vocabulary of the reports (those the map covers already are not looked at)."""
-        self._renew_if_grown(db)
-        todo = [f for f in reports if f not in self.covered]
-        idf = self._add_missing(db, frozenset().union(*(pairmodel.vocabulary(f) for f in todo)))
-        self.covered.update(todo)
-        return idf
-
-
-@dataclass
-class Frequencies:
+class FrequencyCache:
     """The store's document frequencies as read during one batch. A term is read from the store once: the
     batch's own counting (`counted`) keeps what was read up to date, so the many idf maps of a batch (one
     each time the store has grown by S.idf_drift) are made without reading the store again. Whenever the
@@ -327,11 +288,51 @@ class Frequencies:
                 self.df[t] = (self.df[t] or 0) + 1
 
 
+@dataclass
+class Batch:
+    """What the reports of one batch share: the events each joined with the events that came close (for
+    `refine`), and an idf map. A term's idf in it holds from its first use until the store has grown by
+    S.idf_drift, so at scale one map serves a whole batch and a report's unit vectors, compared with many
+    reports, are computed once instead of once a comparison; while the store is small (fewer than
+    1 / S.idf_drift articles) every report gets a fresh one, as without a batch."""
+
+    links: list[set[str]] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)  # events whose reports refinement moved or merged
+    idf: dict[str, float] = field(default_factory=dict)
+    frequencies: FrequencyCache = field(default_factory=FrequencyCache)
+    idf_n: int = 0  # the number of articles when `idf` was started
+    # the reports whose whole vocabulary `idf` holds (checked once per map, not once per comparison)
+    covered: weakref.WeakSet[pairmodel.ArticleFeatures] = field(default_factory=weakref.WeakSet)
+
+    def _renew_if_grown(self, db: sqlite3.Connection) -> None:
+        n = EventRepository(db).articles_counted()
+        if n > self.idf_n * (1 + S.idf_drift):
+            # a new map: unit vectors cached under the old one are not reused
+            self.idf, self.idf_n, self.covered = {}, n, weakref.WeakSet()
+
+    def _add_missing(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
+        return fill_idf(db, self.idf, terms, self.frequencies)
+
+    def idf_for(self, db: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
+        self._renew_if_grown(db)
+        return self._add_missing(db, terms)
+
+    def idf_for_reports(
+        self, db: sqlite3.Connection, reports: list[pairmodel.ArticleFeatures]
+    ) -> dict[str, float]:
+        """`idf_for` the vocabulary of the reports (those the map covers already are not looked at)."""
+        self._renew_if_grown(db)
+        todo = [f for f in reports if f not in self.covered]
+        idf = self._add_missing(db, frozenset().union(*(pairmodel.vocabulary(f) for f in todo)))
+        self.covered.update(todo)
+        return idf
+
+
 def fill_idf(
     db: sqlite3.Connection,
     idf: dict[str, float],
     terms: Iterable[str],
-    frequencies: Frequencies | None = None,
+    frequencies: FrequencyCache | None = None,
 ) -> dict[str, float]:
     """`idf` with the terms it lacks looked up (in place; returned)."""
     missing = sorted(set(itertools.filterfalse(idf.__contains__, terms)))
@@ -341,7 +342,7 @@ def fill_idf(
 
 
 def idf_map(
-    db: sqlite3.Connection, terms: list[str], frequencies: Frequencies | None = None
+    db: sqlite3.Connection, terms: list[str], frequencies: FrequencyCache | None = None
 ) -> dict[str, float]:
     """Each term's idf, log((n + 1) / (df + 0.5)), n the articles counted (log(n + 1) for a term no
     report uses); the frequencies read through `frequencies` when given."""
