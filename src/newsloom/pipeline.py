@@ -189,10 +189,13 @@ def store_annotated(
     line_counts: dict[tuple[str, str], int],
     report: IngestReport,
     gaz: Gazetteer,
+    timings: dict[str, float] | None = None,
 ) -> None:
     """Store one batch of annotated documents and run the corpus stages on it, in one transaction.
-    The local ingest and `newsloom batch` (after Spark has annotated) both end here."""
+    The local ingest and `newsloom batch` (after Spark has annotated) both end here. `timings`, when
+    given, adds up the seconds of storing and of each corpus stage (see `corpus_update`)."""
     with store.transaction():
+        t0 = time.perf_counter()
         record_lines(store.db, line_counts)
         added: dict[str, tuple[str, bool]] = {}  # article id -> (origin, whether a duplicate)
         for it in done:
@@ -224,7 +227,9 @@ def store_annotated(
             else:
                 report.added += 1
             added[it.article.document_id] = (it.document.origin, bool(duplicate))
-        for aid, reason in corpus_update(store, list(added), gaz):
+        if timings is not None:
+            timings["storing"] = timings.get("storing", 0.0) + time.perf_counter() - t0
+        for aid, reason in corpus_update(store, list(added), gaz, timings=timings):
             origin, was_duplicate = added[aid]
             report.failed.append((origin, reason))
             if was_duplicate:
@@ -336,14 +341,16 @@ def ingest(
     progress: Callable[[int], Any] | None = None,
     allow_private: bool = False,
     as_of: str | None = None,
+    timings: dict[str, float] | None = None,
 ) -> IngestReport:
     """Ingest files and directories into the store: extract, annotate, resolve, cluster.
 
     Idempotent (documents already stored are skipped) and transactional per batch. `as_of` (an ISO
-    date or time) is when the inputs were collected, stored with each document; default now.
+    date or time) is when the inputs were collected, stored with each document; default now. `timings`,
+    when given, adds up the seconds of each step (`ingest_items`).
     """
     items = read_sources(paths, fmt, hints, allow_private=allow_private, as_of=as_of)
-    return ingest_items(store, items, res, batch_size, progress)
+    return ingest_items(store, items, res, batch_size, progress, timings)
 
 
 def ingest_items(
@@ -352,8 +359,11 @@ def ingest_items(
     res: Resources | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], Any] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> IngestReport:
-    """Ingest documents already read (with the problems and pending URLs met reading them)."""
+    """Ingest documents already read (with the problems and pending URLs met reading them). `timings`,
+    when given, adds up the seconds of extraction and annotation (with the language model), storing,
+    and each corpus stage: where an ingest's time goes (`benchmarks/throughput.py`)."""
 
     def resources() -> Resources:  # the models load (once per process) when a document needs them
         return res or load_resources()
@@ -369,8 +379,9 @@ def ingest_items(
         report.already_stored += len(batch) - len(todo)
         if todo:
             repeated, line_counts = repeated_lines(store.db, todo)
-            done = list(process(todo, resources(), repeated=repeated))
-            store_annotated(store, done, line_counts, report, resources().gazetteer)
+            with timed(timings, "extraction and annotation"):
+                done = list(process(todo, resources(), repeated=repeated))
+            store_annotated(store, done, line_counts, report, resources().gazetteer, timings)
         if progress:
             progress(len(batch))
         batch.clear()
