@@ -183,6 +183,45 @@ class IngestReport:
         return "\n".join(lines)
 
 
+def _store_documents(
+    store: Store, done: list[AnnotatedArticle], line_counts: dict[tuple[str, str], int], report: IngestReport
+) -> dict[str, tuple[str, bool]]:
+    """Store one batch's annotated documents (inside the caller's transaction), each whole or not at all;
+    returns the stored articles' ids -> (origin, whether a duplicate)."""
+    record_lines(store.db, line_counts)
+    added: dict[str, tuple[str, bool]] = {}
+    for it in done:
+        if it.error is not None or it.article is None:
+            reason = it.error or "no article"
+            report.failed.append((it.document.origin, reason))
+            store.add_failure(it.document.origin, reason, it.failed_stage or "extract")
+            continue
+        if store.known_documents([it.document.id]):
+            report.already_stored += 1  # stored meanwhile by another ingest into the same database
+            continue
+        try:
+            with store.savepoint():
+                it.article.duplicate_of = dedup.find_near_duplicate(store.db, it.minhash)
+                duplicate = store.add_article(it)
+                if not duplicate:
+                    dedup.index(store.db, it.article.document_id, it.minhash)
+                if it.article.url:
+                    ArticleRepository(store.db).drop_pending_url(it.article.url)
+        except Exception as exc:
+            reason = internal_error("store", it.document.origin, exc)
+            report.failed.append((it.document.origin, reason))
+            store.add_failure(it.document.origin, reason, "store")
+            continue
+        if it.article.language not in ANNOTATED_LANGUAGES:
+            report.non_english += 1
+        if duplicate:
+            report.duplicates += 1
+        else:
+            report.added += 1
+        added[it.article.document_id] = (it.document.origin, bool(duplicate))
+    return added
+
+
 def store_annotated(
     store: Store,
     done: list[AnnotatedArticle],
@@ -195,40 +234,8 @@ def store_annotated(
     The local ingest and `newsloom batch` (after Spark has annotated) both end here. `timings`, when
     given, adds up the seconds of storing and of each corpus stage (see `corpus_update`)."""
     with store.transaction():
-        t0 = time.perf_counter()
-        record_lines(store.db, line_counts)
-        added: dict[str, tuple[str, bool]] = {}  # article id -> (origin, whether a duplicate)
-        for it in done:
-            if it.error is not None or it.article is None:
-                reason = it.error or "no article"
-                report.failed.append((it.document.origin, reason))
-                store.add_failure(it.document.origin, reason, it.failed_stage or "extract")
-                continue
-            if store.known_documents([it.document.id]):
-                report.already_stored += 1  # stored meanwhile by another ingest into the same database
-                continue
-            try:
-                with store.savepoint():
-                    it.article.duplicate_of = dedup.find_near_duplicate(store.db, it.minhash)
-                    duplicate = store.add_article(it)
-                    if not duplicate:
-                        dedup.index(store.db, it.article.document_id, it.minhash)
-                    if it.article.url:
-                        ArticleRepository(store.db).drop_pending_url(it.article.url)
-            except Exception as exc:
-                reason = internal_error("store", it.document.origin, exc)
-                report.failed.append((it.document.origin, reason))
-                store.add_failure(it.document.origin, reason, "store")
-                continue
-            if it.article.language not in ANNOTATED_LANGUAGES:
-                report.non_english += 1
-            if duplicate:
-                report.duplicates += 1
-            else:
-                report.added += 1
-            added[it.article.document_id] = (it.document.origin, bool(duplicate))
-        if timings is not None:
-            timings["storing"] = timings.get("storing", 0.0) + time.perf_counter() - t0
+        with timed(timings, "storing"):
+            added = _store_documents(store, done, line_counts, report)
         for aid, reason in corpus_update(store, list(added), gaz, timings=timings):
             origin, was_duplicate = added[aid]
             report.failed.append((origin, reason))

@@ -352,12 +352,8 @@ def idf_map(
         df: dict[str, int | None] = dict(repo.document_frequencies(terms))
     else:
         n, df = frequencies.read(repo, terms), frequencies.df
-    # one logarithm per distinct frequency (most terms are rare: a few frequencies cover them all)
-    idf_of: dict[int | None, float] = {
-        c: math.log((n + 1) / (c + 0.5)) for c in {df.get(t) for t in terms} if c is not None
-    }
-    idf_of[None] = math.log(n + 1)
-    return {t: idf_of[df.get(t)] for t in terms}
+    default = math.log(n + 1)
+    return {t: default if (c := df.get(t)) is None else math.log((n + 1) / (c + 0.5)) for t in terms}
 
 
 def _top(d: dict[str, float], k: int) -> dict[str, float]:

@@ -16,8 +16,7 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
-from datetime import date as _Day  # the type, where a field named `date` hides it
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 from itertools import repeat
 from operator import mul, truediv
@@ -152,15 +151,6 @@ class ArticleFeatures:
             if drop in ids:
                 setattr(self, f, sorted({*ids, keep} - {drop}))
 
-    @cached_property
-    def days(self) -> tuple[_Day, _Day] | None:
-        """`date` parsed (read for every pair the report is in)."""
-        return (date.fromisoformat(self.date[0]), date.fromisoformat(self.date[1])) if self.date else None
-
-    @cached_property
-    def published_day(self) -> _Day | None:
-        return date.fromisoformat(self.published) if self.published else None
-
     def to_json(self) -> str:
         # the fields as they are (`asdict` deep-copies every term map first, the larger share of the cost)
         return json.dumps({f.name: getattr(self, f.name) for f in fields(self)}, sort_keys=True)
@@ -249,8 +239,7 @@ def _overlap(a: list[str], b: list[str]) -> float:
 
 def _sublinear(counts: dict[str, float]) -> dict[str, float]:
     """Sublinear term frequencies (1 + log count) of a term-count map: what does not depend on the idf."""
-    of = {c: 1 + math.log(c) for c in set(counts.values()) if c > 0}  # counts repeat: one logarithm each
-    return {t: of[c] for t, c in counts.items() if c > 0}
+    return {t: 1 + math.log(c) for t, c in counts.items() if c > 0}
 
 
 def _weighted_unit(tf: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
@@ -390,14 +379,15 @@ def follow_up(a: ArticleFeatures, b: ArticleFeatures) -> bool:
 def pair_features(a: ArticleFeatures, b: ArticleFeatures, idf: dict[str, float]) -> list[float]:
     ya, yb = set(a.years), set(b.years)
     agree = conflict = 0.0
-    if a.days and b.days:
-        (sa, ea), (sb, eb) = a.days, b.days
+    if a.date and b.date:
+        sa, ea = date.fromisoformat(a.date[0]), date.fromisoformat(a.date[1])
+        sb, eb = date.fromisoformat(b.date[0]), date.fromisoformat(b.date[1])
         gap = max((sa - eb).days, (sb - ea).days, 0)
         # two precise dates more than two days apart are different happenings
         agree, conflict = (1.0, 0.0) if gap <= 1 else (0.0, 1.0) if gap > 2 else (0.0, 0.0)
     close = far = 0.0
-    if a.published_day and b.published_day:
-        days = abs((a.published_day - b.published_day).days)
+    if a.published and b.published:
+        days = abs((date.fromisoformat(a.published) - date.fromisoformat(b.published)).days)
         close, far = (1.0 if days <= 7 else 0.0), (1.0 if days > 45 else 0.0)
     wa, wb = set(a.weekdays), set(b.weekdays)
     (ta, na), (tb, nb) = _units(a, idf), _units(b, idf)
