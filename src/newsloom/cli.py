@@ -104,6 +104,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             progress=bar.update,
             allow_private=args.allow_private,
             as_of=as_of,
+            workers=args.workers,
         )
     finally:
         bar.close()
@@ -733,6 +734,16 @@ def _command(
     return s
 
 
+def _non_negative(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 0 or more")
+    return n
+
+
 def _json_flag(s: argparse.ArgumentParser, what: str = "print JSON instead of text") -> None:
     s.add_argument("--json", action="store_true", help=what)
 
@@ -799,6 +810,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=DATE_HELP,
         help="when these inputs were collected (default: now); stored with each article, it bounds the "
         "publication dates inferred for undated articles",
+    )
+    s.add_argument(
+        "--workers",
+        type=_non_negative,
+        metavar="N",
+        help="processes annotating the next articles while this one stores and clusters (default 1 when "
+        "more than one core is free to this process, else 0: everything in this process)",
     )
     _json_flag(s)
     s.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 from collections import defaultdict
+from collections.abc import Mapping
 
 from . import jsonl
 from .model import Document
@@ -63,10 +64,11 @@ def _key(line: str) -> str:
 
 
 def repeated_lines(
-    db: sqlite3.Connection, docs: list[Document]
+    db: sqlite3.Connection, docs: list[Document], unrecorded: Mapping[tuple[str, str], int] | None = None
 ) -> tuple[dict[str, set[str]], dict[tuple[str, str], int]]:
-    """For each document id, its lines repeated across its scope (counting this batch and the store),
-    and the batch's own counts, to be recorded with `record_lines` in the batch's transaction."""
+    """For each document id, its lines repeated across its scope (counting this batch, the store and
+    `unrecorded`: the counts of earlier batches not stored yet, still being annotated), and the batch's
+    own counts, to be recorded with `record_lines` in the batch's transaction."""
     per_doc = {d.id: (scope_of(d), _lines(d)) for d in docs}
     batch: dict[tuple[str, str], int] = defaultdict(int)
     for scope, lines in per_doc.values():
@@ -75,7 +77,9 @@ def repeated_lines(
     total: dict[tuple[str, str], int] = {}
     stats = LineStats(db)
     for (scope, key), n in batch.items():
-        total[(scope, key)] = stats.docs(scope, key) + n
+        total[(scope, key)] = (
+            stats.docs(scope, key) + n + (unrecorded.get((scope, key), 0) if unrecorded else 0)
+        )
     out = {doc_id: repeated_of(scope, lines, total) for doc_id, (scope, lines) in per_doc.items()}
     return out, dict(batch)
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import cards, dedup, resolve
-from .annotate import Resources, annotate_docs, load_resources
+from .annotate import Resources, annotate_docs
+from .annotators import Annotated, Annotators, default_workers
 from .clustering import online
 from .errors import InputError, NewsloomError, PipelineError, internal_error
 from .extract import extract, fetched_date, infer_published
@@ -349,15 +351,17 @@ def ingest(
     allow_private: bool = False,
     as_of: str | None = None,
     timings: dict[str, float] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
     """Ingest files and directories into the store: extract, annotate, resolve, cluster.
 
     Idempotent (documents already stored are skipped) and transactional per batch. `as_of` (an ISO
     date or time) is when the inputs were collected, stored with each document; default now. `timings`,
-    when given, adds up the seconds of each step (`ingest_items`).
+    when given, adds up the seconds of each step; `workers`: processes annotating beside this one
+    (`ingest_items`).
     """
     items = read_sources(paths, fmt, hints, allow_private=allow_private, as_of=as_of)
-    return ingest_items(store, items, res, batch_size, progress, timings)
+    return ingest_items(store, items, res, batch_size, progress, timings, workers)
 
 
 def ingest_items(
@@ -367,58 +371,94 @@ def ingest_items(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], Any] | None = None,
     timings: dict[str, float] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Ingest documents already read (with the problems and pending URLs met reading them). `timings`,
-    when given, adds up the seconds of extraction and annotation (with the language model), storing,
-    and each corpus stage: where an ingest's time goes (`benchmarks/throughput.py`)."""
+    """Ingest documents already read (with the problems and pending URLs met reading them).
 
-    def resources() -> Resources:  # the models load (once per process) when a document needs them
-        return res or load_resources()
-
+    `workers`: how many processes annotate the next batches while this one stores and clusters (see
+    `annotators`); default one when this process may use more than one core and `res` (language
+    resources already loaded here) is not given, else none. An input of one batch is annotated here.
+    The store is the same either way. `timings`, when given, adds up the seconds of extraction and
+    annotation (with the language model, wherever it ran), of waiting for it, of storing, and of each
+    corpus stage: where an ingest's time goes (`benchmarks/throughput.py`)."""
     report = IngestReport()
     finish_pending(store)
     batch: list[Document] = []
     seen: set[str] = set()
+    if workers is None:
+        workers = 0 if res is not None else default_workers()
+    annotators = Annotators(workers, res)
+    # batches sent to be annotated and not stored yet: (documents, their line counts, their result)
+    in_flight: deque[tuple[int, dict[tuple[str, str], int] | None, Callable[[], Annotated]]] = deque()
+    unrecorded: Counter[tuple[str, str]] = Counter()  # the line counts of those batches
 
-    def flush() -> None:
+    def store_next() -> None:
+        n, line_counts, result = in_flight.popleft()
+        if line_counts is not None:
+            t0 = time.perf_counter()
+            done = result()
+            if timings is not None:
+                # the seconds the annotation took; with a worker, those this process then waited for it
+                timings["extraction and annotation"] = (
+                    timings.get("extraction and annotation", 0.0) + done.seconds
+                )
+                if done.in_worker:
+                    timings["waiting for annotation"] = (
+                        timings.get("waiting for annotation", 0.0) + time.perf_counter() - t0
+                    )
+            gaz = res.gazetteer if res is not None else load_gazetteer()
+            store_annotated(store, done.articles, line_counts, report, gaz, timings)
+            unrecorded.subtract(line_counts)
+            for key in line_counts:
+                if not unrecorded[key]:
+                    del unrecorded[key]
+        if progress:
+            progress(n)
+
+    def flush(last: bool) -> None:
+        """Send the batch to be annotated, then store the batches that may not wait longer (at the
+        input's end: all)."""
         known = store.known_documents(d.id for d in batch)
         todo = [d for d in batch if d.id not in known]
         report.already_stored += len(batch) - len(todo)
         if todo:
-            repeated, line_counts = repeated_lines(store.db, todo)
-            with timed(timings, "extraction and annotation"):
-                done = list(process(todo, resources(), repeated=repeated))
-            store_annotated(store, done, line_counts, report, resources().gazetteer, timings)
-        if progress:
-            progress(len(batch))
+            if last and not in_flight and annotators.idle:
+                annotators.workers = 0  # the whole input is one batch: no worker to start
+            repeated, line_counts = repeated_lines(store.db, todo, unrecorded)
+            unrecorded.update(line_counts)
+            in_flight.append((len(batch), line_counts, annotators.submit(todo, repeated)))
+        elif batch:
+            in_flight.append((len(batch), None, lambda: Annotated([], 0.0, False)))
         batch.clear()
+        while len(in_flight) > (0 if last else annotators.ahead):
+            store_next()
 
-    for item in items:
-        if isinstance(item, PendingURL):
-            report.pending.append(item.url)
-            with store.transaction():
-                ArticleRepository(store.db).add_pending_url(
-                    StoredURL(item.url, item.title, item.origin, item.published or None, now())
-                )
-            continue
-        if isinstance(item, NewsloomError):
-            origin = getattr(item, "source", "input")
-            reason = getattr(item, "reason", str(item))
-            report.failed.append((origin, reason))
-            with store.transaction():
-                store.add_failure(origin, reason)
-            if progress:
-                progress(1)
-            continue
-        if item.id in seen:
-            report.already_stored += 1
-            continue
-        seen.add(item.id)
-        batch.append(item)
-        if len(batch) >= batch_size:
-            flush()
-    if batch:
-        flush()
+    with annotators:
+        for item in items:
+            if isinstance(item, PendingURL):
+                report.pending.append(item.url)
+                with store.transaction():
+                    ArticleRepository(store.db).add_pending_url(
+                        StoredURL(item.url, item.title, item.origin, item.published or None, now())
+                    )
+                continue
+            if isinstance(item, NewsloomError):
+                origin = getattr(item, "source", "input")
+                reason = getattr(item, "reason", str(item))
+                report.failed.append((origin, reason))
+                with store.transaction():
+                    store.add_failure(origin, reason)
+                if progress:
+                    progress(1)
+                continue
+            if item.id in seen:
+                report.already_stored += 1
+                continue
+            seen.add(item.id)
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush(last=False)
+        flush(last=True)
     return report
 
 
