@@ -65,6 +65,57 @@ def test_kill_during_ingest_then_resume(tmp_path):
     assert all(a["event_id"] for a in arts), "corpus stages were not completed after the kill"
 
 
+def _wait_for_a_batch(db, proc):
+    import sqlite3
+
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.5)
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+                if con.execute("SELECT COUNT(*) FROM articles").fetchone()[0] > 0:
+                    return
+        except Exception:
+            continue
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\tZ" not in next(line for line in f if line.startswith("State:"))
+    except (FileNotFoundError, StopIteration):
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads processes from /proc")
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_an_ingest_stopped_takes_its_annotation_worker_with_it(tmp_path, how):
+    # Ctrl-C stops the worker too (not after the batches it holds); a kill -9 leaves it no work, and it
+    # exits; what was committed stays, and running again completes the job
+    corpus, n = _corpus(tmp_path)
+    db = tmp_path / "w.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsloom", "--db", str(db), "ingest", "--workers", "1", str(corpus)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for_a_batch(db, proc)
+    assert proc.poll() is None, "ingest finished before it could be stopped; use a larger corpus"
+    with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+        workers = [int(pid) for pid in f.read().split()]
+    assert workers, "no worker process"
+    proc.send_signal(how)
+    assert proc.wait(timeout=120) == (130 if how == signal.SIGINT else -signal.SIGKILL)
+    deadline = time.time() + 60
+    while any(_alive(pid) for pid in workers) and time.time() < deadline:
+        time.sleep(0.5)
+    assert not any(_alive(pid) for pid in workers), "a worker outlived its ingest"
+    run_cli("ingest", str(corpus), db=db)
+    arts = json.loads(run_cli("articles", "--json", db=db).stdout)
+    fails = json.loads(run_cli("failures", "--json", db=db).stdout)
+    assert len(arts) + len(fails) == n and all(a["event_id"] for a in arts)
+
+
 def _partitions(store):
     def part(column):
         groups: dict[str, set[str]] = {}

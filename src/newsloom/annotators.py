@@ -81,6 +81,7 @@ class Annotators:
         self.workers = max(0, workers)
         self._res = res
         self._pool: ProcessPoolExecutor | None = None
+        self._processes: list[multiprocessing.process.BaseProcess] = []
 
     @property
     def ahead(self) -> int:
@@ -101,7 +102,9 @@ class Annotators:
     def submit(self, docs: list[Document], repeated: dict[str, set[str]]) -> Callable[[], Annotated]:
         if self.workers:
             try:
+                started = self._pool is None
                 if self._pool is None:
+                    before = set(multiprocessing.active_children())
                     # spawn, not fork: the writer's open database and threads stay out of the workers
                     self._pool = ProcessPoolExecutor(
                         self.workers,
@@ -109,6 +112,8 @@ class Annotators:
                         initializer=_leave_with_the_writer,
                     )
                 future = self._pool.submit(_annotate, docs, repeated)
+                if started:  # the pool starts its workers on the first submit
+                    self._processes = [p for p in multiprocessing.active_children() if p not in before]
                 return lambda: self._result(future, docs, repeated)
             except (BrokenProcessPool, RuntimeError) as exc:
                 self._give_up(exc)
@@ -138,13 +143,17 @@ class Annotators:
         self.close()
 
     def close(self, wait: bool = True) -> None:
-        """Stop the workers (batches not yet asked for are dropped); `wait`: until they have exited."""
+        """Stop the workers, dropping the batches not asked for; `wait`: let a worker finish the batch
+        it is annotating (else it is stopped at once: an ingest stopped by an error or Ctrl-C)."""
         if self._pool is not None:
+            if not wait:
+                for p in self._processes:
+                    p.terminate()
             self._pool.shutdown(wait=wait, cancel_futures=True)
-            self._pool = None
+            self._pool, self._processes = None, []
 
     def __enter__(self) -> Annotators:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
-        self.close(wait=exc_type is None)  # an ingest stopped by an error or Ctrl-C does not wait
+        self.close(wait=exc_type is None)
