@@ -32,39 +32,6 @@ def _corpus(tmp_path, n: int = 120):
     return out, n
 
 
-def test_kill_during_ingest_then_resume(tmp_path):
-    corpus, n = _corpus(tmp_path)
-    db = tmp_path / "k.db"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newsloom", "--db", str(db), "ingest", str(corpus)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    # wait until at least one batch is committed, then kill without warning
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        time.sleep(0.5)
-        if db.exists() and proc.poll() is None:
-            try:
-                import sqlite3
-
-                with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
-                    if con.execute("SELECT COUNT(*) FROM articles").fetchone()[0] > 0:
-                        break
-            except Exception:
-                continue
-    assert proc.poll() is None, "ingest finished before it could be killed; use a larger corpus"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    run_cli("ingest", str(corpus), db=db)
-    arts = json.loads(run_cli("articles", "--json", db=db).stdout)
-    ext = [a["external_id"] for a in arts]
-    assert len(ext) == len(set(ext)), "an article was stored twice"
-    fails = json.loads(run_cli("failures", "--json", db=db).stdout)
-    assert len(arts) + len(fails) == n
-    assert all(a["event_id"] for a in arts), "corpus stages were not completed after the kill"
-
-
 def _wait_for_a_batch(db, proc):
     import sqlite3
 
@@ -85,6 +52,27 @@ def _alive(pid: int) -> bool:
             return "\tZ" not in next(line for line in f if line.startswith("State:"))
     except (FileNotFoundError, StopIteration):
         return False
+
+
+def test_kill_during_ingest_then_resume(tmp_path):
+    corpus, n = _corpus(tmp_path)
+    db = tmp_path / "k.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsloom", "--db", str(db), "ingest", str(corpus)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for_a_batch(db, proc)  # at least one batch committed; then kill without warning
+    assert proc.poll() is None, "ingest finished before it could be killed; use a larger corpus"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    run_cli("ingest", str(corpus), db=db)
+    arts = json.loads(run_cli("articles", "--json", db=db).stdout)
+    ext = [a["external_id"] for a in arts]
+    assert len(ext) == len(set(ext)), "an article was stored twice"
+    fails = json.loads(run_cli("failures", "--json", db=db).stdout)
+    assert len(arts) + len(fails) == n
+    assert all(a["event_id"] for a in arts), "corpus stages were not completed after the kill"
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads processes from /proc")
