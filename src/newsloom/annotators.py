@@ -129,10 +129,8 @@ class Annotators:
     ) -> Annotated:
         try:
             return future.result()
-        except (
-            BrokenProcessPool,
-            CancelledError,
-        ) as exc:  # cancelled: the pool was closed after another broke
+        # cancelled: the pool was closed when an earlier batch found it broken
+        except (BrokenProcessPool, CancelledError) as exc:
             self._give_up(exc)
             return self._here(docs, repeated)
 

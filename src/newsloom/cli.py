@@ -80,6 +80,7 @@ def _open(args: argparse.Namespace, readonly: bool = True) -> Any:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from .annotators import default_workers
     from .pipeline import ingest
 
     hints = {"outlet": args.outlet or "", "published": args.published or ""}
@@ -104,7 +105,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             progress=bar.update,
             allow_private=args.allow_private,
             as_of=as_of,
-            workers=args.workers,
+            workers=default_workers() if args.workers is None else args.workers,
         )
     finally:
         bar.close()

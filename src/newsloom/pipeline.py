@@ -16,7 +16,7 @@ from typing import Any
 
 from . import cards, dedup, resolve
 from .annotate import Resources, annotate_docs
-from .annotators import Annotated, Annotators, default_workers
+from .annotators import Annotated, Annotators
 from .clustering import online
 from .errors import InputError, NewsloomError, PipelineError, internal_error
 from .extract import extract, fetched_date, infer_published
@@ -351,7 +351,7 @@ def ingest(
     allow_private: bool = False,
     as_of: str | None = None,
     timings: dict[str, float] | None = None,
-    workers: int | None = None,
+    workers: int = 0,
 ) -> IngestReport:
     """Ingest files and directories into the store: extract, annotate, resolve, cluster.
 
@@ -371,13 +371,15 @@ def ingest_items(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], Any] | None = None,
     timings: dict[str, float] | None = None,
-    workers: int | None = None,
+    workers: int = 0,
 ) -> IngestReport:
     """Ingest documents already read (with the problems and pending URLs met reading them).
 
     `workers`: how many processes annotate the next batches while this one stores and clusters (see
-    `annotators`); default one when this process may use more than one core and `res` (language
-    resources already loaded here) is not given, else none. An input of one batch is annotated here.
+    `annotators`; the command line starts one where more than one core is free,
+    `annotators.default_workers`). Workers are started by spawning: a script that calls this with
+    workers must guard its own work with `if __name__ == "__main__":`. An input of one batch is
+    annotated here.
     The store is the same either way. `timings`, when given, adds up the seconds of extraction and
     annotation (with the language model, wherever it ran), of waiting for it, of storing, and of each
     corpus stage: where an ingest's time goes (`benchmarks/throughput.py`)."""
@@ -385,8 +387,6 @@ def ingest_items(
     finish_pending(store)
     batch: list[Document] = []
     seen: set[str] = set()
-    if workers is None:
-        workers = 0 if res is not None else default_workers()
     annotators = Annotators(workers, res)
     # batches sent to be annotated and not stored yet: (documents, their line counts, their result)
     in_flight: deque[tuple[int, dict[tuple[str, str], int] | None, Callable[[], Annotated]]] = deque()
