@@ -86,6 +86,8 @@ def test_an_ingest_stopped_takes_its_annotation_worker_with_it(tmp_path, how):
         [sys.executable, "-m", "newsloom", "--db", str(db), "ingest", "--workers", "1", str(corpus)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Ctrl-C as a terminal sends it, even where this test runs in the background (SIGINT ignored)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     _wait_for_a_batch(db, proc)
     assert proc.poll() is None, "ingest finished before it could be stopped; use a larger corpus"
