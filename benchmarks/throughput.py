@@ -43,8 +43,8 @@ def main() -> int:
         "--workers",
         type=int,
         default=None,
-        help="processes annotating beside the one that stores and clusters (default: the ingest's, one on a "
-        "machine with more than one core; 0: all in one process, the language model loaded here)",
+        help="processes annotating beside the one that stores and clusters (default: `newsloom ingest`'s, one "
+        "where more than one core is free; 0: all in one process, the language model loaded here)",
     )
     args = ap.parse_args()
     files = sorted(DATA.glob("*/articles.jsonl"))

@@ -74,23 +74,14 @@ def _annotate(docs: list[Document], repeated: dict[str, set[str]], res: Resource
 
 class Annotators:
     """Annotates batches of documents, in `workers` processes beside this one (0: in this process).
-    `submit` returns a function that gives the batch's result, waiting for it when needed; `ahead` is how
-    many batches may be in flight while the writer stores an earlier one."""
+    `submit` returns a function that gives the batch's result, waiting for it when needed; as many batches
+    as there are workers may be in flight while the writer stores an earlier one."""
 
     def __init__(self, workers: int, res: Resources | None = None) -> None:
         self.workers = max(0, workers)
         self._res = res
         self._pool: ProcessPoolExecutor | None = None
         self._processes: list[multiprocessing.process.BaseProcess] = []
-
-    @property
-    def ahead(self) -> int:
-        return self.workers
-
-    @property
-    def idle(self) -> bool:
-        """No worker started yet."""
-        return self._pool is None
 
     def resources(self) -> Resources:
         """The language resources of this process, loaded on first use (with workers: only to take over
@@ -99,7 +90,13 @@ class Annotators:
             self._res = load_resources()
         return self._res
 
-    def submit(self, docs: list[Document], repeated: dict[str, set[str]]) -> Callable[[], Annotated]:
+    def submit(
+        self, docs: list[Document], repeated: dict[str, set[str]], alone: bool = False
+    ) -> Callable[[], Annotated]:
+        """`alone`: the input's only batch, annotated here when no worker has started yet (nothing would
+        run beside a worker to hide its start and its loading of the model)."""
+        if alone and self._pool is None:
+            self.workers = 0
         if self.workers:
             try:
                 started = self._pool is None

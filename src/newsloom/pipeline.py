@@ -248,6 +248,12 @@ def store_annotated(
             store.add_failure(origin, reason, "corpus")
 
 
+def _add_seconds(timings: dict[str, float] | None, step: str, seconds: float) -> None:
+    """Add `seconds` to `timings[step]` (nothing when `timings` is None)."""
+    if timings is not None:
+        timings[step] = timings.get(step, 0.0) + seconds
+
+
 @contextmanager
 def timed(timings: dict[str, float] | None, step: str) -> Iterator[None]:
     """`with timed(timings, "events"): ...` adds the block's seconds to `timings["events"]` (nothing when
@@ -256,8 +262,7 @@ def timed(timings: dict[str, float] | None, step: str) -> Iterator[None]:
     try:
         yield
     finally:
-        if timings is not None:
-            timings[step] = timings.get(step, 0.0) + time.perf_counter() - t0
+        _add_seconds(timings, step, time.perf_counter() - t0)
 
 
 def corpus_update(
@@ -389,29 +394,22 @@ def ingest_items(
     seen: set[str] = set()
     annotators = Annotators(workers, res)
     # batches sent to be annotated and not stored yet: (documents, their line counts, their result)
-    in_flight: deque[tuple[int, dict[tuple[str, str], int] | None, Callable[[], Annotated]]] = deque()
+    in_flight: deque[tuple[int, dict[tuple[str, str], int], Callable[[], Annotated]]] = deque()
     unrecorded: Counter[tuple[str, str]] = Counter()  # the line counts of those batches
 
     def store_next() -> None:
         n, line_counts, result = in_flight.popleft()
-        if line_counts is not None:
-            t0 = time.perf_counter()
-            done = result()
-            if timings is not None:
-                # the seconds the annotation took; with a worker, those this process then waited for it
-                timings["extraction and annotation"] = (
-                    timings.get("extraction and annotation", 0.0) + done.seconds
-                )
-                if done.in_worker:
-                    timings["waiting for annotation"] = (
-                        timings.get("waiting for annotation", 0.0) + time.perf_counter() - t0
-                    )
-            gaz = res.gazetteer if res is not None else load_gazetteer()
-            store_annotated(store, done.articles, line_counts, report, gaz, timings)
-            unrecorded.subtract(line_counts)
-            for key in line_counts:
-                if not unrecorded[key]:
-                    del unrecorded[key]
+        t0 = time.perf_counter()
+        done = result()
+        _add_seconds(timings, "extraction and annotation", done.seconds)
+        if done.in_worker:  # the seconds this process waited for it
+            _add_seconds(timings, "waiting for annotation", time.perf_counter() - t0)
+        gaz = res.gazetteer if res is not None else load_gazetteer()
+        store_annotated(store, done.articles, line_counts, report, gaz, timings)
+        unrecorded.subtract(line_counts)
+        for key in line_counts:
+            if not unrecorded[key]:
+                del unrecorded[key]
         if progress:
             progress(n)
 
@@ -422,15 +420,14 @@ def ingest_items(
         todo = [d for d in batch if d.id not in known]
         report.already_stored += len(batch) - len(todo)
         if todo:
-            if last and not in_flight and annotators.idle:
-                annotators.workers = 0  # the whole input is one batch: no worker to start
             repeated, line_counts = repeated_lines(store.db, todo, unrecorded)
             unrecorded.update(line_counts)
-            in_flight.append((len(batch), line_counts, annotators.submit(todo, repeated)))
-        elif batch:
-            in_flight.append((len(batch), None, lambda: Annotated([], 0.0, False)))
+            result = annotators.submit(todo, repeated, alone=last and not in_flight)
+            in_flight.append((len(batch), line_counts, result))
+        elif batch and progress:
+            progress(len(batch))
         batch.clear()
-        while len(in_flight) > (0 if last else annotators.ahead):
+        while len(in_flight) > (0 if last else annotators.workers):
             store_next()
 
     with annotators:
