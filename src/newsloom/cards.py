@@ -61,6 +61,23 @@ SOURCE_RX = re.compile(
 )
 # a byline in the body ("By Rosa Jimenez, Chicago bureau"): its name is the report's author, a source
 BYLINE_RX = re.compile(r"(?m)^(?:By|BY|Written by)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){1,3})")
+# the other credits of a page: a photo's ("Photo by Ann Lee", "(Ann Lee/The Times)"), a reporter's ("Ann Lee
+# reports.", "Ann Lee has more", "Ann Lee contributed to this report") and a contact ("Email Ann Lee at",
+# "Follow Ann Lee on Twitter"): journalists at work, not people of the event. A journalist's title alone
+# ("correspondent Ann Lee") is no credit: the journalist may be the news.
+_NAME = r"([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})"
+CREDIT_RX = re.compile(
+    "|".join(
+        (
+            r"(?:[Pp]hoto(?:graph)?s?|[Ii]mages?|[Cc]redit|[Vv]ideo)(?:\s+by|:|/)\s*" + _NAME,
+            r"\((?![^/)]*[Pp]hoto)\s*" + _NAME + r"\s*/",
+            _NAME + r"\s*/\s*(?:AP|Reuters|Getty|AFP)\b",
+            _NAME + r"\s+(?:reports(?=\s*[.:]|\s+from\b|\s+live\b)|reported from|has more|has the story"
+            r"|contributed to this report)\b",
+            r"(?:[Ee]-?mail|[Cc]ontact|[Ff]ollow|[Ww]rite to|[Rr]each)\s+" + _NAME + r"\s+(?:at|on|via)\b",
+        )
+    )
+)
 
 # generated titles, by kind: {who}, {whom}, {where}, {what} (the word the reports use most for the
 # happening: "spill", "shooting", "talks"); the first whose fields are all known is used
@@ -100,13 +117,32 @@ class Reports:
         for e in self.ents:
             if e["name"]:
                 self.canon[(e["article_id"], e["text"])] = (e["name"], e["type"])
+        self.fuller = _fuller_names(
+            {e["name"] or e["text"] for e in self.ents if (e["type"] or e["label"]) == "PERSON"}
+        )
 
     def para(self, aid: str, sentence: int) -> int:
         return self.paras.get((aid, sentence), 99)
 
     def name(self, aid: str, surface: str) -> tuple[str, str]:
         """Canonical name and type of a surface name in one report; a common noun stays as it is."""
-        return self.canon.get((aid, surface), (surface, "PERSON" if surface[:1].isupper() else "NOUN"))
+        name, typ = self.canon.get((aid, surface), (surface, "PERSON" if surface[:1].isupper() else "NOUN"))
+        return (self.fuller.get(name, name), typ) if typ == "PERSON" else (name, typ)
+
+
+def _fuller_names(people: set[str]) -> dict[str, str]:
+    """One-word names of people that stand for a fuller name the event's reports give ("Mia" and "Mia
+    Smith" in two reports): the one fuller name whose first or last word it is. Within a report the
+    resolver has joined them already; across reports a card would list one person twice. A word shared
+    by two fuller names ("Smith" of two Smiths) stays as it is."""
+    out: dict[str, str] = {}
+    for n in people:
+        if " " in n:
+            continue
+        fuller = {m for m in people if " " in m and n in (m.split()[0], m.split()[-1])}
+        if len(fuller) == 1:
+            out[n] = fuller.pop()
+    return out
 
 
 def _event_records(rep: Reports, kind: str) -> list[sqlite3.Row]:
@@ -180,12 +216,24 @@ def _fragment(name: str) -> bool:
     return all(w.lower() in titles or w.lower().rstrip("s") in titles or w in gaz.demonyms for w in words)
 
 
+def _not_a_name(name: str, typ: str) -> bool:
+    """A "person" that cannot be one: no lower-case letter (a station's call sign, a dateline, a heading in
+    capitals), or a digit, "@" or "/" (a handle, an address, a link)."""
+    return typ == "PERSON" and (name.upper() == name or any(c.isdigit() or c in "@/" for c in name))
+
+
+def _off_card(name: str, typ: str, sources: set[str]) -> bool:
+    """Whether a name stays off a card: a source, a role, or no name of a person."""
+    return _is_source(name, sources) or _fragment(name) or _not_a_name(name, typ)
+
+
 def _sources(rep: Reports) -> set[str]:
     """Names credited as sources: the reports' outlets, and organisations of news-ish names that speak."""
     out = {a["outlet"] for a in rep.arts if a["outlet"]}
     for a in rep.arts:
         out.update(json.loads(a["authors"] or "[]"))
         out.update(m.group(1) for m in BYLINE_RX.finditer(a["text"] or ""))
+        out.update(n for m in CREDIT_RX.finditer(a["text"] or "") for n in m.groups() if n)
     for m in rep.mentions:
         if m["type"] == "STATEMENT":
             for actor in _json(m["actors"]):
@@ -389,7 +437,7 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
             for field, into in (("actors", actors), ("targets", targets)):
                 for a in _json(m[field]):
                     name, typ = rep.name(aid, a)
-                    if _is_source(name, sources) or _fragment(name):
+                    if _off_card(name, typ, sources):
                         continue
                     types.setdefault(name, typ)
                     into[name] = max(into.get(name, 0.0), w)
@@ -397,7 +445,7 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
             acted[n] += w
         for n, w in targets.items():
             undergone[n] += w
-    mentions = Counter(e["name"] or e["text"] for e in rep.ents)
+    mentions = Counter(rep.fuller.get(e["name"] or e["text"], e["name"] or e["text"]) for e in rep.ents)
     who = _who(acted, undergone, types, mentions)
     both = {n: undergone.get(n, 0.0) + acted.get(n, 0.0) for n in {*undergone, *acted}}
     whom = [n for n in sorted(both, key=lambda n: (-both[n], n)) if n not in who and types.get(n) != "NOUN"][
@@ -411,7 +459,8 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
     other: Counter[str] = Counter()
     for e in rep.ents:
         name, typ = (e["name"], e["type"]) if e["name"] else (e["text"], e["label"])
-        if typ not in ("PERSON", "ORG") or _is_source(name, sources) or _fragment(name):
+        name = rep.fuller.get(name, name) if typ == "PERSON" else name
+        if typ not in ("PERSON", "ORG") or _off_card(name, typ, sources):
             continue
         types.setdefault(name, typ)
         para = (e["article_id"], rep.para(e["article_id"], e["sentence"]))

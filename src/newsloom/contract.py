@@ -364,7 +364,9 @@ class Card(_Model):
     with_whom: list[Named] = Field(description="whom it was done to, or with")
     participants: list[Named] = Field(description="others taking part, from the paragraphs about the event")
     mentioned: list[Named] = Field(description="people only mentioned or speaking about it")
-    sources: list[str] = Field(description="outlets and authors credited, never counted as participants")
+    sources: list[str] = Field(
+        description="outlets, authors and journalists credited, never counted as participants"
+    )
     reports: int = Field(description="the reports the card was made from")
 
 

@@ -1,0 +1,81 @@
+"""Event cards: who is on a card. Names that are not people of the event stay off it."""
+
+from __future__ import annotations
+
+import json
+
+from newsloom.cards import CREDIT_RX, _fuller_names, _not_a_name, event_card
+from newsloom.pipeline import ingest
+from newsloom.store import Store
+
+
+def test_a_first_name_stands_for_the_one_fuller_name_it_begins_or_ends():
+    folded = _fuller_names({"Mia", "Mia Osei", "Osei", "Kofi", "Kofi Osei", "Lind", "Ada Lind", "Ada"})
+    assert folded["Mia"] == "Mia Osei"
+    assert folded["Lind"] == "Ada Lind"
+    assert "Osei" not in folded  # the surname of two people
+    assert "Kofi Osei" not in folded and "Ada" in folded
+
+
+def test_call_signs_headings_handles_and_addresses_are_no_people():
+    for name in ("KTHV", "SAN ANTONIO", "NBC4", "@ElsaNews9", "http://t.co/x", "P.O. Box 138"):
+        assert _not_a_name(name, "PERSON"), name
+    for name in ("Ann Lee", "Jo-Ann O'Neil", "Luis Gerardo Ortiz"):
+        assert not _not_a_name(name, "PERSON"), name
+    assert not _not_a_name("KTHV", "ORG")  # an organisation in capitals is one
+
+
+def _credited(text: str) -> set[str]:
+    return {n for m in CREDIT_RX.finditer(text) for n in m.groups() if n}
+
+
+def test_journalists_at_work_are_credits():
+    assert _credited("(AP Photo/Rob Kemper)") == {"Rob Kemper"}
+    assert _credited("A car outside the shop. (Rob Kemper/The Daily Ledger)") == {"Rob Kemper"}
+    assert _credited("Photo by Rob Kemper") == {"Rob Kemper"}
+    assert _credited("Mara Quinn reports.") == {"Mara Quinn"}
+    assert _credited("Mara Quinn contributed to this report.") == {"Mara Quinn"}
+    assert _credited("Email Mara Quinn at mquinn@example.org") == {"Mara Quinn"}
+    assert _credited("Follow Mara Quinn on Twitter") == {"Mara Quinn"}
+
+
+def test_a_journalist_in_the_news_is_no_credit():
+    assert not _credited("Former travel reporter Mara Quinn checked into a clinic on Monday.")
+    assert not _credited("The club withdrew its offer to Dale Varga, reports the Ledger.")
+    assert not _credited("Police Chief Sam Orr said the suspect fled.")
+
+
+def test_the_card_keeps_credited_journalists_and_first_names_off(tmp_path, resources):
+    reports = [
+        {
+            "id": "a",
+            "title": "Man shot outside Harlow Street bakery in Millbrook",
+            "published": "2024-03-04",
+            "text": (
+                "MILLBROOK -- Dennis Okafor, 41, was shot outside a bakery on Harlow Street in Millbrook on "
+                "Sunday night, police said.\n\nOfficers arrested Victor Brandt at the scene, police said.\n\n"
+                "(AP Photo/Rob Kemper)\n\nEmail Mara Quinn at mquinn@example.org"
+            ),
+        },
+        {
+            "id": "b",
+            "title": "Millbrook shooting: suspect charged",
+            "published": "2024-03-05",
+            "text": (
+                "Victor Brandt was charged on Monday with shooting Dennis Okafor outside a Millbrook bakery "
+                "on Sunday night.\n\nDennis was in stable condition, his family said.\n\n"
+                "Mara Quinn contributed to this report."
+            ),
+        },
+    ]
+    src = tmp_path / "reports.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in reports), encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        ingest(store, [str(src)], res=resources)
+        events = [r[0] for r in store.query("SELECT DISTINCT event_id FROM articles")]
+        assert len(events) == 1
+        card = event_card(store.db, events[0])
+    people = [p["name"] for f in ("who", "with_whom", "participants", "mentioned") for p in card[f]]
+    assert "Dennis Okafor" in people and "Victor Brandt" in people
+    assert "Dennis" not in people
+    assert not {"Rob Kemper", "Mara Quinn"} & set(people)
