@@ -1,10 +1,11 @@
-"""Event cards: who is on a card. Names that are not people of the event stay off it."""
+"""Event cards: who is on a card and where; names that are not people or places of the event stay off."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
-from newsloom.cards import CREDIT_RX, _fuller_names, _not_a_name, event_card
+from newsloom.cards import CREDIT_RX, _a_person, _fuller_names, _not_a_name, event_card
 from newsloom.pipeline import ingest
 from newsloom.store import Store
 
@@ -23,6 +24,15 @@ def test_call_signs_headings_handles_and_addresses_are_no_people():
     for name in ("Ann Lee", "Jo-Ann O'Neil", "Luis Gerardo Ortiz"):
         assert not _not_a_name(name, "PERSON"), name
     assert not _not_a_name("KTHV", "ORG")  # an organisation in capitals is one
+
+
+def test_a_name_is_a_person_where_the_reports_use_it_more_for_people_than_for_places():
+    people = Counter({"Jaden": 3, "Houston": 1, "Maurice": 2, "Cheeks": 2})
+    places = Counter({"Houston": 4, "Jaden": 1})
+    assert _a_person("Jaden", people, places)
+    assert _a_person("Maurice Cheeks", people, places)
+    assert not _a_person("Houston", people, places)  # a town that is a surname too
+    assert not _a_person("Dayton", people, places)
 
 
 def _credited(text: str) -> set[str]:

@@ -248,16 +248,26 @@ def _is_source(name: str, sources: set[str]) -> bool:
     return any(n == s.lower() or (len(s) > 3 and (s.lower() in n or n in s.lower())) for s in sources)
 
 
+def _a_person(name: str, person_words: Counter[str], place_words: Counter[str]) -> bool:
+    """Whether the reports use every word of a place name more often in the names of people than in
+    the names of places (the tagger takes a town for a person at times, and a person for a town)."""
+    return all(person_words[w] > place_words[w] for w in name.split())
+
+
 def card_place(rep: Reports, records: list[sqlite3.Row]) -> dict[str, Any] | None:
     """Where the event happens, at the finest level stated: a town over a county over a state over a
     country. Evidence: the place attached to a report's main record, the other records' places, the
     headlines, the datelines and the leads. The town must lie in the region the records name when
     GeoNames knows it ("Dushanbe" for a visit "to Tajikistan", not "Doha" of a background sentence); a
-    name the reports also use for a person is no place."""
-    person_words: set[str] = set()
+    name the reports use more often for a person than for a place is no place ("Jaden"), while a town
+    that is also a surname stays one ("Houston", "Dayton")."""
+    person_words: Counter[str] = Counter()  # words of the reports' people, each with its mentions
+    place_words: Counter[str] = Counter()  # ... and of their places
     for e in rep.ents:
         if (e["type"] or e["label"]) == "PERSON":
             person_words.update(re.findall(r"[\w.'-]+", e["text"]))
+        elif e["label"] in ("GPE", "LOC", "FAC"):
+            place_words.update(re.findall(r"[\w.'-]+", e["text"]))
     score: defaultdict[str, float] = defaultdict(float)
     main_places: set[str] = set()  # the places the reports' main records name
     for m in records:
@@ -300,8 +310,8 @@ def card_place(rep: Reports, records: list[sqlite3.Row]) -> dict[str, Any] | Non
     for name, sc in score.items():
         lv = pl.level(name)
         if lv.level in ("town", "unknown"):
-            if all(w in person_words for w in lv.name.split()) or not lv.name[:1].isupper():
-                continue  # "Jaden", "Maurice Cheeks": a person's name, whatever the tagger said
+            if _a_person(lv.name, person_words, place_words) or not lv.name[:1].isupper():
+                continue  # "Jaden", "Maurice Cheeks": a person's name, whatever the tagger said once
         key = (lv.level, lv.name)  # "CALAFAT" of a dateline and "Calafat" are one place
         merged[key] = (merged.get(key, (0.0, lv))[0] + sc, lv)
     levels: dict[str, list[tuple[float, pl.Level]]] = defaultdict(list)
