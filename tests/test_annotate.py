@@ -76,6 +76,18 @@ def test_old_caption_dates_never_date_events(resources):
     assert all(e.date_start is None or e.date_start.year == 2021 for e in it.events)
 
 
+def test_a_page_stamp_dates_no_event(resources):
+    it = annotate(
+        resources,
+        [
+            "Posted: Monday, May 3, 2021 10:21 PM EDT A man was shot outside a bakery in Millbrook, police said."
+        ],
+        title="Man shot outside Millbrook bakery",
+    )
+    ev = next(e for e in it.events if e.type == "ASSAULT")
+    assert (ev.date_start, ev.date_source) == (date(2021, 5, 5), "published")  # not the stamp's May 3
+
+
 def test_flood_deaths_are_the_toll_not_an_assault(resources):
     it = annotate(resources, ["Two people were killed when the river flooded the town on Tuesday."])
     assert {e.type for e in it.events} == {"DISASTER"}

@@ -50,6 +50,14 @@ __all__ = [
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 
 _PLACE_PREP_RX = re.compile(r"\b(?:in|at|to|from|near|outside|inside|across)\s+$", re.I)
+# a page's own time stamp ("Posted: Tuesday, April 15, 2014 10:21 PM", "Updated on March 3"): when the
+# page was written or changed, not when anything it reports happened (a verb in a sentence, "the study
+# published Monday", is no stamp: stamps are capitalised or followed by a colon)
+_STAMP_GAP_RX = re.compile(r"[\s,|–-]*(?:at\s*)?")  # between two parts of one stamp
+_STAMP_RX = re.compile(
+    r"(?:\b(?:Posted|Updated|Published|Last [Uu]pdated|Created|Modified)(?:\s+on)?\s*:?"
+    r"|\b(?:posted|updated|published|last updated|created|modified)\s*:)\s*$"
+)
 
 
 _ORGISH_RX = re.compile(
@@ -559,6 +567,22 @@ def _names(spans: list[Any], ents: list[EntityMention], starts: list[int], commo
     return out
 
 
+def _page_stamps(text: str, times: list[TimeMention]) -> set[int]:
+    """The time mentions (their indexes) that make up a page's time stamps: one after "Posted:",
+    "Updated", and the ones right after it ("Monday, May 3, 2021" and "10:21 PM EDT")."""
+    out: set[int] = set()
+    end = -1
+    for i, t in sorted(enumerate(times), key=lambda it: it[1].start):
+        if _STAMP_RX.search(text[max(0, t.start - 25) : t.start]) or (
+            end >= 0 and _STAMP_GAP_RX.fullmatch(text[end : t.start])
+        ):
+            out.add(i)
+            end = t.end
+        else:
+            end = -1
+    return out
+
+
 def _events(
     doc: Any,
     text: str,
@@ -574,7 +598,12 @@ def _events(
     ents_by_sent: dict[int, list[EntityMention]] = {}
     for e in ents:
         ents_by_sent.setdefault(e.sentence, []).append(e)
-    dated = [t for t in times if t.type in ("DATE", "TIME") and t.range_start is not None]
+    stamps = _page_stamps(text, times)
+    dated = [
+        t
+        for i, t in enumerate(times)
+        if t.type in ("DATE", "TIME") and t.range_start is not None and i not in stamps
+    ]
     table = records.trigger_table()
     starts = [e.start for e in ents]
     # "OSLO -- Jakob Leitner won ...": the dateline is where the report comes from, no participant
