@@ -40,7 +40,8 @@ def test_quote_attributed_and_hedged_events_marked(resources):
         resources,
         [
             '"We continue our support for the peace process," said Khalilzad.',
-            "A military takeover would not be acceptable to the international community, Khalilzad said.",
+            "A ceasefire broken by either side would not be tolerated by the neighbouring states, "
+            "Khalilzad said.",
         ],
     )
     quote = next(e for e in it.events if e.type == "STATEMENT" and e.sentence == 0)

@@ -50,7 +50,7 @@ __all__ = [
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 
 _PLACE_PREP_RX = re.compile(r"\b(?:in|at|to|from|near|outside|inside|across)\s+$", re.I)
-# a page's own time stamp ("Posted: Tuesday, April 15, 2014 10:21 PM", "Updated on March 3"): when the
+# a page's own time stamp ("Posted: Monday, May 3, 2021 9:05 AM", "Updated on March 3"): when the
 # page was written or changed, not when anything it reports happened (a verb in a sentence, "the study
 # published Monday", is no stamp: stamps are capitalised or followed by a colon)
 _STAMP_GAP_RX = re.compile(r"[\s,|–-]*(?:at\s*)?")  # between two parts of one stamp
