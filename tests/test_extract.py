@@ -32,7 +32,7 @@ Related posts
 Rivertown budget approved
 New bus lines from May
 
-This website uses cookies to improve your experience. Accept Read More
+We use cookies to give you a better visit. Accept Read More
 """
 
 

@@ -44,7 +44,7 @@ report(
     "Maumee Valley Post",
     "2015-08-03",
     "Toledo man killed in drive-by shooting",
-    "TOLEDO, Ohio -- A 19-year-old man was shot and killed Saturday in a drive-by shooting in central Toledo, police said.",
+    "TOLEDO, Ohio -- A 19-year-old man died Saturday after a drive-by shooting in central Toledo, police said.",
     "Jamal Prentiss was standing on a porch on Dorr Street when someone in a passing car opened fire at about 11:30 p.m. He died at the scene.",
     "No arrests have been made. Police asked anyone with information to call Crime Stoppers.",
     "In 2013, a similar shooting on the same street left a woman injured.",
@@ -261,7 +261,7 @@ report(
     "Bay Area Beacon",
     "2016-02-29",
     "Oakland teen shot dead near school",
-    "OAKLAND, Calif. - A 16-year-old boy was shot and killed near a high school in East Oakland on Friday afternoon, Oakland police said.",
+    "OAKLAND, Calif. - A 16-year-old boy died after being shot near a high school in East Oakland on Friday afternoon, Oakland police said.",
     "The boy was identified by relatives as Darius Mayfield. Police said the shooter fled on foot.",
     "Mayor Dana Okafor said the city would increase patrols near schools.",
 )
@@ -270,7 +270,7 @@ report(
     "Golden State Report",
     "2016-03-02",
     "Arrest made in killing of Oakland teen",
-    "Oakland police have arrested a 19-year-old man in the Friday shooting death of 16-year-old Darius Mayfield near Fremont High School.",
+    "A 19-year-old man is under arrest in the Friday shooting death of 16-year-old Darius Mayfield near Fremont High School, Oakland police said.",
     "Javon Tillis was booked on suspicion of murder, police said Tuesday.",
 )
 report(
