@@ -64,6 +64,9 @@ def test_a_journalist_in_the_news_is_no_credit():
     assert not _credited("Former travel reporter Mara Quinn checked into a clinic on Monday.")
     assert not _credited("The club withdrew its offer to Dale Varga, reports the Ledger.")
     assert not _credited("Police Chief Sam Orr said the suspect fled.")
+    assert not _credited(
+        "Governor Ada Lind has more support than ever, and millions follow Ada Lind on Twitter."
+    )
 
 
 def test_the_card_keeps_credited_journalists_and_first_names_off(tmp_path, resources):

@@ -72,9 +72,10 @@ CREDIT_RX = re.compile(
             r"(?:[Pp]hoto(?:graph)?s?|[Ii]mages?|[Cc]redit|[Vv]ideo)(?:\s+by|:|/)\s*" + _NAME,
             r"\((?![^/)]*[Pp]hoto)\s*" + _NAME + r"\s*/",
             _NAME + r"\s*/\s*(?:AP|Reuters|Getty|AFP)\b",
-            _NAME + r"\s+(?:reports(?=\s*[.:]|\s+from\b|\s+live\b)|reported from|has more|has the story"
-            r"|contributed to this report)\b",
-            r"(?:[Ee]-?mail|[Cc]ontact|[Ff]ollow|[Ww]rite to|[Rr]each)\s+" + _NAME + r"\s+(?:at|on|via)\b",
+            _NAME + r"\s+(?:(?:reports|has more|has the story)(?=\s*[.:]|\s+from\b|\s+live\b|\s+on\b)"
+            r"|reported from|contributed to this report)\b",
+            # an imperative, as a page writes it ("millions follow ... on Twitter" is no credit)
+            r"(?:E-?mail|Contact|Follow|Write to|Reach)\s+" + _NAME + r"\s+(?:at|on|via)\b",
         )
     )
 )
@@ -135,14 +136,13 @@ def _fuller_names(people: set[str]) -> dict[str, str]:
     Smith" in two reports): the one fuller name whose first or last word it is. Within a report the
     resolver has joined them already; across reports a card would list one person twice. A word shared
     by two fuller names ("Smith" of two Smiths) stays as it is."""
-    out: dict[str, str] = {}
-    for n in people:
-        if " " in n:
-            continue
-        fuller = {m for m in people if " " in m and n in (m.split()[0], m.split()[-1])}
-        if len(fuller) == 1:
-            out[n] = fuller.pop()
-    return out
+    ends: defaultdict[str, set[str]] = defaultdict(set)  # first or last word -> the fuller names
+    for m in people:
+        words = m.split()
+        if len(words) > 1:
+            ends[words[0]].add(m)
+            ends[words[-1]].add(m)
+    return {n: next(iter(ends[n])) for n in people if " " not in n and len(ends.get(n, ())) == 1}
 
 
 def _event_records(rep: Reports, kind: str) -> list[sqlite3.Row]:
