@@ -265,6 +265,7 @@ def main() -> int:
         print(f"skipped: {DATA} is absent")
         return 0
     everything: list[dict[str, Any]] = []
+    figures: dict[str, dict[str, float]] = {}
     for which in sets:
         gold = load_gold(which)
         with tempfile.TemporaryDirectory() as tmp:
@@ -281,6 +282,7 @@ def main() -> int:
                 verdicts.append(score_card(g, card, titles))
             store.close()
         report(which, verdicts, args.folds)
+        figures[which] = {f: round(r, 3) for f in FIELDS if (r := _ratio(verdicts, f)[0]) == r}
         everything += verdicts
         if args.show:
             for field in ("place", "date", "people_recall", "kind", "title"):
@@ -294,6 +296,19 @@ def main() -> int:
                     print(
                         f"    {field} wrong: {v['id']}: { ({k: v[k] for k in v if k.endswith('_pred') or k == 'gold'}) }"
                     )
+    if args.set == "all" and args.db is None:  # the whole benchmark, every store fresh: its record
+        from results_record import record
+
+        names = {"place": "town", "date1": "date +-1 day", "people_recall": "people recall"}
+        names |= {"people_precision": "people precision"}
+        record(
+            "cards",
+            "; ".join(
+                f"{which}: " + ", ".join(f"{names.get(f, f)} {v:.3f}" for f, v in fig.items())
+                for which, fig in figures.items()
+            ),
+            figures,
+        )
     if args.json:
         args.json.write_text(json.dumps(everything, indent=1, default=str), encoding="utf-8")
     if args.against:
