@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from types import SimpleNamespace
 
-from newsloom.cards import CREDIT_RX, _a_person, _addresses, _fuller_names, _not_a_name, event_card
+from newsloom.cards import CREDIT_RX, _a_person, _fuller_names, _not_a_name, event_card
 from newsloom.pipeline import ingest
 from newsloom.store import Store
 
@@ -34,16 +33,6 @@ def test_a_name_is_a_person_where_the_reports_use_it_more_for_people_than_for_pl
     assert _a_person("Maurice Cheeks", people, places)
     assert not _a_person("Houston", people, places)  # a town that is a surname too
     assert not _a_person("Dayton", people, places)
-
-
-def test_a_street_the_reports_write_as_an_address_is_no_person():
-    text = "Police were called to the 400 block of Laura Lane, where Diane Lane lives, and to Dwight St."
-    people = ["Laura Lane", "Diane Lane", "Dwight St"]
-    rep = SimpleNamespace(
-        arts=[{"title": "Shots fired", "text": text}],
-        ents=[{"name": n, "text": n, "type": "PERSON", "label": "PERSON"} for n in people],
-    )
-    assert _addresses(rep) == {"Laura Lane", "Dwight St"}
 
 
 def _credited(text: str) -> set[str]:

@@ -128,7 +128,11 @@ class Reports:
     def name(self, aid: str, surface: str) -> tuple[str, str]:
         """Canonical name and type of a surface name in one report; a common noun stays as it is."""
         name, typ = self.canon.get((aid, surface), (surface, "PERSON" if surface[:1].isupper() else "NOUN"))
-        return (self.fuller.get(name, name), typ) if typ == "PERSON" else (name, typ)
+        return self.fold(name, typ), typ
+
+    def fold(self, name: str, typ: str | None) -> str:
+        """A person's one-word name as the fuller name it stands for (`_fuller_names`); others as they are."""
+        return self.fuller.get(name, name) if typ == "PERSON" else name
 
 
 def _fuller_names(people: set[str]) -> dict[str, str]:
@@ -222,39 +226,9 @@ def _not_a_name(name: str, typ: str) -> bool:
     return typ == "PERSON" and (name.upper() == name or any(c.isdigit() or c in "@/" for c in name))
 
 
-def _off_card(name: str, typ: str, sources: set[str], addresses: frozenset[str] = frozenset()) -> bool:
-    """Whether a name stays off a card: a source, a role, an address, or no name of a person."""
-    return _is_source(name, sources) or _fragment(name) or _not_a_name(name, typ) or name in addresses
-
-
-# the last word of a street's name: abbreviated, never a person's ("Dwight St"); written out, a surname
-# too ("Diane Lane"), so an address only where the reports write it as one ("the 400 block of Laura Lane")
-_STREET_ABBREVIATION_RX = re.compile(r"\s(?:St|Ave|Rd|Blvd|Dr|Ln|Ct|Pl|Pkwy|Hwy|Cir|Ter)\.?$")
-_STREET_WORD_RX = re.compile(
-    r"\s(?:Street|Avenue|Road|Boulevard|Drive|Lane|Court|Place|Parkway|Highway|Way|Circle|Terrace|Trail)$"
-)
-
-
-def _addresses(rep: Reports) -> frozenset[str]:
-    """The "people" of an event's reports that are streets: a street's abbreviation ends them, or the
-    reports write them after a house number, "block of", "on" or "at"."""
-    texts = [f"{a['title'] or ''}\n{a['text'] or ''}" for a in rep.arts]
-    out: set[str] = set()
-    for e in rep.ents:
-        name = e["name"] or e["text"]
-        if (e["type"] or e["label"]) != "PERSON" or name in out:
-            continue
-        if _STREET_ABBREVIATION_RX.search(name) or (
-            _STREET_WORD_RX.search(name)
-            and any(
-                re.search(
-                    r"(?:\b\d+\s+(?:[NSEW]\.?\s+)?|\bblock of\s+|\b[Oo]n\s+|\b[Aa]t\s+)" + re.escape(name), t
-                )
-                for t in texts
-            )
-        ):
-            out.add(name)
-    return frozenset(out)
+def _off_card(name: str, typ: str, sources: set[str]) -> bool:
+    """Whether a name stays off a card: a source, a role, or no name of a person."""
+    return _is_source(name, sources) or _fragment(name) or _not_a_name(name, typ)
 
 
 def _sources(rep: Reports) -> set[str]:
@@ -463,7 +437,6 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
     kind = ev["type"]
     recs = _event_records(rep, kind)
     sources = _sources(rep)
-    addresses = _addresses(rep)
     acted: defaultdict[str, float] = defaultdict(float)
     undergone: defaultdict[str, float] = defaultdict(float)
     types: dict[str, str] = {}
@@ -478,7 +451,7 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
             for field, into in (("actors", actors), ("targets", targets)):
                 for a in _json(m[field]):
                     name, typ = rep.name(aid, a)
-                    if _off_card(name, typ, sources, addresses):
+                    if _off_card(name, typ, sources):
                         continue
                     types.setdefault(name, typ)
                     into[name] = max(into.get(name, 0.0), w)
@@ -486,7 +459,7 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
             acted[n] += w
         for n, w in targets.items():
             undergone[n] += w
-    mentions = Counter(rep.fuller.get(e["name"] or e["text"], e["name"] or e["text"]) for e in rep.ents)
+    mentions = Counter(rep.fold(e["name"] or e["text"], e["type"] or e["label"]) for e in rep.ents)
     who = _who(acted, undergone, types, mentions)
     both = {n: undergone.get(n, 0.0) + acted.get(n, 0.0) for n in {*undergone, *acted}}
     whom = [n for n in sorted(both, key=lambda n: (-both[n], n)) if n not in who and types.get(n) != "NOUN"][
@@ -500,8 +473,8 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
     other: Counter[str] = Counter()
     for e in rep.ents:
         name, typ = (e["name"], e["type"]) if e["name"] else (e["text"], e["label"])
-        name = rep.fuller.get(name, name) if typ == "PERSON" else name
-        if typ not in ("PERSON", "ORG") or _off_card(name, typ, sources, addresses):
+        name = rep.fold(name, typ)
+        if typ not in ("PERSON", "ORG") or _off_card(name, typ, sources):
             continue
         types.setdefault(name, typ)
         para = (e["article_id"], rep.para(e["article_id"], e["sentence"]))
