@@ -139,3 +139,17 @@ def test_a_title_listed_with_named_people_names_a_person_the_model_missed(resour
     doc.set_ents([e for e in doc.ents if e.text != "Tove Marrak"])  # as if the model had missed her
     found = [EntityMention(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents]
     assert [m.text for m in _listed_people(doc, found, resources.gazetteer)] == ["Tove Marrak"]
+
+
+def test_a_street_tagged_as_a_person_is_a_place_where_the_article_writes_it_as_one(resources):
+    from newsloom.annotate import _check_people
+    from newsloom.model import EntityMention
+
+    text = (
+        "Officers found the car in the 400 block of Mara Lane. Neighbours on Dwight St heard the shots. "
+        "Actress Nina Lane, who lives nearby, said she was shocked."
+    )
+    names = ("Mara Lane", "Dwight St", "Nina Lane")
+    mentions = [EntityMention(text.index(n), text.index(n) + len(n), n, "PERSON") for n in names]
+    _check_people(mentions, text, resources.nlp(text))
+    assert [m.label for m in mentions] == ["FAC", "FAC", "PERSON"]

@@ -205,11 +205,16 @@ def _entities(doc: Any, text: str, gaz: Gazetteer) -> list[EntityMention]:
     return out
 
 
-# the last word of a name that is a street (a place) or an institution (an organisation), not a person
+# the last word of a name that is a street (a place) or an institution (an organisation), not a person; a
+# street's, written out or abbreviated, is never a person's ("Kelly Drive", "Dwight St")
 _STREET_END_RX = re.compile(
-    r"\b(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Drive|Highway|Hwy\.?|Parkway|Pkwy\.?|"
-    r"Interstate)$"
+    r"\b(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Drive|Dr\.?|Highway|Hwy\.?|Parkway|Pkwy\.?|"
+    r"Interstate|Ln\.?|Ct\.?|Pl\.?|Cir\.?|Ter\.?|Trl\.?)$"
 )
+# ... or a surname too ("Diane Lane"): a street where the article writes it as an address ("the 400 block
+# of Laura Lane", "1014 Laura Lane", "on Laura Lane")
+_ADDRESS_END_RX = re.compile(r"\s(?:Lane|Way|Court|Place|Circle|Terrace|Trail)$")
+_ADDRESS_BEFORE = r"(?:\b\d+\s+(?:[NSEW]\.?\s+)?|\bblock of\s+|\b[Oo]n\s+|\b[Aa]t\s+)"
 _INSTITUTION_END_RX = re.compile(
     r"\b(?:Hospital|School|Center|Centre|Airport|Apartments|Motel|Hotel|Bridge|Station|Inc\.?|Corp\.?|"
     r"Guard|Department|Agency|Office|Police|Council|Committee|Ministry|University|Company|Group)$"
@@ -329,7 +334,8 @@ def _types_by_context(mentions: list[EntityMention], text: str) -> None:
 
 def _check_people(mentions: list[EntityMention], text: str, doc: Any) -> None:
     """A name tagged PERSON is checked against its context and its other mentions in the article: one
-    ending in a street or institution word is a place or an organisation ("Kelly Drive", "Coast Guard");
+    ending in a street or institution word is a place or an organisation ("Kelly Drive", "Coast Guard"),
+    one ending in a word that is a surname too ("Lane") only where the article writes it as an address;
     one the article writes after "the" is no person ("the Deepwater Horizon"), in every mention."""
 
     def modifies_noun(m: EntityMention) -> bool:  # "the Obama administration": a person's name as modifier
@@ -350,7 +356,9 @@ def _check_people(mentions: list[EntityMention], text: str, doc: Any) -> None:
             continue
         if m.label != "PERSON":
             continue
-        if _STREET_END_RX.search(m.text):
+        if _STREET_END_RX.search(m.text) or (
+            _ADDRESS_END_RX.search(m.text) and re.search(_ADDRESS_BEFORE + re.escape(m.text) + r"\b", text)
+        ):
             m.label = "FAC"
         elif _INSTITUTION_END_RX.search(m.text) or m.text in the_names:
             m.label = "ORG"
