@@ -153,3 +153,9 @@ def test_a_street_tagged_as_a_person_is_a_place_where_the_article_writes_it_as_o
     mentions = [EntityMention(text.index(n), text.index(n) + len(n), n, "PERSON") for n in names]
     _check_people(mentions, text, resources.nlp(text))
     assert [m.label for m in mentions] == ["FAC", "FAC", "PERSON"]
+
+    text = "The bar on Orrin Street was closed. The suspect appeared at Tolland Superior Court on Friday."
+    names = ("Orrin Street", "Tolland Superior Court")
+    mentions = [EntityMention(text.index(n), text.index(n) + len(n), n, "ORG") for n in names]
+    _check_people(mentions, text, resources.nlp(text))
+    assert [m.label for m in mentions] == ["FAC", "ORG"]  # a street the tagger took for an organisation

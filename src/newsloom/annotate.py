@@ -215,6 +215,17 @@ _STREET_END_RX = re.compile(
 # of Laura Lane", "1014 Laura Lane", "on Laura Lane")
 _ADDRESS_END_RX = re.compile(r"\s(?:Lane|Way|Court|Place|Circle|Terrace|Trail)$")
 _ADDRESS_BEFORE = r"(?:\b\d+\s+(?:[NSEW]\.?\s+)?|\bblock of\s+|\b[Oo]n\s+|\b[Aa]t\s+)"
+
+
+def _a_street(name: str, text: str) -> bool:
+    """A name ending as a street's does: in a street word or its abbreviation, or in a word that is a
+    surname too where the article writes the name as an address."""
+    return bool(
+        _STREET_END_RX.search(name)
+        or (_ADDRESS_END_RX.search(name) and re.search(_ADDRESS_BEFORE + re.escape(name) + r"\b", text))
+    )
+
+
 _INSTITUTION_END_RX = re.compile(
     r"\b(?:Hospital|School|Center|Centre|Airport|Apartments|Motel|Hotel|Bridge|Station|Inc\.?|Corp\.?|"
     r"Guard|Department|Agency|Office|Police|Council|Committee|Ministry|University|Company|Group)$"
@@ -336,7 +347,8 @@ def _check_people(mentions: list[EntityMention], text: str, doc: Any) -> None:
     """A name tagged PERSON is checked against its context and its other mentions in the article: one
     ending in a street or institution word is a place or an organisation ("Kelly Drive", "Coast Guard"),
     one ending in a word that is a surname too ("Lane") only where the article writes it as an address;
-    one the article writes after "the" is no person ("the Deepwater Horizon"), in every mention."""
+    one the article writes after "the" is no person ("the Deepwater Horizon"), in every mention. A name
+    tagged ORG that ends as a street's is a place too ("Arden Way")."""
 
     def modifies_noun(m: EntityMention) -> bool:  # "the Obama administration": a person's name as modifier
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -354,11 +366,12 @@ def _check_people(mentions: list[EntityMention], text: str, doc: Any) -> None:
         if m.label in ("ORG", "NORP", "GPE") and " " in m.text and _AGE_AFTER_RX.match(text, m.end):
             m.label = "PERSON"  # "Marcus Deland, 27, and ...": an age in apposition makes a person
             continue
+        if m.label == "ORG" and not m.text.endswith("Court") and _a_street(m.text, text):
+            m.label = "FAC"  # "Macalester Street", "Arden Way" (a court is an organisation)
+            continue
         if m.label != "PERSON":
             continue
-        if _STREET_END_RX.search(m.text) or (
-            _ADDRESS_END_RX.search(m.text) and re.search(_ADDRESS_BEFORE + re.escape(m.text) + r"\b", text)
-        ):
+        if _a_street(m.text, text):
             m.label = "FAC"
         elif _INSTITUTION_END_RX.search(m.text) or m.text in the_names:
             m.label = "ORG"
