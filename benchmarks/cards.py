@@ -14,6 +14,8 @@ holding most of them. Fields:
 - people: recall of the gold named people (surname) found among the card's people (who, with whom,
   participants); precision of the card's people against all gold people of the incident, over cards
   with gold people in the text;
+- roles (gva-dev): among the gold suspects and victims named in the text that the card names, the share
+  it names where they belong: a suspect in "who", a victim in "with whom" (GVA's roles);
 - kind: the card's kind is the gold kind (gva-dev: every incident is a shooting, ASSAULT);
 - title: acceptable when it is one line of 3 to 25 words naming the gold place, a gold person, or a
   word of the gold kind, and is not the page furniture of another article.
@@ -58,6 +60,10 @@ KIND_WORDS = {
 }
 
 
+# the card's field where a gold participant of each role belongs
+ROLE_FIELD = {"suspect": "who", "victim": "with_whom"}
+
+
 def _norm(s: str) -> str:
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9 ]", "", s.lower().replace("saint ", "st ").replace("st. ", "st ")).strip()
@@ -81,6 +87,11 @@ def load_gold(which: str) -> list[dict[str, Any]]:
                         p["surname"] for p in c["participants"] if p["surname"] and p["named_in_text"]
                     ],
                     "all_people": [p["surname"] for p in c["participants"] if p["surname"]],
+                    "roles": [
+                        (p["surname"], p["role"])
+                        for p in c["participants"]
+                        if p["surname"] and p["named_in_text"] and p["role"] in ROLE_FIELD
+                    ],
                     "kind": "ASSAULT",
                 }
             )
@@ -195,6 +206,14 @@ def score_card(gold: dict[str, Any], card: dict[str, Any] | None, titles: set[st
         v["people_recall"] = (found, len(gold["people"]))
         right = sum(any(_surname_in(s, [p]) for s in gold["all_people"]) for p in people)
         v["people_precision"] = (right, len(people))
+    if gold.get("roles"):
+        # who did it and to whom: a gold suspect the card names is in "who", a victim in "with whom"
+        slots = {
+            f: [p["name"] if isinstance(p, dict) else p for p in c.get(f) or []] for f in ROLE_FIELD.values()
+        }
+        v["who_pred"], v["with_whom_pred"] = slots["who"], slots["with_whom"]
+        found = [(s, r) for s, r in gold["roles"] if _surname_in(s, people)]
+        v["roles"] = (sum(_surname_in(s, slots[ROLE_FIELD[r]]) for s, r in found), len(found))
     if gold.get("kind"):
         v["kind_pred"] = c.get("kind") or c.get("type")
         v["kind"] = v["kind_pred"] == gold["kind"]
@@ -223,7 +242,7 @@ def _ratio(vs: list[dict[str, Any]], field: str) -> tuple[float, int]:
     return sum(got) / len(got), len(got)
 
 
-FIELDS = ("place", "region", "date", "date1", "people_recall", "people_precision", "kind", "title")
+FIELDS = ("place", "region", "date", "date1", "people_recall", "people_precision", "roles", "kind", "title")
 
 
 def report(name: str, verdicts: list[dict[str, Any]], folds: int) -> None:
@@ -300,7 +319,7 @@ def main() -> int:
         from results_record import record
 
         names = {"place": "town", "date1": "date +-1 day", "people_recall": "people recall"}
-        names |= {"people_precision": "people precision"}
+        names |= {"people_precision": "people precision", "roles": "roles in who / with whom"}
         record(
             "cards",
             "; ".join(

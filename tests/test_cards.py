@@ -92,3 +92,23 @@ def test_the_card_keeps_credited_journalists_and_first_names_off(tmp_path, resou
     assert "Dennis Okafor" in people and "Victor Brandt" in people
     assert "Dennis" not in people
     assert not {"Rob Kemper", "Mara Quinn"} & set(people)
+
+
+def test_victims_named_below_the_lead_are_whom_it_happened_to(tmp_path, resources):
+    text = (
+        "COBBRIDGE -- Two people were shot at a park in Cobbridge on Sunday evening, police said.\n\n"
+        "Officers found the wounded near the basketball courts.\n\n"
+        "Witnesses said a gunman fired from a passing car and drove away.\n\n"
+        "Lena Marsh, 19, died at Cobbridge General Hospital on Sunday night.\n\n"
+        "Omar Feld, 22, was shot in the leg and is expected to recover."
+    )
+    report = {"id": "a", "title": "Two shot at Cobbridge park", "published": "2024-06-10", "text": text}
+    src = tmp_path / "reports.jsonl"
+    src.write_text(json.dumps(report) + "\n", encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        ingest(store, [str(src)], res=resources)
+        (event,) = [r[0] for r in store.query("SELECT DISTINCT event_id FROM articles")]
+        card = event_card(store.db, event)
+    whom = [p["name"] for p in card["with_whom"]]
+    assert "Lena Marsh" in whom and "Omar Feld" in whom
+    assert not {"Lena Marsh", "Omar Feld"} & {p["name"] for p in card["who"]}

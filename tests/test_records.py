@@ -70,6 +70,12 @@ def test_a_place_visited_is_where_the_meeting_is(nlp):
     assert places == ["Dushanbe"] and targets == []
 
 
+def test_whoever_dies_undergoes_it_and_does_nothing(nlp):
+    actors, targets, _, _ = record(nlp, "Lena Marsh died at the hospital on Sunday.", "died")
+    assert targets == ["Lena Marsh"] and actors == []
+    assert {"died", "dies", "dying", "death", "deaths"} <= records.undergoing_forms()
+
+
 def test_negation_and_hedges_are_read_from_the_verb(nlp):
     *_, args = record(nlp, "The suspect was not arrested.", "arrested")
     assert args.negated and not args.hedged

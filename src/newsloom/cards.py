@@ -20,7 +20,7 @@ from . import textclean
 from .clustering.online import stated_date
 from .errors import NotFoundError
 from .gazetteer import load_gazetteer, title_words
-from .records import kind_of_word
+from .records import kind_of_word, undergoing_forms
 from .store import EventRepository
 
 __all__ = [
@@ -45,7 +45,9 @@ __all__ = [
 
 LEAD_PARAGRAPHS = 2  # paragraphs 0..2 of a report say what it reports; later ones give background
 TITLE_WORDS = (3, 25)  # a headline has this many words
-MAX_PARTICIPANTS = 12
+MAX_PARTICIPANTS = (
+    12  # the names most mentioned in the paragraphs about it; those in who / with whom stand there
+)
 BACKGROUND_DAYS = 7  # a paragraph dated only this far from the event's days is background
 # Evidence for the event's place counts one a mention: the place of a record of the event, a headline
 # naming it, a lead naming it (a dateline is a lead's first name). A town GeoNames puts in the region the
@@ -442,13 +444,27 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
     types: dict[str, str] = {}
     kind_recs = [m for m in recs if m["type"] == kind] or recs
     place = card_place(rep, kind_recs)
-    for aid in dict.fromkeys(m["article_id"] for m in kind_recs):  # in report order: the first type wins
-        mine = [m for m in kind_recs if m["article_id"] == aid]
+    # who did it to whom: the records that state it, and those of its kind, or of a death, in every
+    # paragraph about it (a victim is often named below the lead: "X, 25, was shot in the chest")
+    background = background_paragraphs(rep, ev["date_start"], ev["date_end"])
+    dying = undergoing_forms()
+    role_recs = kind_recs + [
+        m
+        for m in rep.mentions
+        if (m["type"] == kind or m["trigger"].lower() in dying)
+        and m not in kind_recs
+        and not m["hedged"]
+        and not m["negated"]
+        and (m["article_id"], rep.para(m["article_id"], m["sentence"])) not in background
+    ]
+    for aid in dict.fromkeys(m["article_id"] for m in role_recs):  # in report order: the first type wins
+        mine = [m for m in role_recs if m["article_id"] == aid]
         actors: dict[str, float] = {}
         targets: dict[str, float] = {}
         for m in mine:
             w = 2.0 if m["is_main"] else 1.0
-            for field, into in (("actors", actors), ("targets", targets)):
+            undergoes = m["trigger"].lower() in dying  # "she died": whom it happens to (stores of old too)
+            for field, into in (("actors", targets if undergoes else actors), ("targets", targets)):
                 for a in _json(m[field]):
                     name, typ = rep.name(aid, a)
                     if _off_card(name, typ, sources):
@@ -467,7 +483,6 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
     ]
     # participants: the people and organisations of the paragraphs about the event; those of background
     # paragraphs (dated away from the event) and those who only speak about it are "mentioned"
-    background = background_paragraphs(rep, ev["date_start"], ev["date_end"])
     speaking = _speakers(rep)
     part: Counter[str] = Counter()
     other: Counter[str] = Counter()
@@ -482,7 +497,7 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
             part[name] += 1
         elif typ == "PERSON":
             other[name] += 1
-    participants = [n for n, _ in part.most_common() if n not in who and n not in whom][:MAX_PARTICIPANTS]
+    participants = [n for n, _ in part.most_common(MAX_PARTICIPANTS) if n not in who and n not in whom]
     mentioned = [n for n, _ in other.most_common() if n not in part and n not in who and n not in whom][
         :MAX_MENTIONED
     ]

@@ -56,6 +56,7 @@ __all__ = [
     "phrase_tokens",
     "speaker",
     "trigger_table",
+    "undergoing_forms",
 ]
 
 TRIGGER_KEY = "triggers"
@@ -66,7 +67,7 @@ class Trigger:
     lemma: str  # one or more lemmas, space-separated
     pos: str  # VERB or NOUN
     kind: str
-    frame: str  # "", "move" (an object that is a place is where it happens), "natural" (see the data file)
+    frame: str  # "", "move" (an object that is a place is where it happens), "natural", "undergo" (the data file)
     forms: tuple[str, ...] = ()  # irregular inflections ("met"), for text read without a parse
 
 
@@ -85,6 +86,17 @@ def load_triggers() -> tuple[Trigger, ...]:
 @lru_cache(maxsize=1)
 def trigger_table() -> dict[tuple[str, str], Trigger]:
     return {(t.lemma, t.pos): t for t in load_triggers()}
+
+
+@lru_cache(maxsize=1)
+def undergoing_forms() -> frozenset[str]:
+    """The words of the triggers whose subject undergoes what they name ("died", "deaths"), lower-case."""
+    return frozenset(
+        f.lower()
+        for t in load_triggers()
+        if t.frame == "undergo" and " " not in t.lemma
+        for f in (*_inflections(t.lemma), *t.forms)
+    )
 
 
 def _inflections(lemma: str) -> set[str]:
@@ -357,6 +369,8 @@ def arguments(trigger: Span, frame: str = "") -> Arguments:
                     args.actors += [_phrase(x) for s in subj for x in _with_conjuncts(s)]
         elif tok.dep_ in ("nsubj",):
             head_verb = tok.head
+    if frame == "undergo":  # "she died", "his death": it happens to her, she does nothing
+        args.targets, args.actors = args.actors + args.targets, []
     if frame == "move":
         # "visited Dushanbe": the place visited is where the meeting is
         for t in list(args.targets):
