@@ -43,7 +43,10 @@ def test_the_gazetteer_ruler_corrects_the_label_of_a_known_place(nlp):
 def record(nlp, text, word):
     doc = nlp(text)
     span = next(s for s in doc.spans[records.TRIGGER_KEY] if s.text == word)
-    t = records.trigger_table().get((span.root.lemma_, span.root.pos_))
+    table = records.trigger_table()
+    t = table.get((" ".join(x.lemma_ for x in span), span.root.pos_)) or table.get(
+        (span.root.lemma_, span.root.pos_)
+    )
     args = records.arguments(span, t.frame if t else "")
     return [a.text for a in args.actors], [a.text for a in args.targets], [a.text for a in args.places], args
 
@@ -73,7 +76,9 @@ def test_a_place_visited_is_where_the_meeting_is(nlp):
 def test_whoever_dies_undergoes_it_and_does_nothing(nlp):
     actors, targets, _, _ = record(nlp, "Lena Marsh died at the hospital on Sunday.", "died")
     assert targets == ["Lena Marsh"] and actors == []
-    assert {"died", "dies", "dying", "death", "deaths"} <= records.undergoing_forms()
+    actors, targets, _, _ = record(nlp, "Omar Feld was pronounced dead at the scene.", "pronounced dead")
+    assert targets == ["Omar Feld"] and actors == []
+    assert {"died", "dies", "dying", "death", "deaths", "pronounced dead"} <= records.undergoing_forms()
 
 
 def test_negation_and_hedges_are_read_from_the_verb(nlp):

@@ -91,12 +91,13 @@ def trigger_table() -> dict[tuple[str, str], Trigger]:
 @lru_cache(maxsize=1)
 def undergoing_forms() -> frozenset[str]:
     """The words of the triggers whose subject undergoes what they name ("died", "deaths"), lower-case."""
-    return frozenset(
-        f.lower()
-        for t in load_triggers()
-        if t.frame == "undergo" and " " not in t.lemma
-        for f in (*_inflections(t.lemma), *t.forms)
-    )
+    out: set[str] = set()
+    for t in load_triggers():
+        if t.frame == "undergo":
+            first, *rest = t.lemma.split()
+            out.update(" ".join([f, *rest]) for f in _inflections(first))
+            out.update(f.lower() for f in t.forms)  # irregular forms, whole
+    return frozenset(out)
 
 
 def _inflections(lemma: str) -> set[str]:
@@ -381,7 +382,8 @@ def arguments(trigger: Span, frame: str = "") -> Arguments:
         args.places += [
             _phrase(x) for p, x in _preps(head_verb) if p in PLACE_PREPS and x.ent_type_ in PLACE_LABELS
         ]
-    args.targets = [x for t in args.targets for x in _represented(t)]
+    inside = range(trigger.start, trigger.end)  # "dead" of "pronounced dead" is no counterpart of it
+    args.targets = [x for t in args.targets if t.root.i not in inside for x in _represented(t)]
     args.actors = _distinct(args.actors)
     args.targets = [
         t for t in _distinct(args.targets) if (t.start, t.end) not in {(a.start, a.end) for a in args.actors}
