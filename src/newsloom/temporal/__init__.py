@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import date
 
 from ..model import DAY, QUARTER, WEEK, TimeMention
@@ -60,6 +61,7 @@ def tag(
     placeholders (XXXX-05-04) and no range.
     """
     out: list[TimeMention] = []
+    clocks: list[int] = []  # the bare clock times of `out`, given a day by `_day_of_clocks`
     previous_day: date | None = None
     previous: date | None = None
     previous_quarter: tuple[int, int] | None = None
@@ -86,6 +88,8 @@ def tag(
             n = None
         if n is None:
             continue
+        if c.kind == "clock":
+            clocks.append(len(out))
         out.append(
             TimeMention(
                 start=c.start,
@@ -105,7 +109,39 @@ def tag(
             previous = n.start
             if n.granularity in (DAY, WEEK):
                 previous_day = n.start
+    _day_of_clocks(text, out, clocks)
     return out
+
+
+_AMPM_RX = re.compile(r"\b([ap])\.m\.", re.IGNORECASE)
+_SENTENCE_END_RX = re.compile(r"\n|[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])")
+
+
+def _day_of_clocks(text: str, out: list[TimeMention], clocks: list[int]) -> None:
+    """A bare clock time ("at 9:45 p.m.") is a time of the day its sentence names ("Friday", "last
+    night"), the nearest such day; of the reference day where the sentence names none."""
+    bare = set(clocks)
+    days = [
+        (m.range_start, m)
+        for j, m in enumerate(out)
+        if j not in bare and m.type in ("DATE", "TIME") and m.granularity == DAY and m.range_start is not None
+    ]
+    for i in clocks:
+        c = out[i]
+        near: list[tuple[int, date, TimeMention]] = []
+        for day_of, d in days:
+            a, b = (c.end, d.start) if c.end <= d.start else (d.end, c.start)
+            if b >= a and not _SENTENCE_END_RX.search(_AMPM_RX.sub(r"\1m_", text[a:b])):
+                near.append((b - a, day_of, d))
+        if near:
+            _, day_of, d = min(near, key=lambda x: x[0])
+            out[i] = replace(
+                c,
+                value=f"{day_of.isoformat()}{c.value[c.value.index('T') :]}",
+                range_start=day_of,
+                range_end=day_of,
+                anchor=d.anchor,
+            )
 
 
 _BETWEEN_RX = re.compile(r"\s+(?:[a-z]+\s+){0,2}")  # "after the 2018 meeting", "before his May 3 arrest"

@@ -801,7 +801,8 @@ def duration_bare(m: re.Match[str], ctx: Context) -> Norm | None:
     "14:55",
 )
 def clock(m: re.Match[str], ctx: Context) -> Norm | None:
-    """A time of the reference day."""
+    """A time of the day its sentence names, the nearest ("Friday ... at 9:45 p.m."), else of the
+    reference day (the day is set by `tag`, which sees the sentence's other expressions)."""
     h = int(m["hh"] or m["hh2"] or "0")
     mm = m["mm"] or m["mm2"] or "00"
     ap = (m["ap"] or "").lower().replace(".", "")
