@@ -45,9 +45,8 @@ __all__ = [
 
 LEAD_PARAGRAPHS = 2  # paragraphs 0..2 of a report say what it reports; later ones give background
 TITLE_WORDS = (3, 25)  # a headline has this many words
-MAX_PARTICIPANTS = (
-    12  # the names most mentioned in the paragraphs about it; those in who / with whom stand there
-)
+# a card's participants: the names most mentioned in the paragraphs about it, less those in who / with whom
+MAX_PARTICIPANTS = 12
 BACKGROUND_DAYS = 7  # a paragraph dated only this far from the event's days is background
 # Evidence for the event's place counts one a mention: the place of a record of the event, a headline
 # naming it, a lead naming it (a dateline is a lead's first name). A town GeoNames puts in the region the
@@ -448,11 +447,12 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
     # paragraph about it (a victim is often named below the lead: "X, 25, was shot in the chest")
     background = background_paragraphs(rep, ev["date_start"], ev["date_end"])
     dying = undergoing_forms()
+    stating = {m["id"] for m in kind_recs}
     role_recs = kind_recs + [
         m
         for m in rep.mentions
         if (m["type"] == kind or m["trigger"].lower() in dying)
-        and m not in kind_recs
+        and m["id"] not in stating
         and not m["hedged"]
         and not m["negated"]
         and (m["article_id"], rep.para(m["article_id"], m["sentence"])) not in background
