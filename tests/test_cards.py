@@ -100,7 +100,7 @@ def test_victims_named_below_the_lead_are_whom_it_happened_to(tmp_path, resource
         "Officers found the wounded near the basketball courts.\n\n"
         "Witnesses said a gunman fired from a passing car and drove away.\n\n"
         "Lena Marsh, 19, died at Cobbridge General Hospital on Sunday night.\n\n"
-        "Omar Feld, 22, was shot in the leg and is expected to recover."
+        "Omar Feld, 22, was shot in his left arm and will recover, doctors at the clinic said."
     )
     report = {"id": "a", "title": "Two shot at Cobbridge park", "published": "2024-06-10", "text": text}
     src = tmp_path / "reports.jsonl"
