@@ -91,13 +91,7 @@ def trigger_table() -> dict[tuple[str, str], Trigger]:
 @lru_cache(maxsize=1)
 def undergoing_forms() -> frozenset[str]:
     """The words of the triggers whose subject undergoes what they name ("died", "deaths"), lower-case."""
-    out: set[str] = set()
-    for t in load_triggers():
-        if t.frame == "undergo":
-            first, *rest = t.lemma.split()
-            out.update(" ".join([f, *rest]) for f in _inflections(first))
-            out.update(f.lower() for f in t.forms)  # irregular forms, whole
-    return frozenset(out)
+    return frozenset(f for t in load_triggers() if t.frame == "undergo" for f in _written_forms(t))
 
 
 def _inflections(lemma: str) -> set[str]:
@@ -117,10 +111,17 @@ def _word_kinds() -> dict[str, str]:
     for t in load_triggers():
         if " " in t.lemma or t.pos == "AGENT":
             continue
-        forms = _inflections(t.lemma) if t.pos == "VERB" else {t.lemma, t.lemma + "s", t.lemma + "es"}
-        for f in sorted(forms | set(t.forms)):
+        for f in sorted(_written_forms(t)):
             kinds.setdefault(f, t.kind)
     return kinds
+
+
+def _written_forms(t: Trigger) -> set[str]:
+    """How a trigger is written: a verb's inflections or a noun's plural, and its irregular forms; of a
+    phrase, those of its first word followed by the rest ("pronounced dead")."""
+    first, *rest = t.lemma.split()
+    forms = _inflections(first) if t.pos == "VERB" else {first, first + "s", first + "es"}
+    return {" ".join([f, *rest]) for f in forms} | set(t.forms)
 
 
 def kind_of_word(word: str) -> str | None:
