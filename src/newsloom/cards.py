@@ -181,33 +181,6 @@ def _who(
     return [top] + [n for n in ranked[1:3] if pool[n] >= pool[top] and not undergone.get(n)]
 
 
-# what a report writes before naming whom it happened to: "identified the victim as", "the victims have
-# been named as", "the victim, 25-year-old ..."
-_UNDERGOER_RX = re.compile(
-    r"(?:\b(?:victims?|dead|deceased)\b[^.;!?]{0,60}?\b(?:identified|named)\s+(?:\w+\s+)?as"
-    r"|\b(?:identified|named)\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:victims?|dead|deceased)\s+as"
-    r"|\b[Tt]he\s+victims?\s*,)"
-    r"\s+(?:(?:a|an|the)\s+)?(?:[\d-]+-year-old\s+|[a-z]+\s+){0,2}$"
-)
-
-
-def _identified_undergoers(rep: Reports, background: set[tuple[str, int]], sources: set[str]) -> set[str]:
-    """The people the reports identify as whom it happened to, in the paragraphs about the event: a
-    victim is often named where no record of the event's kind names it ("the medical examiner identified
-    the victim as ...")."""
-    texts = {a["id"]: a["text"] or "" for a in rep.arts}
-    out: set[str] = set()
-    for e in rep.ents:
-        aid = e["article_id"]
-        if (e["type"] or e["label"]) != "PERSON" or (aid, rep.para(aid, e["sentence"])) in background:
-            continue
-        if _UNDERGOER_RX.search(texts.get(aid, "")[max(0, e["start"] - 120) : e["start"]]):
-            name = rep.fold(e["name"] or e["text"], "PERSON")
-            if not _off_card(name, "PERSON", sources):
-                out.add(name)
-    return out
-
-
 def background_paragraphs(rep: Reports, start: str | None, end: str | None) -> set[tuple[str, int]]:
     """(report, paragraph) of an event's reports that are dated, and dated only away from the event's
     days `start`..`end`."""
@@ -502,9 +475,6 @@ def event_card(db: sqlite3.Connection, event_id: str, rep: Reports | None = None
             acted[n] += w
         for n, w in targets.items():
             undergone[n] += w
-    for name in _identified_undergoers(rep, background, sources):
-        undergone[name] += 1.0
-        types.setdefault(name, "PERSON")
     mentions = Counter(rep.fold(e["name"] or e["text"], e["type"] or e["label"]) for e in rep.ents)
     who = _who(acted, undergone, types, mentions)
     both = {n: undergone.get(n, 0.0) + acted.get(n, 0.0) for n in {*undergone, *acted}}
